@@ -1,0 +1,77 @@
+// Values the service, its host and the infrastructure must agree on: one definition each.
+// Changing one here changes the app, the release bundle and the CDK stacks together.
+
+/** The service's name: systemd unit, user, log groups and host directories derive from it. */
+export const SERVICE_NAME = 'hello';
+
+/** HTTPS port the service listens on and the target group forwards to. */
+export const SERVICE_PORT = 8443;
+
+/** Load balancer health check and ValidateService probe: 200 while serving, 503 once shutdown begins. */
+export const HEALTH_PATH = '/healthz';
+
+/** Reports the running release; ValidateService and smoke tests wait until it answers the new version. */
+export const VERSION_PATH = '/version';
+
+/**
+ * Where things live on an instance. The hooks accept environment overrides of these (for the local
+ * rehearsal); the user data and the systemd unit use them as they are.
+ */
+export const HOST_PATHS = {
+  /** Parent of every installed release and of the `current` link. */
+  root: `/opt/${SERVICE_NAME}`,
+  /** One directory per release version, the last few kept for a fast rollback. */
+  releases: `/opt/${SERVICE_NAME}/releases`,
+  /** Symlink switched atomically to the release that should run. */
+  current: `/opt/${SERVICE_NAME}/current`,
+  /** Environment file rendered from the service's runtime contract. */
+  envFile: `/etc/${SERVICE_NAME}/${SERVICE_NAME}.env`,
+  /** Host certificate the service terminates TLS with (self-signed: the ALB does not verify it). */
+  tlsDir: `/etc/${SERVICE_NAME}/tls`,
+  tlsCert: `/etc/${SERVICE_NAME}/tls/cert.pem`,
+  tlsKey: `/etc/${SERVICE_NAME}/tls/key.pem`,
+  /** The service's stdout (one JSON line per request), shipped by the CloudWatch agent. */
+  logDir: `/var/log/${SERVICE_NAME}`,
+  logFile: `/var/log/${SERVICE_NAME}/service.log`,
+} as const;
+
+/** S3 key prefix of published releases in the artifact bucket: `releases/<version>.zip`. */
+export const RELEASE_PREFIX = 'releases/';
+
+/** ALB idle timeout. The service's keep-alive must outlive it, or reused connections get 502s. */
+export const ALB_IDLE_TIMEOUT_SECONDS = 60;
+
+/** Node's keepAliveTimeout: longer than the ALB's idle timeout so the ALB always closes first. */
+export const KEEP_ALIVE_TIMEOUT_MS = (ALB_IDLE_TIMEOUT_SECONDS + 5) * 1000;
+
+/** Node's headersTimeout: must exceed keepAliveTimeout (Node's own rule for reused sockets). */
+export const HEADERS_TIMEOUT_MS = KEEP_ALIVE_TIMEOUT_MS + 1000;
+
+/** Whole-request bound, so a slow client cannot hold a socket forever. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Target group health check: the load balancer and the local rehearsal use the same numbers. */
+export const HEALTH_CHECK = {
+  intervalSeconds: 10,
+  timeoutSeconds: 5,
+  healthyThreshold: 2,
+  unhealthyThreshold: 2,
+} as const;
+
+/** Target group draining time; the 300 s default makes every deploy minutes slower. */
+export const DEFAULT_DEREGISTRATION_DELAY_SECONDS = 30;
+
+/** Default time the service gives in-flight requests after SIGTERM before it exits anyway. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+/** systemd's TimeoutStopSec: above the largest shutdown grace the service env accepts. */
+export const SYSTEMD_STOP_TIMEOUT_SECONDS = 30;
+
+/** Upper bound for SHUTDOWN_GRACE_MS, so the process always exits inside TimeoutStopSec. */
+export const MAX_SHUTDOWN_GRACE_MS = (SYSTEMD_STOP_TIMEOUT_SECONDS - 5) * 1000;
+
+/** Request body limit: the service takes no uploads. */
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+/** Request header size limit (Node answers 431 above it). */
+export const MAX_HEADER_BYTES = 8 * 1024;

@@ -1,0 +1,193 @@
+// Types and validation of the project settings (the values themselves live in project.ts).
+// Every rule names the field, shows the value and says what is allowed, and all problems are
+// reported at once, before anything is synthesized or deployed.
+
+/** The deployed stages: config keys, stack ids, deployment groups, GitHub environments. */
+export const STAGE_NAMES = ['staging', 'prod'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+export const DEPLOYMENT_CONFIGS = [
+  'CodeDeployDefault.AllAtOnce',
+  'CodeDeployDefault.HalfAtATime',
+  'CodeDeployDefault.OneAtATime',
+] as const;
+export type DeploymentConfigName = (typeof DEPLOYMENT_CONFIGS)[number];
+
+/** Retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+export interface DomainSettings {
+  /** The hosted zone's domain, e.g. `example.com`. */
+  readonly zoneName: string;
+  /** The record under zoneName, e.g. `staging`; `''` for the zone apex. */
+  readonly subdomain: string;
+  /**
+   * Route 53 hosted zone id. With it, the stage gets a DNS-validated certificate and an alias record.
+   * @default none: then certificateArn is required and you point DNS at the load balancer yourself
+   */
+  readonly hostedZoneId?: string;
+  /**
+   * An existing ACM certificate in the project's region.
+   * @default a new certificate, DNS-validated in hostedZoneId
+   */
+  readonly certificateArn?: string;
+}
+
+export interface StageSettings {
+  /** EC2 instance type, e.g. `t4g.small` (Graviton) or `t3.small`. */
+  readonly instanceType: string;
+  /** Auto Scaling group size: 1 <= min <= desired <= max. */
+  readonly capacity: { readonly min: number; readonly desired: number; readonly max: number };
+  /** How CodeDeploy rolls a release over the hosts. */
+  readonly deploymentConfig: DeploymentConfigName;
+  /** NAT gateways for the private subnets: 1 saves cost, 2 (one per AZ) survives an AZ outage. */
+  readonly natGateways: number;
+  /** Seconds the load balancer drains a host before CodeDeploy stops it. */
+  readonly deregistrationDelaySeconds: number;
+  /** Retention of the service and CodeDeploy agent log groups. */
+  readonly logRetentionDays: (typeof LOG_RETENTION_DAYS)[number];
+  /**
+   * HTTPS on a domain name.
+   * @default none: the load balancer serves plain HTTP on its own DNS name (experiments only)
+   */
+  readonly domain?: DomainSettings;
+}
+
+export interface ProjectSettings {
+  /** Lowercase name that prefixes stacks, buckets, roles and log groups. */
+  readonly name: string;
+  readonly github: {
+    readonly owner: string;
+    readonly repo: string;
+    /**
+     * The start of the OIDC `sub` claim, before `:environment:<stage>` or `:pull_request`.
+     * `repo:{owner}/{repo}` fills in owner and repo; repositories that emit immutable subjects
+     * write theirs out, e.g. `repo:my-org@123/my-repo@456`.
+     */
+    readonly subjectPrefix: string;
+    /**
+     * The account's existing GitHub OIDC provider (an account holds only one).
+     * @default none: the foundation stack creates the provider
+     */
+    readonly oidcProviderArn?: string;
+  };
+  readonly aws: {
+    /** 12-digit account id every stack and release command is bound to. */
+    readonly account: string;
+    readonly region: string;
+    /** Two AZs of the region, named so synth needs no AWS credentials. */
+    readonly availabilityZones: readonly [string, string];
+  };
+  readonly stages: { readonly [S in StageName]: StageSettings };
+}
+
+export class ProjectConfigError extends Error {
+  override readonly name = 'ProjectConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid project settings (packages/config/src/project.ts):\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const NAME = /^[a-z][a-z0-9-]{0,19}$/;
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+const GITHUB_REPO = /^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
+const SUBJECT_PREFIX = /^repo:[^*?:\s]+$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const SUBDOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,32}$/;
+
+type Check = (ok: boolean, field: string, value: unknown, allowed: string) => void;
+
+function checkDomain(d: DomainSettings, at: string, s: ProjectSettings, check: Check): void {
+  check(DOMAIN.test(d.zoneName), `${at}.zoneName`, d.zoneName, 'a lowercase domain name such as example.com');
+  check(d.subdomain === '' || SUBDOMAIN.test(d.subdomain), `${at}.subdomain`, d.subdomain,
+    "lowercase DNS labels such as 'staging', or '' for the zone apex");
+  if (d.hostedZoneId !== undefined) {
+    check(HOSTED_ZONE_ID.test(d.hostedZoneId), `${at}.hostedZoneId`, d.hostedZoneId, 'a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ');
+  }
+  if (d.certificateArn !== undefined) {
+    const prefix = `arn:aws:acm:${s.aws.region}:${s.aws.account}:certificate/`;
+    check(d.certificateArn.startsWith(prefix) && /^[0-9a-f-]{36}$/.test(d.certificateArn.slice(prefix.length)),
+      `${at}.certificateArn`, d.certificateArn, `an ACM certificate ARN in the project's account and region (${prefix}<uuid>)`);
+  }
+  check(d.hostedZoneId !== undefined || d.certificateArn !== undefined, at, d,
+    'hostedZoneId (to create a DNS-validated certificate) or certificateArn (an existing one)');
+}
+
+function checkStage(stage: StageName, st: StageSettings, s: ProjectSettings, check: Check): void {
+  const at = `stages.${stage}`;
+  check(INSTANCE_TYPE.test(st.instanceType), `${at}.instanceType`, st.instanceType, 'an EC2 instance type such as t4g.small');
+  const { min, desired, max } = st.capacity;
+  const whole = [min, desired, max].every((n) => Number.isInteger(n));
+  check(whole && min >= 1 && max <= 100, `${at}.capacity`, st.capacity, 'whole numbers with 1 <= min and max <= 100');
+  check(min <= desired && desired <= max, `${at}.capacity`, st.capacity, 'min <= desired <= max');
+  check((DEPLOYMENT_CONFIGS as readonly string[]).includes(st.deploymentConfig), `${at}.deploymentConfig`,
+    st.deploymentConfig, DEPLOYMENT_CONFIGS.join(', '));
+  check(Number.isInteger(st.natGateways) && st.natGateways >= 1 && st.natGateways <= s.aws.availabilityZones.length,
+    `${at}.natGateways`, st.natGateways, `1 to ${s.aws.availabilityZones.length} (private subnets need egress for CodeDeploy and S3)`);
+  check(Number.isInteger(st.deregistrationDelaySeconds) && st.deregistrationDelaySeconds >= 0 && st.deregistrationDelaySeconds <= 3600,
+    `${at}.deregistrationDelaySeconds`, st.deregistrationDelaySeconds, 'a whole number of seconds from 0 to 3600');
+  check((LOG_RETENTION_DAYS as readonly number[]).includes(st.logRetentionDays), `${at}.logRetentionDays`,
+    st.logRetentionDays, `one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  if (st.domain !== undefined) checkDomain(st.domain, `${at}.domain`, s, check);
+}
+
+/** All problems with the settings, as readable lines; empty when they are valid. */
+export function projectProblems(s: ProjectSettings): string[] {
+  const problems: string[] = [];
+  const check: Check = (ok, field, value, allowed) => {
+    if (!ok) problems.push(`${field}: ${JSON.stringify(value)} is not allowed; expected ${allowed}`);
+  };
+  check(NAME.test(s.name), 'name', s.name, 'a lowercase letter then up to 19 lowercase letters, digits or hyphens');
+  check(GITHUB_OWNER.test(s.github.owner), 'github.owner', s.github.owner, 'a GitHub user or organization name');
+  check(GITHUB_REPO.test(s.github.repo), 'github.repo', s.github.repo, 'a GitHub repository name (letters, digits, . _ -)');
+  check(SUBJECT_PREFIX.test(s.github.subjectPrefix), 'github.subjectPrefix', s.github.subjectPrefix,
+    "'repo:{owner}/{repo}' or an immutable subject such as 'repo:my-org@123/my-repo@456' (no wildcards)");
+  check(ACCOUNT.test(s.aws.account), 'aws.account', s.aws.account, 'a 12-digit AWS account id as a string');
+  check(REGION.test(s.aws.region), 'aws.region', s.aws.region, 'an AWS region such as us-east-1');
+  if (s.github.oidcProviderArn !== undefined) {
+    const arn = `arn:aws:iam::${s.aws.account}:oidc-provider/token.actions.githubusercontent.com`;
+    check(s.github.oidcProviderArn === arn, 'github.oidcProviderArn', s.github.oidcProviderArn, arn);
+  }
+  const azs = s.aws.availabilityZones;
+  check(azs.length === 2 && new Set(azs).size === 2 && azs.every((az) => az.length === s.aws.region.length + 1 && az.startsWith(s.aws.region) && /[a-z]$/.test(az)),
+    'aws.availabilityZones', azs, `two different AZs of ${s.aws.region}, such as ${s.aws.region}a and ${s.aws.region}b`);
+  const names = Object.keys(s.stages).sort();
+  check(names.join() === [...STAGE_NAMES].sort().join(), 'stages', names, `exactly the stages ${STAGE_NAMES.join(', ')}`);
+  for (const stage of STAGE_NAMES) {
+    const st = s.stages[stage];
+    if (st !== undefined) checkStage(stage, st, s, check);
+  }
+  return problems;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * Validates the settings and returns them deeply frozen, with `{owner}` and `{repo}` filled into
+ * the OIDC subject prefix. Throws a ProjectConfigError listing every problem.
+ */
+export function defineProject(settings: ProjectSettings): ProjectSettings {
+  const copy = structuredClone(settings) as { -readonly [K in keyof ProjectSettings]: ProjectSettings[K] };
+  copy.github = {
+    ...copy.github,
+    subjectPrefix: copy.github.subjectPrefix
+      .replaceAll('{owner}', copy.github.owner)
+      .replaceAll('{repo}', copy.github.repo),
+  };
+  const problems = projectProblems(copy);
+  if (problems.length > 0) throw new ProjectConfigError(problems);
+  return deepFreeze(copy);
+}

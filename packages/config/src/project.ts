@@ -1,0 +1,40 @@
+// The one place to edit: your GitHub repository, AWS account and region, and each stage's size.
+// Every value is validated when this module loads; a mistake fails synth, tests and the release
+// CLI with a message that names the field.
+import { DEFAULT_DEREGISTRATION_DELAY_SECONDS } from './constants.js';
+import { defineProject } from './define-project.js';
+
+export const project = defineProject({
+  name: 'hello',
+  github: {
+    owner: 'your-github-org',
+    repo: 'hello-aws',
+    subjectPrefix: 'repo:{owner}/{repo}',
+    // oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
+  },
+  aws: {
+    account: '123456789012',
+    region: 'us-east-1',
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+  },
+  stages: {
+    staging: {
+      instanceType: 't4g.small',
+      capacity: { min: 2, desired: 2, max: 6 },
+      deploymentConfig: 'CodeDeployDefault.AllAtOnce',
+      natGateways: 1,
+      deregistrationDelaySeconds: DEFAULT_DEREGISTRATION_DELAY_SECONDS,
+      logRetentionDays: 30,
+      // domain: { zoneName: 'example.com', subdomain: 'staging', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+    },
+    prod: {
+      instanceType: 't4g.small',
+      capacity: { min: 2, desired: 2, max: 6 },
+      deploymentConfig: 'CodeDeployDefault.OneAtATime',
+      natGateways: 2,
+      deregistrationDelaySeconds: DEFAULT_DEREGISTRATION_DELAY_SECONDS,
+      logRetentionDays: 365,
+      // domain: { zoneName: 'example.com', subdomain: 'www', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+    },
+  },
+});
