@@ -75,3 +75,9 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 
 /** Request header size limit (Node answers 431 above it). */
 export const MAX_HEADER_BYTES = 8 * 1024;
+
+/** The system-wide Node the systemd unit runs; the user data installs the production LTS there. */
+export const HOST_NODE_BIN = '/usr/bin/node';
+
+/** Production Node major on the hosts (AL2023 package `nodejs<major>`); .nvmrc holds the same. */
+export const NODE_MAJOR = 24;

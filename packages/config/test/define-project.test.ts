@@ -1,0 +1,114 @@
+import t, { type Test } from 'tap';
+import {
+  defineProject,
+  ProjectConfigError,
+  projectProblems,
+  type ProjectSettings,
+} from '../src/define-project.js';
+
+// A valid baseline, so each test breaks exactly one rule.
+const valid: ProjectSettings = {
+  name: 'hello',
+  github: { owner: 'acme', repo: 'hello-aws', subjectPrefix: 'repo:{owner}/{repo}' },
+  aws: { account: '111122223333', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
+  stages: {
+    staging: {
+      instanceType: 't4g.small',
+      capacity: { min: 1, desired: 1, max: 2 },
+      deploymentConfig: 'CodeDeployDefault.AllAtOnce',
+      natGateways: 1,
+      deregistrationDelaySeconds: 30,
+      logRetentionDays: 30,
+    },
+    prod: {
+      instanceType: 'm7i-flex.large',
+      capacity: { min: 2, desired: 2, max: 6 },
+      deploymentConfig: 'CodeDeployDefault.OneAtATime',
+      natGateways: 2,
+      deregistrationDelaySeconds: 30,
+      logRetentionDays: 365,
+      domain: { zoneName: 'example.com', subdomain: 'www', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+    },
+  },
+};
+
+type Mutable<T> = { -readonly [K in keyof T]: Mutable<T[K]> };
+function variant(change: (s: Mutable<ProjectSettings>) => void): ProjectSettings {
+  const copy = structuredClone(valid) as Mutable<ProjectSettings>;
+  change(copy);
+  return copy;
+}
+
+function problemFor(t: Test, settings: ProjectSettings, field: string, ...fragments: string[]): void {
+  t.throws(() => defineProject(settings), ProjectConfigError, `${field} is rejected`);
+  const problems = projectProblems(settings).filter((p) => p.startsWith(`${field}:`));
+  t.equal(problems.length, 1, `one problem names ${field}: ${projectProblems(settings).join(' | ')}`);
+  for (const f of fragments) t.match(problems[0], f, `the message says ${f}`);
+}
+
+t.test('valid settings are returned frozen with the subject filled in', async (t) => {
+  const project = defineProject(valid);
+  t.equal(project.github.subjectPrefix, 'repo:acme/hello-aws');
+  t.ok(Object.isFrozen(project.stages.prod.capacity), 'nested values are frozen');
+  t.not(project, valid, 'the input is copied, not frozen in place');
+  t.notOk(Object.isFrozen(valid.stages), 'the input stays as it was');
+  t.same(projectProblems(valid), []);
+});
+
+t.test('an immutable OIDC subject is kept as written', async (t) => {
+  const project = defineProject(variant((s) => { s.github.subjectPrefix = 'repo:acme@123/hello-aws@456'; }));
+  t.equal(project.github.subjectPrefix, 'repo:acme@123/hello-aws@456');
+});
+
+t.test('each rule names the field, the value and what is allowed', async (t) => {
+  problemFor(t, variant((s) => { s.name = 'Hello_World'; }), 'name', '"Hello_World"', 'lowercase');
+  problemFor(t, variant((s) => { s.aws.account = '12345'; }), 'aws.account', '"12345"', '12-digit');
+  problemFor(t, variant((s) => { s.aws.region = 'europe'; }), 'aws.region', '"europe"', 'us-east-1');
+  problemFor(t, variant((s) => { s.aws.availabilityZones = ['eu-west-1a', 'eu-west-1a']; }), 'aws.availabilityZones', 'two different AZs');
+  problemFor(t, variant((s) => { s.aws.availabilityZones = ['us-east-1a', 'us-east-1b']; }), 'aws.availabilityZones', 'eu-west-1a');
+  problemFor(t, variant((s) => { s.github.owner = '-acme'; }), 'github.owner', '"-acme"');
+  problemFor(t, variant((s) => { s.github.repo = 'hello aws'; }), 'github.repo', '"hello aws"');
+  problemFor(t, variant((s) => { s.github.subjectPrefix = 'repo:acme/*'; }), 'github.subjectPrefix', 'no wildcards');
+  problemFor(t, variant((s) => { s.github.oidcProviderArn = 'arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com'; }),
+    'github.oidcProviderArn', 'arn:aws:iam::111122223333:oidc-provider');
+  problemFor(t, variant((s) => { s.stages.prod.instanceType = 'large'; }), 'stages.prod.instanceType', '"large"', 't4g.small');
+  problemFor(t, variant((s) => { s.stages.prod.deploymentConfig = 'Fast' as never; }), 'stages.prod.deploymentConfig', 'OneAtATime');
+  problemFor(t, variant((s) => { s.stages.staging.natGateways = 0; }), 'stages.staging.natGateways', '1 to 2');
+  problemFor(t, variant((s) => { s.stages.staging.deregistrationDelaySeconds = 4000; }), 'stages.staging.deregistrationDelaySeconds', '0 to 3600');
+  problemFor(t, variant((s) => { s.stages.staging.logRetentionDays = 10 as never; }), 'stages.staging.logRetentionDays', '14');
+});
+
+t.test('capacity must be whole numbers with 1 <= min <= desired <= max <= 100', async (t) => {
+  problemFor(t, variant((s) => { s.stages.prod.capacity = { min: 3, desired: 3, max: 2 }; }), 'stages.prod.capacity', 'min <= desired <= max', '"min":3');
+  problemFor(t, variant((s) => { s.stages.prod.capacity = { min: 2, desired: 1, max: 6 }; }), 'stages.prod.capacity', 'min <= desired <= max');
+  problemFor(t, variant((s) => { s.stages.prod.capacity = { min: 0, desired: 0, max: 2 }; }), 'stages.prod.capacity', '1 <= min');
+  problemFor(t, variant((s) => { s.stages.prod.capacity = { min: 1, desired: 1.5, max: 2 }; }), 'stages.prod.capacity', 'whole numbers');
+  problemFor(t, variant((s) => { s.stages.prod.capacity = { min: 1, desired: 1, max: 101 }; }), 'stages.prod.capacity', 'max <= 100');
+});
+
+t.test('domains: names, zone ids, certificates and how the certificate is obtained', async (t) => {
+  const domain = (d: object) => variant((s) => { s.stages.prod.domain = { zoneName: 'example.com', subdomain: 'www', ...d }; });
+  problemFor(t, domain({ zoneName: 'Example..com', hostedZoneId: 'Z1' }), 'stages.prod.domain.zoneName', 'example.com');
+  problemFor(t, domain({ subdomain: '-www', hostedZoneId: 'Z1' }), 'stages.prod.domain.subdomain', "''");
+  problemFor(t, domain({ hostedZoneId: 'abc' }), 'stages.prod.domain.hostedZoneId', 'Z0123456789');
+  problemFor(t, domain({}), 'stages.prod.domain', 'hostedZoneId', 'certificateArn');
+  problemFor(t, domain({ certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0b5f1d3c-8a8e-4c57-9b1f-2f1c0e9d7a11' }),
+    'stages.prod.domain.certificateArn', 'arn:aws:acm:eu-west-1:111122223333:certificate/');
+  t.same(projectProblems(domain({ subdomain: '', certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/0b5f1d3c-8a8e-4c57-9b1f-2f1c0e9d7a11' })), [],
+    'the zone apex with an imported certificate is valid');
+});
+
+t.test('exactly the stages staging and prod', async (t) => {
+  const extra = variant((s) => { (s.stages as Record<string, unknown>).qa = s.stages.staging; });
+  problemFor(t, extra, 'stages', '"qa"', 'staging, prod');
+  const missing = variant((s) => { delete (s.stages as Partial<typeof s.stages>).prod; });
+  problemFor(t, missing, 'stages', 'exactly the stages');
+});
+
+t.test('every problem is reported at once, in one error', async (t) => {
+  const bad = variant((s) => { s.name = 'X'; s.aws.account = '1'; });
+  const error = t.throws(() => defineProject(bad)) as ProjectConfigError;
+  t.equal(error.problems.length, 2);
+  t.match(error.message, /packages\/config\/src\/project\.ts/, 'the message says where to fix it');
+  t.equal(error.name, 'ProjectConfigError');
+});
