@@ -1,0 +1,116 @@
+// `pnpm bench`: the built service against a raw node:https server sending byte-identical responses,
+// over keep-alive loopback in alternating rounds; throughput, p99, cold start and memory.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateLocalhostCertificate } from '../src/dev/local-certificate.js';
+import type { RawResponse } from './raw-server.js';
+import { bundle } from './bundle.js';
+import { wireResponse } from './byte-compare.js';
+import { hasWrk, load, type LoadResult } from './load.js';
+import { get, rssMiB, start, stop } from './processes.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const COLD_STARTS = 5;
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
+};
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'hello-bench-'));
+const tool = hasWrk() ? 'wrk' : 'autocannon';
+try {
+  const pems = await generateLocalhostCertificate();
+  const tls = { TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key.pem') };
+  writeFileSync(tls.TLS_CERT_FILE, pems.cert);
+  writeFileSync(tls.TLS_KEY_FILE, pems.key);
+  const serviceFile = await bundle(here('../src/server.ts'), join(dir, 'service.mjs'));
+  const rawFile = await bundle(here('./raw-server.ts'), join(dir, 'raw.mjs'));
+  const unbundledFile = here('../dist/server.js');
+
+  const ports = { service: await freePort(), raw: await freePort() };
+  const url = (port: number) => `https://127.0.0.1:${port}/`;
+  const serviceEnv = { ...tls, HOST: '127.0.0.1', PORT: String(ports.service), STAGE: 'prod', LOG_LEVEL: 'info', RELEASE_VERSION: 'bench' };
+  const serviceLog = join(dir, 'service.log');
+
+  // The raw server answers exactly what the service answers (minus what Node adds itself).
+  let service = await start(serviceFile, serviceEnv, serviceLog, url(ports.service));
+  const sample = await get(url(ports.service));
+  const headers: string[] = [];
+  for (let i = 0; i < sample.rawHeaders.length; i += 2) {
+    const name = sample.rawHeaders[i] ?? '';
+    if (!['date', 'connection', 'keep-alive'].includes(name.toLowerCase())) headers.push(name, sample.rawHeaders[i + 1] ?? '');
+  }
+  const response: RawResponse = { statusCode: sample.status, headers, body: sample.body };
+  const rawEnv = { ...tls, HOST: '127.0.0.1', PORT: String(ports.raw), RAW_RESPONSE: JSON.stringify(response) };
+  let raw = await start(rawFile, rawEnv, '/dev/null', url(ports.raw));
+  const [serviceBytes, rawBytes] = [await wireResponse(ports.service), await wireResponse(ports.raw)];
+  if (serviceBytes !== rawBytes) throw new Error(`responses differ:\n--- service\n${serviceBytes}\n--- raw\n${rawBytes}`);
+  console.log(`byte-identical responses (${serviceBytes.length} bytes, Date aside); load: ${tool}, ${CONNECTIONS} keep-alive connections, ${SECONDS} s x ${ROUNDS} rounds each`);
+
+  const settings = (port: number, seconds = SECONDS) => ({ url: url(port), connections: CONNECTIONS, seconds });
+  await load(settings(ports.raw, 2), tool); // warm-up: JIT and TLS sessions
+  await load(settings(ports.service, 2), tool);
+  const results: { service: LoadResult[]; raw: LoadResult[] } = { service: [], raw: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate who goes first: the machine's noise drifts over time.
+    const order = round % 2 === 0 ? (['raw', 'service'] as const) : (['service', 'raw'] as const);
+    for (const who of order) results[who].push(await load(settings(ports[who]), tool));
+    const [s, r] = [results.service.at(-1), results.raw.at(-1)];
+    console.log(`round ${round + 1}: service ${s?.requestsPerSecond.toFixed(0)} req/s, raw ${r?.requestsPerSecond.toFixed(0)} req/s`);
+  }
+  const rss = { service: rssMiB(service.child.pid ?? 0), raw: rssMiB(raw.child.pid ?? 0) };
+  await stop(service.child);
+  await stop(raw.child);
+  const logLines = readFileSync(serviceLog, 'utf8').split('\n').filter((l) => l.includes('"request completed"')).length;
+  const served = results.service.reduce((n, r) => n + r.requests, 0);
+  const errors = [...results.service, ...results.raw].reduce((n, r) => n + r.errors, 0);
+
+  const cold = { service: [] as number[], raw: [] as number[], unbundled: [] as number[] };
+  for (let i = 0; i < COLD_STARTS; i++) {
+    service = await start(serviceFile, serviceEnv, '/dev/null', url(ports.service));
+    await stop(service.child);
+    raw = await start(rawFile, rawEnv, '/dev/null', url(ports.raw));
+    await stop(raw.child);
+    const unbundled = await start(unbundledFile, serviceEnv, '/dev/null', url(ports.service));
+    await stop(unbundled.child);
+    cold.service.push(service.coldStartMs);
+    cold.raw.push(raw.coldStartMs);
+    cold.unbundled.push(unbundled.coldStartMs);
+  }
+
+  const rps = { service: median(results.service.map((r) => r.requestsPerSecond)), raw: median(results.raw.map((r) => r.requestsPerSecond)) };
+  const p99 = { service: median(results.service.map((r) => r.p99Ms)), raw: median(results.raw.map((r) => r.p99Ms)) };
+  const coldMs = { service: median(cold.service), raw: median(cold.raw), unbundled: median(cold.unbundled) };
+  const ratio = rps.service / rps.raw;
+  const p99Ratio = p99.service / p99.raw;
+  const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  console.log(`
+| median of ${ROUNDS} rounds        | service (bundled) | raw node:https | service / raw |
+|-----------------------------|------------------:|---------------:|--------------:|
+| throughput (req/s)          | ${rps.service.toFixed(0).padStart(17)} | ${rps.raw.toFixed(0).padStart(14)} | ${ratio.toFixed(2).padStart(13)} |
+| p99 latency (ms)            | ${p99.service.toFixed(2).padStart(17)} | ${p99.raw.toFixed(2).padStart(14)} | ${p99Ratio.toFixed(2).padStart(13)} |
+| cold start, spawn to 200 (ms) | ${coldMs.service.toFixed(0).padStart(15)} | ${coldMs.raw.toFixed(0).padStart(14)} | ${(coldMs.service / coldMs.raw).toFixed(2).padStart(13)} |
+| RSS after load (MiB)        | ${rss.service.toFixed(1).padStart(17)} | ${rss.raw.toFixed(1).padStart(14)} | ${(rss.service / rss.raw).toFixed(2).padStart(13)} |
+
+cold start of the unbundled dist/server.js: ${coldMs.unbundled.toFixed(0)} ms
+log lines written: ${logLines} for ${served} requests measured (plus warm-up and probes); load errors: ${errors}
+target throughput ratio >= 0.70: ${mark(ratio >= 0.7)} (${ratio.toFixed(2)});  target p99 <= 2x raw: ${mark(p99Ratio <= 2)} (${p99Ratio.toFixed(2)}x)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

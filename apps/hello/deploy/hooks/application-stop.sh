@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# ApplicationStop: runs from the previously installed revision (never on a group's first
+# deployment). Stopping sends SIGTERM: /healthz turns 503, in-flight requests finish, the process
+# exits inside TimeoutStopSec. It must succeed when nothing is installed or running, or every
+# later deployment to this host would fail here.
+# shellcheck source=common.sh
+. "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
+
+if [[ ! -f $UNIT_DIR/$UNIT_NAME ]]; then
+  log "no $UNIT_NAME installed yet: nothing to stop"
+  exit 0
+fi
+log "stopping $UNIT_NAME (graceful, at most ${STOP_TIMEOUT_SECONDS}s)"
+ctl stop "$UNIT_NAME"
+log "stopped"

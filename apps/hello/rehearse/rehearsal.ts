@@ -1,0 +1,140 @@
+// `pnpm rehearse`: a real rolling deployment on this machine. Hosts on 127.0.0.1 behind haproxy,
+// revision A everywhere, revision B (the packaged artifact) rolled out one host at a time under
+// load, then a broken revision that must stop the rollout and be rolled back, all without one
+// failed request.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import { ALB_IDLE_TIMEOUT_SECONDS, VERSION_PATH } from '@hello/config/constants';
+import { buildRelease } from '../scripts/build-release.js';
+import { VALIDATE_TIMEOUT_SECONDS } from '../scripts/hook-timeouts.js';
+import { UNIT_NAME } from '../scripts/host-env.js';
+import { CodeDeployAgent } from './code-deploy-agent.js';
+import { Haproxy } from './haproxy.js';
+import { hookOverrides, hostLayout } from './host-layout.js';
+import { LoadGenerator, type LoadCounts } from './load-generator.js';
+import { formatCounts, formatHost, seconds, tail } from './report.js';
+import { rollOut, type Rollout } from './rolling-deploy.js';
+import { freePorts, probeVersion, releaseVersionOf, selfSignedPem, sleep } from './rehearsal-support.js';
+import { trafficTiming } from './traffic-control.js';
+
+export interface RehearsalOptions {
+  readonly appDir: string;
+  /** The packaged artifact to roll out (revision B). */
+  readonly revisionZip: string;
+  readonly hosts: number;
+  /** Health check interval, timeout and draining divided by this (ratios kept). */
+  readonly timeScale: number;
+  readonly stage: string;
+  readonly applicationName: string;
+  readonly log: (line: string) => void;
+}
+
+export interface RehearsalResult {
+  readonly ok: boolean;
+  readonly rolling: { readonly rollout: Rollout; readonly load: LoadCounts };
+  readonly broken: { readonly rollout: Rollout; readonly load: LoadCounts };
+  readonly problems: readonly string[];
+}
+
+export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
+  const work = join(o.appDir, '.rehearsal');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const timing = trafficTiming(o.timeScale);
+  const zipB = readFileSync(o.revisionZip);
+  const versionB = releaseVersionOf(zipB);
+  const builtAt = new Date();
+  const [a, broken] = await Promise.all([
+    buildRelease({ appDir: o.appDir, version: 'rehearsal-a', builtAt, outDir: join(work, 'revisions') }),
+    buildRelease({ appDir: o.appDir, version: 'rehearsal-broken', builtAt, outDir: join(work, 'revisions'), serverEntry: 'rehearse/broken-server.ts' }),
+  ]);
+  const zipA = readFileSync(a.zipPath);
+  o.log(`revisions: A rehearsal-a, B ${versionB} (${o.revisionZip}, ${(zipB.byteLength / 1024).toFixed(1)} KiB), broken rehearsal-broken`);
+
+  const [frontendPort, ...ports] = await freePorts(o.hosts + 1);
+  const serviceCtl = join(o.appDir, 'rehearse', 'service-ctl.sh');
+  const agents = ports.map((port, i) => {
+    const host = hostLayout(join(work, 'hosts'), `h${i + 1}`, port);
+    mkdirSync(host.dir, { recursive: true });
+    const overrides = hookOverrides(host, {
+      serviceCtl,
+      nodeBin: process.execPath,
+      user: userInfo().username,
+      validateTimeoutSeconds: Math.ceil(VALIDATE_TIMEOUT_SECONDS / o.timeScale),
+    });
+    return new CodeDeployAgent(host, { applicationName: o.applicationName, deploymentGroup: o.stage, overrides });
+  });
+
+  const certPem = join(work, 'haproxy.pem');
+  const ca = selfSignedPem(certPem);
+  const lb = new Haproxy({
+    frontendPort: frontendPort!,
+    certPem,
+    adminSocket: join(work, 'haproxy.sock'),
+    servers: agents.map((g) => ({ name: g.host.name, port: g.host.port })),
+    timeScale: o.timeScale,
+    idleTimeoutSeconds: ALB_IDLE_TIMEOUT_SECONDS,
+  }, join(work, 'haproxy.cfg'));
+  const load = new LoadGenerator({ port: frontendPort!, path: VERSION_PATH, ca });
+  const problems: string[] = [];
+  try {
+    o.log(`first deployment of A to ${agents.length} hosts (no traffic yet, no ApplicationStop):`);
+    for (const agent of agents) {
+      const d = await agent.deploy(zipA);
+      o.log(`  ${agent.host.name}  ${d.ok ? 'ok' : `FAILED in ${d.failed}`}  port ${agent.host.port}`);
+      if (!d.ok) throw new Error(`revision A failed on ${agent.host.name}:\n${tail(d.output, 30)}`);
+    }
+    await lb.start();
+    for (const agent of agents) await lb.waitFor(agent.host.name, 'healthy', (s) => s.status === 'UP', timing.healthyMs * 2);
+    o.log(`haproxy on https://127.0.0.1:${frontendPort}, all hosts healthy; load starts`);
+    load.start();
+    await sleep(1000);
+
+    o.log(`rolling deployment of B, one host at a time:`);
+    const rollingRollout = await rollOut({ lb, agents, zip: zipB, timing, onHost: (r) => o.log(formatHost(r)) });
+    await sleep(1000);
+    const rollingLoad = load.takeCounts();
+
+    o.log(`broken revision (its ValidateService must fail, B must come back):`);
+    const brokenRollout = await rollOut({
+      lb, agents, zip: readFileSync(broken.zipPath), previousZip: zipB, timing,
+      onHost: (r) => {
+        o.log(formatHost(r));
+        if (!r.ok) o.log(`    ${r.failed} output (expected to fail):\n${tail(r.deployment.output, 8)}`);
+      },
+    });
+    await sleep(1000);
+    const brokenLoad = await load.stop();
+    if (brokenRollout.restore !== undefined) {
+      o.log(`    rollout stopped; ${brokenRollout.restore.host} restored to B in ${seconds(brokenRollout.restore.ms)} (${brokenRollout.restore.ok ? 'ok' : 'FAILED'})`);
+    }
+
+    const serving = await Promise.all(agents.map(async (g) => [g.host.name, await probeVersion(g.host.port)] as const));
+    o.log(`hosts now serve: ${serving.map(([h, v]) => `${h} ${v}`).join(', ')}`);
+    if (!rollingRollout.ok) problems.push('the rolling deployment of B failed');
+    if (rollingLoad.failed > 0) problems.push(`${rollingLoad.failed} requests failed during the rolling deployment`);
+    if (brokenRollout.ok || brokenRollout.hosts.length !== 1) problems.push('the broken revision did not stop the rollout at the first host');
+    if (brokenRollout.restore?.ok !== true) problems.push('the previous revision was not restored after the broken one');
+    if (brokenLoad.failed > 0) problems.push(`${brokenLoad.failed} requests failed during the broken revision's rollout`);
+    for (const [h, v] of serving) if (v !== versionB) problems.push(`${h} serves ${v}, expected ${versionB}`);
+
+    o.log('summary:');
+    o.log(`  rolling deployment: ${agents.length} hosts in ${seconds(rollingRollout.ms)} (${rollingRollout.hosts.map((r) => `${r.host} ${seconds(r.ms)}`).join(', ')})`);
+    o.log(formatCounts('rolling deployment', rollingLoad));
+    o.log(`  broken revision: stopped after ${brokenRollout.hosts.length} host, rolled back, ${seconds(brokenRollout.ms)} in all`);
+    o.log(formatCounts('broken revision', brokenLoad));
+    return { ok: problems.length === 0, rolling: { rollout: rollingRollout, load: rollingLoad }, broken: { rollout: brokenRollout, load: brokenLoad }, problems };
+  } finally {
+    await load.stop();
+    for (const agent of agents) {
+      try {
+        execFileSync(serviceCtl, ['stop', UNIT_NAME], { env: { ...process.env, HELLO_UNIT_DIR: agent.host.unitDir, HELLO_SUPERVISOR_DIR: agent.host.supervisorDir }, stdio: 'ignore' });
+      } catch {
+        // nothing was installed on this host
+      }
+    }
+    lb.stop();
+  }
+}

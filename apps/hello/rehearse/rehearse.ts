@@ -1,0 +1,23 @@
+// Entry of `pnpm rehearse` (see rehearse-cli.ts and rehearsal.ts).
+import { execFileSync } from 'node:child_process';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { missingTools, rehearseCli, TIME_LIMIT_MS } from './rehearse-cli.js';
+import { rehearse } from './rehearsal.js';
+
+const appDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const watchdog = setTimeout(() => {
+  process.stderr.write(`rehearse: gave up after ${TIME_LIMIT_MS / 1000}s\n`);
+  process.exit(1);
+}, TIME_LIMIT_MS);
+process.exitCode = await rehearseCli({
+  argv: process.argv.slice(2),
+  env: process.env,
+  git: (args) => execFileSync('git', args, { cwd: appDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+  appDir,
+  run: rehearse,
+  missingTools,
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+});
+clearTimeout(watchdog);

@@ -1,0 +1,54 @@
+// The release's JavaScript: the server as one esbuild bundle with a source map (no npm install on
+// the host, the fastest cold start), and the hooks' Node helper. Built in memory, never to disk.
+import { build, type BuildOptions } from 'esbuild';
+import { join } from 'node:path';
+
+/** Lowest Node the workspace supports (engines): the same bundle runs in CI and on the hosts. */
+export const BUNDLE_TARGET = 'node20';
+
+export const SERVER_FILE = 'app/server.mjs';
+export const HOST_TOOL_FILE = 'bin/host-tool.mjs';
+
+export interface BundledFile {
+  readonly path: string;
+  readonly data: Uint8Array;
+}
+
+// CommonJS dependencies (fastify, pino) call require() on Node built-ins; an ESM bundle has none.
+const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
+
+const COMMON: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: BUNDLE_TARGET,
+  banner: { js: REQUIRE_SHIM },
+  minify: true,
+  keepNames: true,
+  write: false,
+  logLevel: 'warning',
+};
+
+async function bundle(appDir: string, outFile: string, options: BuildOptions): Promise<BundledFile[]> {
+  const out = join(appDir, '.bundle');
+  const result = await build({ ...COMMON, ...options, absWorkingDir: appDir, outfile: join(out, outFile) });
+  return result.outputFiles!.map((f) => ({ path: f.path.slice(out.length + 1), data: f.contents }));
+}
+
+/**
+ * The server and its source map (paths in it are relative, so they are the same on every
+ * checkout). pino-pretty stays out: the logger falls back to JSON without it.
+ */
+export const bundleServer = (appDir: string, entry: string): Promise<BundledFile[]> =>
+  bundle(appDir, SERVER_FILE, { entryPoints: [entry], sourcemap: 'linked', sourcesContent: false, external: ['pino-pretty'] });
+
+/** The hooks' helper, with an entry that runs it (the module itself only exports). */
+export const bundleHostTool = (appDir: string): Promise<BundledFile[]> =>
+  bundle(appDir, HOST_TOOL_FILE, {
+    stdin: {
+      contents: "import { hostTool } from './host/host-tool.ts';\nprocess.exitCode = await hostTool(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });\n",
+      resolveDir: join(appDir, 'scripts'),
+      loader: 'ts',
+      sourcefile: 'host-tool-main.ts',
+    },
+  });

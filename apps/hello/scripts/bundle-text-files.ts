@@ -1,0 +1,56 @@
+// The release's text files: appspec.yml, the systemd unit and logrotate config (templates in
+// deploy/ filled from @hello/config), the hook scripts and the generated hooks/host.env.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HOST_NODE_BIN, HOST_PATHS, SERVICE_NAME, SYSTEMD_STOP_TIMEOUT_SECONDS } from '@hello/config/constants';
+import { SERVER_FILE } from './bundle-code.js';
+import { HOOK_NAMES, HOOK_SCRIPTS, HOOK_TIMEOUT_SECONDS } from './hook-timeouts.js';
+import { INCOMING_DIR, SYSTEM_DIRS, UNIT_NAME, renderHostEnv } from './host-env.js';
+import { renderTemplate } from './render-template.js';
+
+export interface TextFile {
+  readonly path: string;
+  readonly text: string;
+  readonly executable: boolean;
+}
+
+const SCREAMING = (name: string): string => name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+
+/** Every @@NAME@@ the templates may use. */
+export const TEMPLATE_VALUES: Readonly<Record<string, string | number>> = {
+  SERVICE_NAME,
+  SERVICE_USER: SERVICE_NAME,
+  UNIT_NAME,
+  UNIT_DIR: SYSTEM_DIRS.units,
+  ENV_FILE: HOST_PATHS.envFile,
+  CURRENT_DIR: HOST_PATHS.current,
+  LOG_FILE: HOST_PATHS.logFile,
+  NODE_BIN: HOST_NODE_BIN,
+  SERVER_FILE,
+  STOP_TIMEOUT_SECONDS: SYSTEMD_STOP_TIMEOUT_SECONDS,
+  INCOMING_DIR,
+  ...Object.fromEntries(HOOK_NAMES.flatMap((hook) => [
+    [`${SCREAMING(hook)}_SCRIPT`, HOOK_SCRIPTS[hook]],
+    [`${SCREAMING(hook)}_TIMEOUT`, HOOK_TIMEOUT_SECONDS[hook]],
+  ])),
+};
+
+export function bundleTextFiles(deployDir: string): TextFile[] {
+  const template = (from: string, to: string): TextFile => ({
+    path: to,
+    text: renderTemplate(from, readFileSync(join(deployDir, from), 'utf8'), TEMPLATE_VALUES),
+    executable: false,
+  });
+  const hooks = readdirSync(join(deployDir, 'hooks'))
+    .filter((name) => name.endsWith('.sh'))
+    .map((name) => ({ path: `hooks/${name}`, text: readFileSync(join(deployDir, 'hooks', name), 'utf8'), executable: name !== 'common.sh' }));
+  const missing = HOOK_NAMES.map((h) => HOOK_SCRIPTS[h]).filter((s) => !hooks.some((h) => h.path === `hooks/${s}`));
+  if (missing.length > 0) throw new Error(`${deployDir}/hooks is missing ${missing.join(', ')}`);
+  return [
+    template('appspec.yml', 'appspec.yml'),
+    template(`${SERVICE_NAME}.service`, `deploy/${UNIT_NAME}`),
+    template(`${SERVICE_NAME}.logrotate`, `deploy/${SERVICE_NAME}.logrotate`),
+    ...hooks,
+    { path: 'hooks/host.env', text: renderHostEnv(), executable: false },
+  ];
+}

@@ -1,0 +1,93 @@
+// The hooks' Node helper (bundled into the release as bin/host-tool.mjs and run with the host's
+// Node): the steps that need the service's contract or are clumsy in bash.
+import { parseArgs } from 'node:util';
+import { installRelease } from './install-release.js';
+import { probeService } from './probe-service.js';
+import { pruneReleases } from './prune-releases.js';
+import { readReleaseManifest } from './release-manifest.js';
+import { renderEnv } from './render-env.js';
+
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const USAGE = `usage: host-tool.mjs <command>
+  version <release.json>                          print the release's version
+  install <incoming-dir> <releases-dir> <version> verify and copy a revision, print its directory
+  prune <releases-dir> <keep> <version>           remove all but the newest <keep> releases
+  render-env --stage S --version V --port P --cert F --key F [--host H]
+  probe --port P --version V --health-path P --version-path P --timeout SECONDS`;
+
+function positionals(args: string[], count: number, command: string): string[] {
+  if (args.length !== count) throw new Error(`${command} takes ${count} arguments, got ${args.length}`);
+  return args;
+}
+
+function required(values: Record<string, string | undefined>, names: string[]): Record<string, string> {
+  const missing = names.filter((n) => values[n] === undefined);
+  if (missing.length > 0) throw new Error(`missing ${missing.map((n) => `--${n}`).join(', ')}`);
+  return values as Record<string, string>;
+}
+
+function wholeNumber(text: string, what: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new Error(`${what} ${JSON.stringify(text)} is not allowed; expected a whole number from ${min} to ${max}`);
+  return n;
+}
+
+const STRING = { type: 'string' } as const;
+
+async function run(command: string | undefined, args: string[], io: Io): Promise<number> {
+  switch (command) {
+    case 'version': {
+      const [file] = positionals(args, 1, command) as [string];
+      io.out(`${readReleaseManifest(file).version}\n`);
+      return 0;
+    }
+    case 'install': {
+      const [incoming, releases, version] = positionals(args, 3, command) as [string, string, string];
+      io.out(`${installRelease(incoming, releases, version)}\n`);
+      return 0;
+    }
+    case 'prune': {
+      const [releases, keep, version] = positionals(args, 3, command) as [string, string, string];
+      const removed = pruneReleases(releases, wholeNumber(keep, 'keep', 1, 100), version);
+      if (removed.length > 0) io.err(`[host-tool] removed old releases: ${removed.join(', ')}\n`);
+      return 0;
+    }
+    case 'render-env': {
+      const { values } = parseArgs({ args, options: { stage: STRING, version: STRING, port: STRING, cert: STRING, key: STRING, host: STRING } });
+      const v = required(values, ['stage', 'version', 'port', 'cert', 'key']);
+      io.out(renderEnv({ stage: v.stage!, version: v.version!, port: v.port!, certFile: v.cert!, keyFile: v.key!, host: values.host }));
+      return 0;
+    }
+    case 'probe': {
+      const { values } = parseArgs({ args, options: { port: STRING, version: STRING, 'health-path': STRING, 'version-path': STRING, timeout: STRING } });
+      const v = required(values, ['port', 'version', 'health-path', 'version-path', 'timeout']);
+      const ok = await probeService({
+        port: wholeNumber(v.port!, '--port', 1, 65535),
+        version: v.version!,
+        healthPath: v['health-path']!,
+        versionPath: v['version-path']!,
+        timeoutMs: wholeNumber(v.timeout!, '--timeout', 1, 9999) * 1000,
+        log: (line) => io.out(`[probe] ${line}\n`),
+      });
+      return ok ? 0 : 1;
+    }
+    default:
+      io.err(`${command === undefined ? 'no command' : `unknown command ${JSON.stringify(command)}`}\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+/** Runs one command; returns the exit code. Errors become one readable line, never a stack. */
+export async function hostTool(argv: readonly string[], io: Io): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    return await run(command, args, io);
+  } catch (error) {
+    io.err(`[host-tool] ${command}: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,31 @@
+// What `pnpm start` needs before the server starts: the local environment and a certificate.
+import { fileURLToPath } from 'node:url';
+import { SERVICE_PORT } from '@hello/config/constants';
+import { ensureLocalCertificate } from './local-certificate.js';
+
+/** apps/hello/.certs (git-ignored), from src/dev or dist/dev alike. */
+export const DEFAULT_CERT_DIR = fileURLToPath(new URL('../../.certs', import.meta.url));
+
+type Env = Record<string, string | undefined>;
+
+/** The variables serve sets, keeping any the user set: a local stage, loopback, the local cert. */
+export function localServeEnv(env: Env, certDir = DEFAULT_CERT_DIR) {
+  return {
+    TLS_CERT_FILE: env.TLS_CERT_FILE ?? `${certDir}/cert.pem`,
+    TLS_KEY_FILE: env.TLS_KEY_FILE ?? `${certDir}/key.pem`,
+    STAGE: env.STAGE ?? 'local',
+    // Fastify listens on every address localhost resolves to (127.0.0.1 and/or ::1).
+    HOST: env.HOST ?? 'localhost',
+    PORT: env.PORT ?? String(SERVICE_PORT),
+  };
+}
+
+/** Fills env in, makes the certificate when missing, and returns what to tell the user. */
+export async function prepareLocalServe(env: Env, certDir?: string): Promise<string> {
+  const local = localServeEnv(env, certDir);
+  Object.assign(env, local);
+  const created = await ensureLocalCertificate({ certFile: local.TLS_CERT_FILE, keyFile: local.TLS_KEY_FILE });
+  const url = `https://localhost:${local.PORT}/`;
+  return `${created ? `created a self-signed certificate for localhost: ${local.TLS_CERT_FILE}\n` : ''}`
+    + `serving ${url} (self-signed certificate: curl -k ${url})\n`;
+}

@@ -1,0 +1,26 @@
+// 405 with an Allow header for writes to the read-only routes; oversized bodies still get 413.
+import type { FastifyInstance } from 'fastify';
+import { errorBody } from './error-replies.js';
+
+export interface MethodNotAllowedOptions {
+  /** Paths that only answer GET (and HEAD). */
+  readonly paths: readonly string[];
+}
+
+export const ALLOWED_METHODS = 'GET, HEAD';
+
+/** Registered without fastify-plugin: its catch-all body parser stays inside this scope. */
+export default async function methodNotAllowed(app: FastifyInstance, opts: MethodNotAllowedOptions): Promise<void> {
+  // Read (and bound by bodyLimit) any body, so a large one is refused with 413, not parsed.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
+  const methods = app.supportedMethods.filter((m) => m !== 'GET' && m !== 'HEAD');
+  for (const url of opts.paths) {
+    app.route({
+      method: methods,
+      url,
+      handler: (_request, reply) =>
+        reply.code(405).header('allow', ALLOWED_METHODS).send(errorBody(405)),
+    });
+  }
+}

@@ -1,0 +1,49 @@
+// Helmet's security headers (HSTS, CSP, nosniff, ...) on every reply, computed once at start-up.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import helmet, { type HelmetOptions } from 'helmet';
+
+export interface SecurityHeadersOptions {
+  /**
+   * Helmet's options. Only static ones make sense here: the headers are captured once.
+   * @default helmet's defaults (HSTS one year with subdomains, a strict CSP, nosniff, ...)
+   */
+  readonly helmet?: Readonly<HelmetOptions>;
+}
+
+/**
+ * Runs helmet once against a recording response and returns the headers it set. Helmet rebuilds
+ * the same strings on every request (~25 µs of a ~65 µs request); with static options its output
+ * never changes, so the service sends the captured set instead.
+ */
+export function captureHelmetHeaders(options: Readonly<HelmetOptions> = {}): Readonly<Record<string, string>> {
+  const csp = options.contentSecurityPolicy;
+  const directives = typeof csp === 'object' ? Object.values(csp.directives ?? {}) : [];
+  if (directives.some((d) => typeof d === 'function' || (Array.isArray(d) && d.some((e) => typeof e === 'function')))) {
+    throw new Error('security headers: contentSecurityPolicy directives must be static strings; '
+      + 'per-request values (functions such as nonces) cannot be computed once at start-up');
+  }
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, () => {});
+  return Object.freeze(headers);
+}
+
+async function securityHeaders(app: FastifyInstance, opts: SecurityHeadersOptions): Promise<void> {
+  const headers = captureHelmetHeaders(opts.helmet);
+  // onRequest, so replies from the error and not-found handlers carry them too.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
+  });
+}
+
+export default fp(securityHeaders, { name: 'security-headers', fastify: '5.x' });

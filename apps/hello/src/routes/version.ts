@@ -1,0 +1,29 @@
+// GET /version: which release runs where; deploy checks wait until it reports the new version.
+import type { FastifyInstance } from 'fastify';
+import { VERSION_PATH } from '@hello/config/constants';
+
+export interface VersionOptions {
+  readonly version: string;
+  readonly stage: string;
+  readonly startedAt: Date;
+  /** @default process.version */
+  readonly node?: string;
+}
+
+export interface VersionBody {
+  readonly version: string;
+  readonly stage: string;
+  readonly node: string;
+  readonly startedAt: string;
+}
+
+export default async function version(app: FastifyInstance, opts: VersionOptions): Promise<void> {
+  const body: VersionBody = {
+    version: opts.version,
+    stage: opts.stage,
+    node: opts.node ?? process.version,
+    startedAt: opts.startedAt.toISOString(),
+  };
+  const json = JSON.stringify(body);
+  app.get(VERSION_PATH, (_request, reply) => reply.type('application/json; charset=utf-8').send(json));
+}

@@ -1,0 +1,115 @@
+// The real hooks from a packaged release, run the way the agent runs them, against a host tree
+// in a temp directory and a service-control stand-in that records what it was asked to do.
+import t from 'tap';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { unzipSync } from 'fflate';
+import { HOST_PATHS, SERVICE_NAME } from '@hello/config/constants';
+import { buildRelease } from '../../scripts/build-release.js';
+import { KEEP_RELEASES, UNIT_NAME } from '../../scripts/host-env.js';
+import { hookOverrides, hostLayout } from '../../rehearse/host-layout.js';
+import { runHook } from '../../rehearse/run-hook.js';
+import { freePorts } from '../../rehearse/rehearsal-support.js';
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const work = mkdtempSync(join(tmpdir(), 'hooks-'));
+const built = await buildRelease({ appDir, version: 'v1', builtAt: new Date('2026-01-01T00:00:00Z'), outDir: work });
+const archive = join(work, 'archive');
+for (const [path, data] of Object.entries(unzipSync(readFileSync(built.zipPath)))) {
+  mkdirSync(dirname(join(archive, path)), { recursive: true });
+  writeFileSync(join(archive, path), data, { mode: path.endsWith('.sh') ? 0o755 : 0o644 });
+}
+const [port] = await freePorts(1);
+const host = hostLayout(join(work, 'hosts'), 'h1', port!);
+const calls = join(work, 'ctl-calls');
+const ctl = join(work, 'fake-ctl');
+writeFileSync(ctl, `#!/bin/sh\necho "$*" >> ${calls}\n`, { mode: 0o755 });
+const env = {
+  ...hookOverrides(host, { serviceCtl: ctl, nodeBin: process.execPath, user: userInfo().username, validateTimeoutSeconds: 1 }),
+  DEPLOYMENT_GROUP_NAME: 'staging',
+};
+const hook = (name: string, over: Record<string, string> = {}) => runHook(join(archive, 'hooks', name), { ...env, ...over }, 60);
+const ctlCalls = (): string[] => (existsSync(calls) ? readFileSync(calls, 'utf8').trim().split('\n') : []);
+
+t.test('ApplicationStop on a fresh host does nothing and succeeds', async (t) => {
+  const r = await hook('application-stop.sh');
+  t.equal(r.ok, true, r.output);
+  t.match(r.output, /no hello\.service installed yet: nothing to stop/);
+  t.same(ctlCalls(), []);
+});
+
+t.test('BeforeInstall prepares the directories, twice without harm', async (t) => {
+  for (let i = 0; i < 2; i++) t.equal((await hook('before-install.sh')).ok, true);
+  for (const dir of [join(host.root, 'releases'), join(host.root, 'incoming'), host.logDir, host.unitDir]) t.ok(statSync(dir).isDirectory(), dir);
+  t.equal(statSync(host.tlsDir).mode & 0o777, 0o750, 'the key directory is closed to others');
+});
+
+t.test('AfterInstall needs the deployment group', async (t) => {
+  cpSync(archive, join(host.root, 'incoming'), { recursive: true }); // the agent's Install step
+  const r = await hook('after-install.sh', { DEPLOYMENT_GROUP_NAME: '' });
+  t.equal(r.ok, false);
+  t.match(r.output, /DEPLOYMENT_GROUP_NAME is not set: CodeDeploy sets it to the deployment group/);
+  const wrong = await hook('after-install.sh', { DEPLOYMENT_GROUP_NAME: 'hello-staging' });
+  t.equal(wrong.ok, false);
+  t.match(wrong.output, /deployment group "hello-staging" is not a stage/);
+  t.notOk(existsSync(join(host.root, 'current')), 'nothing switched');
+});
+
+t.test('AfterInstall installs a verified release and everything around it', async (t) => {
+  for (const [name, age] of [['old1', 300], ['old2', 200], ['old3', 100]] as const) {
+    mkdirSync(join(host.root, 'releases', name));
+    utimesSync(join(host.root, 'releases', name), new Date(Date.now() - age * 1000), new Date(Date.now() - age * 1000));
+  }
+  const r = await hook('after-install.sh');
+  t.equal(r.ok, true, r.output);
+  t.equal(readlinkSync(join(host.root, 'current')), 'releases/v1', 'relative link, switched by rename');
+  t.same(readdirSync(join(host.root, 'releases')).sort(), ['old2', 'old3', 'v1'].slice(3 - KEEP_RELEASES).sort(), `keeps ${KEEP_RELEASES}`);
+  const envFile = readFileSync(host.envFile, 'utf8');
+  t.match(envFile, /^STAGE=staging$/m);
+  t.match(envFile, /^RELEASE_VERSION=v1$/m);
+  t.match(envFile, new RegExp(`^PORT=${port}$`, 'm'));
+  t.match(envFile, new RegExp(`^TLS_KEY_FILE=${host.tlsDir}/key\\.pem$`, 'm'));
+  t.equal(statSync(host.envFile).mode & 0o777, 0o640);
+  t.equal(statSync(join(host.tlsDir, 'key.pem')).mode & 0o777, 0o640);
+  const unit = readFileSync(join(host.unitDir, UNIT_NAME), 'utf8');
+  t.match(unit, `EnvironmentFile=${host.envFile}\n`);
+  t.match(unit, `ExecStart=${process.execPath} --enable-source-maps ${host.root}/current/app/server.mjs\n`);
+  t.match(unit, `StandardOutput=append:${host.logFile}\n`);
+  t.notMatch(unit, HOST_PATHS.root, 'every host path moved');
+  t.match(readFileSync(join(host.logrotateDir, SERVICE_NAME), 'utf8'), `${host.logFile} {`);
+  t.same(ctlCalls(), ['daemon-reload', `enable ${UNIT_NAME}`]);
+});
+
+t.test('AfterInstall again keeps a valid certificate and the release', async (t) => {
+  const cert = readFileSync(join(host.tlsDir, 'cert.pem'));
+  const r = await hook('after-install.sh');
+  t.equal(r.ok, true, r.output);
+  t.match(r.output, /is valid for 30 days or more/);
+  t.same(readFileSync(join(host.tlsDir, 'cert.pem')), cert);
+});
+
+t.test('ApplicationStop, ApplicationStart go through the service-control command', async (t) => {
+  writeFileSync(calls, '');
+  t.equal((await hook('application-stop.sh')).ok, true);
+  t.equal((await hook('application-start.sh')).ok, true);
+  t.same(ctlCalls(), [`stop ${UNIT_NAME}`, `reset-failed ${UNIT_NAME}`, `restart ${UNIT_NAME}`]);
+});
+
+t.test('ValidateService gives up at its bound and shows the last log lines', async (t) => {
+  writeFileSync(host.logFile, 'hello: cannot start: something specific\n');
+  const r = await hook('validate-service.sh');
+  t.equal(r.ok, false);
+  t.match(r.output, /\[probe\] not reachable/);
+  t.match(r.output, /version v1 did not become healthy within 1s; last lines of .*service\.log:\nhello: cannot start: something specific/);
+});
+
+t.test('bad overrides fail before anything happens', async (t) => {
+  const port = await hook('application-stop.sh', { HELLO_PORT: '0' });
+  t.equal(port.ok, false);
+  t.match(port.output, /HELLO_PORT='0' is not allowed; expected a port number from 1 to 65535/);
+  t.match((await hook('application-stop.sh', { HELLO_PORT: '70000' })).output, /HELLO_PORT='70000' is not allowed/);
+  t.match((await hook('application-stop.sh', { HELLO_ROOT: 'relative/dir' })).output, /path 'relative\/dir' is not allowed/);
+  t.match((await hook('application-stop.sh', { HELLO_VALIDATE_TIMEOUT_SECONDS: '0' })).output, /HELLO_VALIDATE_TIMEOUT_SECONDS='0' is not allowed/);
+});

@@ -1,0 +1,44 @@
+// The rendered unit passes `systemd-analyze verify` and keeps the numbers the config defines.
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HOST_NODE_BIN, HOST_PATHS, SERVICE_NAME, SYSTEMD_STOP_TIMEOUT_SECONDS } from '@hello/config/constants';
+import { bundleTextFiles } from '../../scripts/bundle-text-files.js';
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const unit = bundleTextFiles(join(appDir, 'deploy')).find((f) => f.path === `deploy/${SERVICE_NAME}.service`)!.text;
+const directive = (name: string): string[] => [...unit.matchAll(new RegExp(`^${name}=(.*)$`, 'gm'))].map((m) => m[1]!);
+const installed = spawnSync('systemd-analyze', ['--version']).error === undefined;
+
+/**
+ * verify insists that ExecStart's binary exists. Where HOST_NODE_BIN is missing (a laptop, CI
+ * without /usr/bin/node) only that path is swapped for the Node running this test.
+ */
+function verify(text: string): { status: number | null; output: string } {
+  const file = join(t.testdir({}), `${SERVICE_NAME}.service`);
+  writeFileSync(file, existsSync(HOST_NODE_BIN) ? text : text.replace(`ExecStart=${HOST_NODE_BIN} `, `ExecStart=${process.execPath} `));
+  const r = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+t.test('the unit keeps the config numbers and the hardening', async (t) => {
+  t.same(directive('TimeoutStopSec'), [String(SYSTEMD_STOP_TIMEOUT_SECONDS)]);
+  t.same(directive('User'), [SERVICE_NAME]);
+  t.same(directive('EnvironmentFile'), [HOST_PATHS.envFile]);
+  t.same(directive('ExecStart'), [`${HOST_NODE_BIN} --enable-source-maps ${HOST_PATHS.current}/app/server.mjs`]);
+  t.same(directive('StandardOutput'), [`append:${HOST_PATHS.logFile}`]);
+  t.same(directive('Restart'), ['always']);
+  for (const [name, value] of [['NoNewPrivileges', 'yes'], ['ProtectSystem', 'strict'], ['ProtectHome', 'yes'], ['PrivateTmp', 'yes'], ['CapabilityBoundingSet', ''], ['AmbientCapabilities', '']]) {
+    t.same(directive(name!), [value], `${name}=${value}`);
+  }
+  t.same(directive('ReadWritePaths'), [], 'the service writes nowhere');
+  t.same(directive('MemoryDenyWriteExecute'), [], "V8's JIT needs W+X memory");
+});
+
+t.test('systemd-analyze verify is clean', { skip: installed ? false : 'systemd-analyze is not installed (apt-get install -y systemd)' }, async (t) => {
+  t.same(verify(unit), { status: 0, output: '' });
+  const broken = verify(unit.replace('Restart=always', 'Restart=sometimes'));
+  t.match(broken.output, /restart specifier/, 'and it does flag a bad value');
+});

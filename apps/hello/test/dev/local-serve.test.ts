@@ -1,0 +1,30 @@
+import t from 'tap';
+import { DEFAULT_CERT_DIR, localServeEnv, prepareLocalServe } from '../../src/dev/local-serve.js';
+
+t.test('serve defaults to a local stage on loopback:8443 with the git-ignored certificate', async (t) => {
+  t.match(DEFAULT_CERT_DIR, /apps\/hello\/\.certs$/);
+  t.same(localServeEnv({}), {
+    TLS_CERT_FILE: `${DEFAULT_CERT_DIR}/cert.pem`,
+    TLS_KEY_FILE: `${DEFAULT_CERT_DIR}/key.pem`,
+    STAGE: 'local',
+    HOST: 'localhost',
+    PORT: '8443',
+  });
+});
+
+t.test('what the user set wins', async (t) => {
+  const mine = { TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem', STAGE: 'staging', HOST: '::1', PORT: '9443' };
+  t.same(localServeEnv(mine, '/elsewhere'), mine);
+});
+
+t.test('the certificate is made on the first start and reused afterwards', async (t) => {
+  const dir = t.testdir({});
+  const env: Record<string, string | undefined> = { PORT: '9443' };
+  const first = await prepareLocalServe(env, dir);
+  t.match(first, `created a self-signed certificate for localhost: ${dir}/cert.pem`);
+  t.match(first, 'serving https://localhost:9443/');
+  t.match(env, { TLS_CERT_FILE: `${dir}/cert.pem`, STAGE: 'local', HOST: 'localhost', PORT: '9443' });
+  const second = await prepareLocalServe(env, dir);
+  t.notMatch(second, /created/);
+  t.match(second, 'curl -k https://localhost:9443/');
+});

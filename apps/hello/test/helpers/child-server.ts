@@ -1,0 +1,58 @@
+// Runs src/server.ts (or another entry) as a real process, the way systemd does: explicit
+// environment, stdout not a TTY.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { SERVICE_ENV_NAMES } from '@hello/config/service-env';
+
+export interface ChildServer {
+  readonly child: ChildProcess;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  /** Exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+  /** Resolves once the log says it listens; rejects if the process exits first. */
+  readonly listening: Promise<void>;
+}
+
+const entry = (file: string) => new URL(`../../src/${file}`, import.meta.url).pathname;
+
+export function startChild(file: string, env: Record<string, string>, args: string[] = []): ChildServer {
+  // The real environment stays out, except what Node and tap need; the service's own variables
+  // come only from the test.
+  const base: Record<string, string | undefined> = { ...process.env };
+  for (const name of SERVICE_ENV_NAMES) delete base[name];
+  // tap's own loaders (TypeScript, coverage): the child's lines count towards the coverage gate.
+  const child = spawn(process.execPath, [...process.execArgv, entry(file), ...args], {
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const listening = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', () => {
+      if (out.includes('Server listening at')) resolve();
+    });
+    void exited.then((code) => reject(new Error(`exited with ${code} before listening:\n${out}\n${err}`)));
+  });
+  listening.catch(() => undefined);
+  return { child, stdout: () => out, stderr: () => err, exited, listening };
+}
+
+/** A loopback port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** The JSON log lines the process wrote to stdout. */
+export function logLines(stdout: string): Record<string, unknown>[] {
+  return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+}

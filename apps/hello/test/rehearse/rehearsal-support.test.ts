@@ -1,0 +1,29 @@
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { zipFiles } from '../../scripts/zip-files.js';
+import { freePorts, probeVersion, releaseVersionOf, selfSignedPem, sleep } from '../../rehearse/rehearsal-support.js';
+
+t.test('distinct free loopback ports', async (t) => {
+  const ports = await freePorts(3);
+  t.equal(new Set(ports).size, 3);
+  t.ok(ports.every((p) => p > 0 && p < 65536));
+});
+
+t.test('a certificate and key for haproxy', async (t) => {
+  const pem = join(t.testdir({}), 'lb.pem');
+  const cert = selfSignedPem(pem);
+  const text = readFileSync(pem, 'utf8');
+  t.match(cert, /^-----BEGIN CERTIFICATE-----/);
+  t.match(text, /-----BEGIN PRIVATE KEY-----/);
+});
+
+t.test('the version in a zip, and what a host answers', async (t) => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const zip = zipFiles([{ path: 'release.json', data: enc(JSON.stringify({ version: 'v9', files: { a: '0'.repeat(64) } })), mode: 0o644 }], new Date());
+  t.equal(releaseVersionOf(zip), 'v9');
+  t.throws(() => releaseVersionOf(zipFiles([{ path: 'x', data: enc('x'), mode: 0o644 }], new Date())), /the zip has no release\.json/);
+  const [port] = await freePorts(1);
+  t.match(await probeVersion(port!), /^unreachable \(/);
+  await sleep(1);
+});

@@ -1,0 +1,29 @@
+import t from 'tap';
+import { DEFAULT_DEREGISTRATION_DELAY_SECONDS, HEALTH_CHECK } from '@hello/config/constants';
+import type { Deployment } from '../../rehearse/code-deploy-agent.js';
+import { deployHost, trafficTiming } from '../../rehearse/traffic-control.js';
+import { fakeAgent, fakeLb } from './fakes.js';
+
+const ok: Deployment = { ok: true, steps: { ApplicationStop: 1, ValidateService: 2 }, output: '' };
+const failed: Deployment = { ok: false, failed: 'ValidateService', steps: { ValidateService: 3 }, output: 'boom' };
+
+t.test('timing is the target group divided by the scale', async (t) => {
+  const timing = trafficTiming(10);
+  t.equal(timing.drainMs, DEFAULT_DEREGISTRATION_DELAY_SECONDS * 100);
+  t.equal(timing.healthyMs, (HEALTH_CHECK.healthyThreshold + 2) * HEALTH_CHECK.intervalSeconds * 100 + HEALTH_CHECK.timeoutSeconds * 100);
+});
+
+t.test('drain, wait, take out, deploy, put back, wait for healthy', async (t) => {
+  const calls: string[] = [];
+  const r = await deployHost(fakeLb(calls, 3), fakeAgent('h1', calls, [ok]), new Uint8Array(), trafficTiming(10));
+  t.same(calls, ['h1 drain', 'h1 drained', 'h1 maint', 'h1 deploy', 'h1 ready', 'h1 healthy']);
+  t.equal(r.ok, true);
+  t.same(Object.keys(r.steps), ['BlockTraffic', 'ApplicationStop', 'ValidateService', 'AllowTraffic']);
+});
+
+t.test('a failed deployment leaves the host out of the balancer', async (t) => {
+  const calls: string[] = [];
+  const r = await deployHost(fakeLb(calls), fakeAgent('h1', calls, [failed]), new Uint8Array(), trafficTiming(10));
+  t.same(calls, ['h1 drain', 'h1 drained', 'h1 maint', 'h1 deploy']);
+  t.same([r.ok, r.failed, r.steps.AllowTraffic], [false, 'ValidateService', undefined]);
+});

@@ -1,0 +1,48 @@
+import t from 'tap';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequestLogController } from '../src/request-log-controller.js';
+import { build, type LogLine } from './helpers/build.js';
+
+const requestLines = (logs: LogLine[]) => logs.filter((l) => 'statusCode' in l);
+
+t.test('one line per request: method, url, status, response time, request id', async (t) => {
+  const { app, logs } = await build(t);
+  await app.inject({ method: 'GET', url: '/version?x=1' });
+  await app.inject({ method: 'GET', url: '/missing' });
+  const lines = requestLines(logs);
+  t.equal(lines.length, 2, 'no separate "incoming request" line');
+  t.match(lines[0], { level: 30, msg: 'request completed', method: 'GET', url: '/version?x=1', statusCode: 200, responseTime: Number });
+  t.match(lines[1], { method: 'GET', url: '/missing', statusCode: 404 });
+  t.match(lines[0]?.reqId, /^[0-9a-f-]{36}$/, 'a generated UUID');
+  t.not(lines[0]?.reqId, lines[1]?.reqId);
+});
+
+t.test('the request id is the ALB\'s X-Amzn-Trace-Id when present', async (t) => {
+  const { app, logs } = await build(t);
+  const trace = 'Root=1-67891233-abcdef012345678912345678';
+  await app.inject({ method: 'GET', url: '/', headers: { 'x-amzn-trace-id': trace } });
+  t.equal(requestLines(logs)[0]?.reqId, trace);
+});
+
+t.test('credentials sent with a request are not logged', async (t) => {
+  const { app, logs } = await build(t);
+  await app.inject({ method: 'GET', url: '/', headers: { authorization: 'Bearer s3cret', cookie: 'sid=s3cret' } });
+  t.equal(requestLines(logs).length, 1);
+  t.notMatch(JSON.stringify(logs), /s3cret/);
+});
+
+t.test('a response that failed on the wire is logged as an error', async (t) => {
+  const lines: unknown[][] = [];
+  const log = { info: (...a: unknown[]) => lines.push(['info', ...a]), error: (...a: unknown[]) => lines.push(['error', ...a]) };
+  const request = { method: 'GET', url: '/', log } as unknown as FastifyRequest;
+  const reply = { statusCode: 200, elapsedTime: 1.5 } as unknown as FastifyReply;
+  const controller = new RequestLogController();
+  controller.incomingRequest();
+  controller.requestCompleted(new Error('socket hang up'), request, reply);
+  controller.requestCompleted(null, request, reply);
+  t.match(lines, [
+    ['error', { method: 'GET', url: '/', statusCode: 200, responseTime: 1.5, err: { message: 'socket hang up' } }, 'request failed'],
+    ['info', { method: 'GET', url: '/', statusCode: 200, responseTime: 1.5 }, 'request completed'],
+  ]);
+  t.equal(lines.length, 2, 'incomingRequest writes nothing');
+});

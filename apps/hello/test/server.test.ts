@@ -1,0 +1,98 @@
+import t from 'tap';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { hostname, tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { VERSION_PATH } from '@hello/config/constants';
+import { testCertificate } from './helpers/certificate.js';
+import { freePort, logLines, startChild } from './helpers/child-server.js';
+import { fetchOver, openTls } from './helpers/client.js';
+
+// Each child compiles the TypeScript sources (seconds on a busy machine), so they all start
+// together and the tests await them.
+t.setTimeout(180_000);
+const dir = mkdtempSync(join(tmpdir(), 'hello-server-test-'));
+const { cert, key } = await testCertificate();
+const tls = { TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key.pem') };
+writeFileSync(tls.TLS_CERT_FILE, cert);
+writeFileSync(tls.TLS_KEY_FILE, key);
+writeFileSync(join(dir, 'junk.pem'), 'not a certificate');
+const occupied = createServer().listen(0, '127.0.0.1');
+await once(occupied, 'listening');
+const busyPort = (occupied.address() as { port: number }).port;
+const ports = { serving: await freePort(), slow: await freePort() };
+
+const children = {
+  badEnv: startChild('server.ts', { STAGE: 'nope', PORT: 'eighty' }),
+  noCert: startChild('server.ts', { ...tls, TLS_CERT_FILE: join(dir, 'missing.pem') }),
+  junkCert: startChild('server.ts', { ...tls, TLS_CERT_FILE: join(dir, 'junk.pem'), PORT: String(await freePort()), HOST: '127.0.0.1' }),
+  busy: startChild('server.ts', { ...tls, PORT: String(busyPort), HOST: '127.0.0.1' }),
+  serving: startChild('server.ts', { ...tls, PORT: String(ports.serving), HOST: '127.0.0.1', STAGE: 'prod', RELEASE_VERSION: 'f00dcafe' }),
+  slow: startChild('server.ts', { ...tls, PORT: String(ports.slow), HOST: '127.0.0.1', SHUTDOWN_GRACE_MS: '300' }),
+};
+t.teardown(() => {
+  occupied.close();
+  for (const c of Object.values(children)) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+});
+
+t.test('bad variables: exit 1 naming each variable and what is allowed', async (t) => {
+  const { exited, stderr, stdout } = children.badEnv;
+  t.equal(await exited, 1);
+  t.match(stderr(), /^hello: cannot start: bad configuration: invalid service environment:/);
+  t.match(stderr(), /STAGE="nope": .*allowed: local, staging, prod/);
+  t.match(stderr(), /PORT="eighty": must be integer/);
+  t.equal(stdout(), '', 'nothing half-started');
+});
+
+t.test('a missing certificate: exit 1 naming TLS_CERT_FILE and the path', async (t) => {
+  t.equal(await children.noCert.exited, 1);
+  t.match(children.noCert.stderr(), `cannot start: bad configuration: TLS_CERT_FILE=${dir}/missing.pem: cannot read the file (ENOENT`);
+});
+
+t.test('a file that is no certificate: exit 1 before listening', async (t) => {
+  t.equal(await children.junkCert.exited, 1);
+  t.match(children.junkCert.stderr(), /cannot start: bad configuration: .*(PEM|certificate|no start line)/i);
+});
+
+t.test('a port in use: exit 1 naming the address', async (t) => {
+  t.equal(await children.busy.exited, 1);
+  t.match(children.busy.stderr(), `hello: cannot start: cannot listen on 127.0.0.1:${busyPort}: `);
+  t.match(children.busy.stderr(), /EADDRINUSE/);
+});
+
+t.test('serves over HTTPS, then SIGTERM drains and exits 0', async (t) => {
+  const { child, listening, exited, stdout } = children.serving;
+  await listening;
+  const hello = await fetchOver(ports.serving, '/');
+  t.equal(hello.status, 200);
+  t.equal(hello.body, `Hello World from ${hostname()} in prod\n`);
+  const version = JSON.parse((await fetchOver(ports.serving, VERSION_PATH)).body) as Record<string, unknown>;
+  t.match(version, { version: 'f00dcafe', stage: 'prod', node: process.version });
+  child.kill('SIGTERM');
+  const started = Date.now();
+  t.equal(await exited, 0);
+  t.ok(Date.now() - started < 5000, 'well inside the grace period');
+  const lines = logLines(stdout());
+  t.ok(lines.length >= 3, 'stdout is JSON lines (not a TTY)');
+  t.match(lines.find((l) => l.statusCode === 200), { msg: 'request completed', method: 'GET', url: '/', reqId: String });
+  t.match(lines.find((l) => l.msg === 'shutting down'), { signal: 'SIGTERM', graceMs: 10_000 });
+});
+
+t.test('a request that outlives SHUTDOWN_GRACE_MS cannot hold the exit: exit 1 after the grace', async (t) => {
+  const { child, listening, exited, stdout } = children.slow;
+  await listening;
+  const socket = await openTls(ports.slow);
+  t.teardown(() => socket.destroy());
+  socket.on('error', () => undefined);
+  socket.write('GET / HTTP/1.1\r\nHost: x\r\n'); // a request still arriving keeps the server open
+  await new Promise((r) => setTimeout(r, 100));
+  const started = Date.now();
+  child.kill('SIGINT');
+  t.equal(await exited, 1);
+  const waited = Date.now() - started;
+  t.ok(waited >= 250 && waited < 5000, `exited after ${waited} ms`);
+  t.match(logLines(stdout()).find((l) => l.level === 50), { msg: 'killed by timeout (300ms)' });
+  t.match(logLines(stdout()).find((l) => l.msg === 'shutting down'), { signal: 'SIGINT', graceMs: 300 });
+});

@@ -1,0 +1,111 @@
+// `pnpm infra:diff` / `pnpm infra:deploy`: the CDK CLI, but only with credentials of the configured
+// account, and with the stack outputs (endpoint URLs) printed after a deploy.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { STSClient } from '@aws-sdk/client-sts';
+import { STAGE_NAMES } from '@hello/config/define-project';
+import { foundationStackName, stageStackName } from '@hello/config/naming';
+import { project } from '@hello/config/project';
+import { assertAccount } from '../aws/assert-account.js';
+import { explainAwsError } from '../aws/explain-aws-error.js';
+import { CliError, EXIT, UsageError } from '../release/cli-error.js';
+import { formatStackOutputs, type StackOutputs } from './print-stack-outputs.js';
+
+export interface InfraDeps {
+  readonly sts: () => STSClient;
+  /** Runs `cdk <args>` in packageDir and resolves with its exit code. */
+  readonly runCdk: (args: readonly string[]) => Promise<number>;
+  readonly readFile: (path: string) => Promise<string>;
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** packages/infra: where cdk.json is and where the outputs file goes. */
+  readonly packageDir: string;
+}
+
+/** Written by every deploy; the workflows and a person can read the endpoint URLs from it. */
+export const OUTPUTS_FILE = 'cdk-outputs.json';
+
+export const STACK_NAMES: readonly string[] = [foundationStackName(project), ...STAGE_NAMES.map((s) => stageStackName(project, s))];
+
+export function infraHelp(): string {
+  return [
+    'Usage: pnpm infra:diff [<stack>...] [-- <cdk options>]',
+    '       pnpm infra:deploy <stack>... | --all [-- <cdk options>]',
+    '',
+    `Checks with STS that the credentials belong to account ${project.aws.account} (packages/config), then runs`,
+    '`cdk diff` (all stacks unless named) or `cdk deploy`. With CI=true deploy passes --require-approval never.',
+    `A deploy writes the stack outputs to packages/infra/${OUTPUTS_FILE} and prints them (endpoint URLs).`,
+    '',
+    `Stacks: ${STACK_NAMES.join(', ')}`,
+    'Exit codes: the CDK CLI\'s; 1 when the account is wrong (nothing is run), 2 for a wrong command line.',
+    '',
+  ].join('\n');
+}
+
+interface Parsed { command: 'diff' | 'deploy'; stacks: string[]; all: boolean; help: boolean; passthrough: string[] }
+
+function parse(argv: readonly string[]): Parsed {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h') return { command: 'diff', stacks: [], all: false, help: true, passthrough: [] };
+  if (command !== 'diff' && command !== 'deploy') {
+    throw new UsageError(`expected diff or deploy, got ${JSON.stringify(command ?? '')}\n${infraHelp()}`);
+  }
+  const split = rest.indexOf('--');
+  const own = split === -1 ? rest : rest.slice(0, split);
+  const passthrough = split === -1 ? [] : rest.slice(split + 1);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: own, options: { help: { type: 'boolean', short: 'h' }, all: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`infra:${command}: ${(error as Error).message}; pass CDK options after --, e.g. pnpm infra:${command} ${STACK_NAMES[1] ?? ''} -- --verbose`);
+  }
+  const stacks = parsed.positionals;
+  const unknown = stacks.filter((s) => !STACK_NAMES.includes(s));
+  if (unknown.length > 0) throw new UsageError(`unknown stack ${unknown.join(', ')}; the stacks are: ${STACK_NAMES.join(', ')}`);
+  const all = parsed.values.all === true;
+  const help = parsed.values.help === true;
+  if (!help && command === 'deploy' && (stacks.length === 0) === !all) {
+    throw new UsageError(`infra:deploy needs the stacks to deploy (${STACK_NAMES.join(', ')}) or --all, not both`);
+  }
+  return { command, stacks, all, help, passthrough };
+}
+
+function cdkArgs(p: Parsed, env: InfraDeps['env'], outputsFile: string): string[] {
+  const selection = p.all ? ['--all'] : p.stacks;
+  if (p.command === 'diff') return ['diff', ...selection, ...p.passthrough];
+  const ci = env.CI === 'true' || env.GITHUB_ACTIONS === 'true';
+  // A pipeline has nobody to answer the approval prompt; a person at a terminal still gets it.
+  return ['deploy', ...selection, '--outputs-file', outputsFile, ...(ci ? ['--require-approval', 'never'] : []), ...p.passthrough];
+}
+
+export async function runInfraCommand(argv: readonly string[], deps: InfraDeps): Promise<number> {
+  try {
+    const parsed = parse(argv);
+    if (parsed.help) {
+      deps.stdout.write(infraHelp());
+      return EXIT.ok;
+    }
+    try {
+      await assertAccount(deps.sts(), project.aws.account);
+    } catch (error) {
+      throw explainAwsError(error, { action: 'sts:GetCallerIdentity', resource: `account ${project.aws.account}` });
+    }
+    const outputsFile = resolve(deps.packageDir, OUTPUTS_FILE);
+    const code = await deps.runCdk(cdkArgs(parsed, deps.env, outputsFile));
+    if (parsed.command === 'deploy' && code === 0) {
+      let outputs: StackOutputs;
+      try {
+        outputs = JSON.parse(await deps.readFile(outputsFile)) as StackOutputs;
+      } catch (error) {
+        throw new CliError(`deployed, but cannot read the stack outputs from ${outputsFile}: ${(error as Error).message}`);
+      }
+      deps.stdout.write(`\nStack outputs (also in ${outputsFile}):\n${formatStackOutputs(outputs)}`);
+    }
+    return code;
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    deps.stderr.write(`error: ${error.message}\n`);
+    return error.exitCode;
+  }
+}

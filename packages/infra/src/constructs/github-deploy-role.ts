@@ -1,0 +1,122 @@
+// The role one GitHub environment assumes to publish (staging only) and deploy a release to its stage.
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, Role, type IOidcProvider, type IRole } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { cdkBootstrapRoleArn } from './cdk-bootstrap-roles.js';
+import { githubPrincipal } from './github-principal.js';
+
+/** A CodeDeploy application and deployment group, by name. */
+export interface CodeDeployGroupRef {
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+}
+
+/** Everything the release CLI does with a deployment it started: create, watch, stop. */
+export const DEPLOY_ACTIONS = [
+  'codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:BatchGetDeployments',
+  'codedeploy:ListDeployments', 'codedeploy:GetDeploymentConfig', 'codedeploy:RegisterApplicationRevision',
+  'codedeploy:GetApplicationRevision', 'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets',
+  'codedeploy:GetDeploymentTarget', 'codedeploy:StopDeployment',
+] as const;
+
+/** What `release promote` needs to see of another stage: which versions it deployed successfully. */
+export const WATCH_ACTIONS = ['codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:BatchGetDeployments'] as const;
+
+export interface GithubDeployRoleProps {
+  readonly provider: IOidcProvider;
+  readonly roleName: string;
+  /** The OIDC `sub` of the GitHub environment allowed to assume the role. */
+  readonly subject: string;
+  /** Name (not a token) of the artifact bucket, so the policy's ARNs are literal and auditable. */
+  readonly artifactBucketName: string;
+  /** Key prefix of releases in the bucket, e.g. `releases/`. */
+  readonly releasePrefix: string;
+  /**
+   * Whether the role may upload release zips; only the first stage publishes, later ones promote the same object.
+   * @default false
+   */
+  readonly canPublish?: boolean;
+  /** The stage's own deployment group and its deployment config. */
+  readonly deployTo: CodeDeployGroupRef & { readonly deploymentConfigName: string };
+  /**
+   * Deployment groups of other stages the role may read (not deploy to).
+   * @default none
+   */
+  readonly watch?: readonly CodeDeployGroupRef[];
+  /** The stage stack, whose outputs (the endpoint URL) the pipeline reads. */
+  readonly stageStackName: string;
+}
+
+/** An IAM role for one GitHub environment, scoped to one stage and the release prefix. */
+export class GithubDeployRole extends Construct {
+  readonly role: IRole;
+
+  constructor(scope: Construct, id: string, props: GithubDeployRoleProps) {
+    super(scope, id);
+    if (!/^[^*?]+\/$/.test(props.releasePrefix)) {
+      throw new Error(`GithubDeployRole releasePrefix: ${JSON.stringify(props.releasePrefix)} is not allowed; expected a key prefix ending in '/' without wildcards`);
+    }
+    const stack = Stack.of(this);
+    const role = new Role(this, 'Role', {
+      roleName: props.roleName,
+      assumedBy: githubPrincipal(props.provider, props.subject),
+      maxSessionDuration: Duration.hours(1),
+      description: `GitHub Actions (${props.subject}) deploys to ${props.deployTo.deploymentGroupName}`,
+    });
+    // Pins every S3 call to a bucket of this account, backing up the CLI's ExpectedBucketOwner.
+    const bucketArn = `arn:${stack.partition}:s3:::${props.artifactBucketName}`;
+    const releasesArn = `${bucketArn}/${props.releasePrefix}*`;
+    const stackArn = stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${props.stageStackName}/*` });
+    const bootstrapRolesArn = cdkBootstrapRoleArn(this, '*');
+    const ownBucket = { StringEquals: { 's3:ResourceAccount': stack.account } };
+    const objectActions = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:GetObjectVersionAttributes'];
+    if (props.canPublish === true) objectActions.push('s3:PutObject');
+    role.addToPrincipalPolicy(new PolicyStatement({
+      sid: 'ReleaseObjects',
+      actions: objectActions,
+      resources: [releasesArn],
+      conditions: ownBucket,
+    }));
+    role.addToPrincipalPolicy(new PolicyStatement({
+      sid: 'ListReleases',
+      actions: ['s3:ListBucket'],
+      resources: [bucketArn],
+      conditions: { ...ownBucket, StringLike: { 's3:prefix': `${props.releasePrefix}*` } },
+    }));
+    const codeDeployArns = (ref: CodeDeployGroupRef): string[] => [
+      stack.formatArn({ service: 'codedeploy', resource: 'application', resourceName: ref.applicationName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      stack.formatArn({ service: 'codedeploy', resource: 'deploymentgroup', resourceName: `${ref.applicationName}/${ref.deploymentGroupName}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    ];
+    role.addToPrincipalPolicy(new PolicyStatement({
+      sid: 'DeployOwnStage',
+      actions: [...DEPLOY_ACTIONS],
+      resources: [
+        ...codeDeployArns(props.deployTo),
+        stack.formatArn({ service: 'codedeploy', resource: 'deploymentconfig', resourceName: props.deployTo.deploymentConfigName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      ],
+    }));
+    if (props.watch !== undefined && props.watch.length > 0) {
+      role.addToPrincipalPolicy(new PolicyStatement({
+        sid: 'WatchEarlierStages',
+        actions: [...WATCH_ACTIONS],
+        resources: props.watch.flatMap(codeDeployArns),
+      }));
+    }
+    role.addToPrincipalPolicy(new PolicyStatement({
+      sid: 'ReadStageOutputs',
+      actions: ['cloudformation:DescribeStacks'],
+      resources: [stackArn],
+    }));
+    role.addToPrincipalPolicy(new PolicyStatement({
+      sid: 'DeployStageStack',
+      actions: ['sts:AssumeRole'],
+      resources: [bootstrapRolesArn],
+    }));
+    Validations.of(role).acknowledge(
+      { id: `AwsSolutions-IAM5[Resource::${releasesArn}]`, reason: 'Release zips are named by version; the wildcard covers only the release prefix of one bucket.' },
+      { id: `AwsSolutions-IAM5[Resource::${stackArn}]`, reason: 'A stack ARN ends in a random id; the wildcard covers only this stage stack.' },
+      { id: `AwsSolutions-IAM5[Resource::${bootstrapRolesArn}]`, reason: 'cdk deploy assumes the bootstrap deploy, lookup and publishing roles of this account and region, and nothing else.' },
+    );
+    this.role = role;
+  }
+}

@@ -1,0 +1,39 @@
+// One smoke probe: which version `/version` reports and whether `/` answers 200.
+import { VERSION_PATH } from '@hello/config/constants';
+
+export interface Probe {
+  /** The version `/version` reported, if it answered JSON with a string `version`. */
+  readonly version: string | undefined;
+  readonly rootStatus: number | undefined;
+  /** Human-readable state, e.g. `/version answers "abc"; / answers 200`. */
+  readonly summary: string;
+}
+
+async function get(fetchFn: typeof fetch, url: string, timeoutMs: number): Promise<{ status?: number; body?: string; error?: string }> {
+  try {
+    const response = await fetchFn(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow', headers: { accept: 'application/json' } });
+    return { status: response.status, body: await response.text() };
+  } catch (error) {
+    const e = error as Error & { cause?: { code?: string } };
+    return { error: e.cause?.code ?? e.name };
+  }
+}
+
+function reportedVersion(body: string | undefined): string | undefined {
+  try {
+    const parsed = JSON.parse(body ?? '') as { version?: unknown };
+    return typeof parsed.version === 'string' ? parsed.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function probeService(fetchFn: typeof fetch, baseUrl: string, timeoutMs: number): Promise<Probe> {
+  const base = baseUrl.replace(/\/+$/, '');
+  const [v, root] = await Promise.all([get(fetchFn, `${base}${VERSION_PATH}`, timeoutMs), get(fetchFn, `${base}/`, timeoutMs)]);
+  const version = v.status === 200 ? reportedVersion(v.body) : undefined;
+  const versionText = v.error !== undefined ? `fails (${v.error})`
+    : version !== undefined ? `answers ${JSON.stringify(version)}` : `answers ${v.status ?? '?'} without a version`;
+  const rootText = root.error !== undefined ? `fails (${root.error})` : `answers ${root.status ?? '?'}`;
+  return { version, rootStatus: root.status, summary: `${VERSION_PATH} ${versionText}; / ${rootText}` };
+}

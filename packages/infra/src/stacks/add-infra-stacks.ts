@@ -1,0 +1,28 @@
+// The app's stacks: the foundation once, then one stage stack per stage, named from @hello/config/naming.
+import type { App, Environment } from 'aws-cdk-lib';
+import { STAGE_NAMES, type ProjectSettings, type StageName } from '@hello/config/define-project';
+import { foundationStackName, stageStackName } from '@hello/config/naming';
+import { FoundationStack } from './foundation-stack.js';
+import { StageStack } from './stage-stack.js';
+
+export interface InfraStacks {
+  readonly foundation: FoundationStack;
+  readonly stages: { readonly [S in StageName]: StageStack };
+}
+
+/** Adds every stack to `app` in `env`; bin/infra.ts and the tests build the same app through it. */
+export function addInfraStacks(app: App, project: ProjectSettings, env: Required<Pick<Environment, 'account' | 'region'>>): InfraStacks {
+  const foundation = new FoundationStack(app, foundationStackName(project), {
+    env,
+    project,
+    description: `${project.name}: artifact bucket, GitHub OIDC provider and deploy roles (once per account)`,
+  });
+  const stages = Object.fromEntries(STAGE_NAMES.map((stage) => [stage, new StageStack(app, stageStackName(project, stage), {
+    env,
+    project,
+    stage,
+    settings: project.stages[stage],
+    description: `${project.name} ${stage}: VPC, load balancer, Auto Scaling group and CodeDeploy`,
+  })])) as { [S in StageName]: StageStack };
+  return { foundation, stages };
+}

@@ -1,0 +1,59 @@
+// Once per account and region: the artifact bucket, GitHub's OIDC provider and the GitHub roles.
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { RELEASE_PREFIX } from '@hello/config/constants';
+import { STAGE_NAMES, type ProjectSettings, type StageName } from '@hello/config/define-project';
+import {
+  FOUNDATION_OUTPUTS, artifactBucketName, codeDeployApplicationName, deployRoleName, deploymentGroupName,
+  environmentSubject, pullRequestRoleName, pullRequestSubject, stageStackName,
+} from '@hello/config/naming';
+import { ArtifactBucket } from '../constructs/artifact-bucket.js';
+import { GithubDeployRole } from '../constructs/github-deploy-role.js';
+import { GithubOidcProvider } from '../constructs/github-oidc-provider.js';
+import { GithubPullRequestRole } from '../constructs/github-pull-request-role.js';
+
+/** Foundation output key of a stage's deploy role ARN, e.g. `DeployRoleArnStaging`. */
+export const deployRoleOutputKey = (stage: StageName): string =>
+  `${FOUNDATION_OUTPUTS.deployRoleArnPrefix}${stage.charAt(0).toUpperCase()}${stage.slice(1)}`;
+
+export interface FoundationStackProps extends StackProps {
+  readonly project: Pick<ProjectSettings, 'name' | 'github' | 'aws' | 'stages'>;
+}
+
+/** Deployed by an administrator; after it, GitHub deploys everything else with the roles it creates. */
+export class FoundationStack extends Stack {
+  constructor(scope: Construct, id: string, props: FoundationStackProps) {
+    super(scope, id, props);
+    const { project } = props;
+    const artifacts = new ArtifactBucket(this, 'Artifacts', { bucketName: artifactBucketName(project) });
+    const { provider } = new GithubOidcProvider(this, 'GithubOidc', {
+      ...(project.github.oidcProviderArn === undefined ? {} : { existingProviderArn: project.github.oidcProviderArn }),
+    });
+    const groupOf = (stage: StageName) => ({
+      applicationName: codeDeployApplicationName(project, stage),
+      deploymentGroupName: deploymentGroupName(stage),
+    });
+    STAGE_NAMES.forEach((stage, index) => {
+      const deploy = new GithubDeployRole(this, `Deploy-${stage}`, {
+        provider,
+        roleName: deployRoleName(project, stage),
+        subject: environmentSubject(project, stage),
+        artifactBucketName: artifacts.bucketName,
+        releasePrefix: RELEASE_PREFIX,
+        // The first stage publishes the zip; later stages promote that same object, so they only read.
+        canPublish: index === 0,
+        deployTo: { ...groupOf(stage), deploymentConfigName: project.stages[stage].deploymentConfig },
+        watch: STAGE_NAMES.slice(0, index).map(groupOf),
+        stageStackName: stageStackName(project, stage),
+      });
+      new CfnOutput(this, deployRoleOutputKey(stage), { value: deploy.role.roleArn, description: `Role the GitHub environment ${stage} assumes` });
+    });
+    const pullRequest = new GithubPullRequestRole(this, 'PullRequest', {
+      provider,
+      roleName: pullRequestRoleName(project),
+      subject: pullRequestSubject(project),
+    });
+    new CfnOutput(this, FOUNDATION_OUTPUTS.artifactBucketName, { value: artifacts.bucket.bucketName, description: 'Bucket of published releases' });
+    new CfnOutput(this, FOUNDATION_OUTPUTS.pullRequestRoleArn, { value: pullRequest.role.roleArn, description: 'Role pull requests assume for cdk diff' });
+  }
+}

@@ -1,0 +1,120 @@
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { project } from '@hello/config/project';
+import { mockClient } from 'aws-sdk-client-mock';
+import t, { type Test } from 'tap';
+import { runInfraCommand, type InfraDeps } from '../../src/cdk/run-infra-command.js';
+
+const OUTPUTS = '/pkg/cdk-outputs.json';
+
+function deps(options: { env?: Record<string, string>; code?: number; outputs?: string } = {}) {
+  let out = '';
+  let err = '';
+  const runs: (readonly string[])[] = [];
+  const d: InfraDeps = {
+    sts: () => new STSClient({ region: project.aws.region, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
+    runCdk: (args) => {
+      runs.push(args);
+      return Promise.resolve(options.code ?? 0);
+    },
+    readFile: (path) => (path === OUTPUTS && options.outputs !== undefined ? Promise.resolve(options.outputs) : Promise.reject(new Error(`ENOENT: ${path}`))),
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    env: options.env ?? {},
+    packageDir: '/pkg',
+  };
+  return { d, runs, out: () => out, err: () => err };
+}
+
+function sts(t: Test, account = project.aws.account) {
+  const mock = mockClient(STSClient);
+  t.teardown(() => mock.restore());
+  mock.on(GetCallerIdentityCommand).resolves({ Account: account, Arn: `arn:aws:iam::${account}:user/admin` });
+  return mock;
+}
+
+t.test('diff checks the account, then diffs every stack (or the named ones)', async (t) => {
+  sts(t);
+  const all = deps();
+  t.equal(await runInfraCommand(['diff'], all.d), 0);
+  t.same(all.runs, [['diff']]);
+  const named = deps({ code: 1 });
+  t.equal(await runInfraCommand(['diff', 'hello-staging', '--', '--context', 'x=y'], named.d), 1, "cdk's exit code is passed on");
+  t.same(named.runs, [['diff', 'hello-staging', '--context', 'x=y']]);
+});
+
+t.test('deploy writes an outputs file and prints the stack outputs', async (t) => {
+  sts(t);
+  const outputs = JSON.stringify({ 'hello-staging': { EndpointUrl: 'https://staging.example.com', DeploymentGroupName: 'staging' }, 'hello-foundation': {} });
+  const run = deps({ outputs });
+  t.equal(await runInfraCommand(['deploy', 'hello-staging'], run.d), 0);
+  t.same(run.runs, [['deploy', 'hello-staging', '--outputs-file', OUTPUTS]]);
+  t.match(run.out(), `Stack outputs (also in ${OUTPUTS}):\nhello-staging\n  EndpointUrl          https://staging.example.com\n  DeploymentGroupName  staging\nhello-foundation\n  (no outputs)\n`);
+});
+
+t.test('on CI deploy never waits for an approval prompt', async (t) => {
+  sts(t);
+  for (const env of [{ CI: 'true' }, { GITHUB_ACTIONS: 'true' }] as Record<string, string>[]) {
+    const run = deps({ env, outputs: '{}' });
+    t.equal(await runInfraCommand(['deploy', '--all'], run.d), 0);
+    t.same(run.runs, [['deploy', '--all', '--outputs-file', OUTPUTS, '--require-approval', 'never']]);
+  }
+});
+
+t.test('a failed deploy returns its code and prints no outputs; unreadable outputs are an error', async (t) => {
+  sts(t);
+  const failed = deps({ code: 1 });
+  t.equal(await runInfraCommand(['deploy', 'hello-prod'], failed.d), 1);
+  t.notMatch(failed.out(), 'Stack outputs');
+  const unreadable = deps();
+  t.equal(await runInfraCommand(['deploy', 'hello-prod'], unreadable.d), 1);
+  t.match(unreadable.err(), `deployed, but cannot read the stack outputs from ${OUTPUTS}: ENOENT`);
+});
+
+t.test('the wrong account is refused with both accounts named, and cdk never runs', async (t) => {
+  sts(t, '999988887777');
+  const run = deps();
+  t.equal(await runInfraCommand(['deploy', 'hello-prod'], run.d), 1);
+  t.match(run.err(), `wrong AWS account: expected ${project.aws.account}`);
+  t.match(run.err(), 'found 999988887777');
+  t.same(run.runs, []);
+});
+
+t.test('STS failures are explained', async (t) => {
+  const mock = sts(t);
+  mock.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('expired'), { name: 'ExpiredToken', $metadata: { httpStatusCode: 400 } }));
+  const run = deps();
+  t.equal(await runInfraCommand(['diff'], run.d), 1);
+  t.match(run.err(), 'sts:GetCallerIdentity on account 123456789012 failed: ExpiredToken: expired');
+});
+
+t.test('usage errors name what is allowed', async (t) => {
+  const cases: [string[], string][] = [
+    [[], 'expected diff or deploy, got ""'],
+    [['destroy'], 'expected diff or deploy, got "destroy"'],
+    [['deploy'], 'infra:deploy needs the stacks to deploy (hello-foundation, hello-staging, hello-prod) or --all'],
+    [['deploy', '--all', 'hello-prod'], 'or --all, not both'],
+    [['diff', 'hello-qa'], 'unknown stack hello-qa; the stacks are: hello-foundation, hello-staging, hello-prod'],
+    [['diff', '--verbose'], "infra:diff: Unknown option '--verbose'"],
+  ];
+  for (const [argv, message] of cases) {
+    const run = deps();
+    t.equal(await runInfraCommand(argv, run.d), 2, argv.join(' '));
+    t.match(run.err(), message);
+    t.same(run.runs, []);
+  }
+});
+
+t.test('--help explains both commands without calling AWS', async (t) => {
+  for (const argv of [['--help'], ['deploy', '--help'], ['-h']]) {
+    const run = deps();
+    t.equal(await runInfraCommand(argv, run.d), 0);
+    t.match(run.out(), 'Usage: pnpm infra:diff [<stack>...]');
+    t.match(run.out(), 'pnpm infra:deploy <stack>... | --all');
+  }
+});
+
+t.test('a bug is not swallowed', async (t) => {
+  sts(t);
+  const run = deps();
+  await t.rejects(runInfraCommand(['diff'], { ...run.d, runCdk: () => Promise.reject(new TypeError('bug')) }), { message: 'bug' });
+});

@@ -1,0 +1,216 @@
+// A stage stack as configured (no domain: the HTTP-only experiment mode), property by property.
+import t from 'tap';
+import { Match } from 'aws-cdk-lib/assertions';
+import {
+  ALB_IDLE_TIMEOUT_SECONDS, HEALTH_CHECK, HEALTH_PATH, HOST_NODE_BIN, HOST_PATHS, NODE_MAJOR, RELEASE_PREFIX, SERVICE_NAME, SERVICE_PORT,
+} from '@hello/config/constants';
+import { STAGE_OUTPUTS, artifactBucketName, codeDeployApplicationName, logGroupNames } from '@hello/config/naming';
+import { Network } from '../../src/constructs/network.js';
+import { CODEDEPLOY_AGENT_LOG, CODEDEPLOY_DEPLOYMENTS_LOG } from '../../src/stacks/stage-stack.js';
+import { buildTestApp } from '../helpers/test-app.js';
+import { userDataText } from '../helpers/user-data-text.js';
+
+const built = buildTestApp();
+const { project } = built;
+const staging = built.template(built.stages.staging);
+const prod = built.template(built.stages.prod);
+const settings = project.stages.staging;
+
+t.test('network', async (t) => {
+  // Pinned: a new logical id would replace the VPC and with it every host and the load balancer.
+  t.equal(staging.toJSON().Resources[Network.LOGICAL_ID]?.Type, 'AWS::EC2::VPC');
+  const azs = Object.values(staging.findResources('AWS::EC2::Subnet')).map((s) => (s as { Properties: { AvailabilityZone: string } }).Properties.AvailabilityZone);
+  // Explicit AZ names from config (synth needs no credentials), both used.
+  t.same([...new Set(azs)].sort(), [...project.aws.availabilityZones].sort());
+  t.doesNotThrow(() => {
+    // Public subnets for the ALB and NAT, private ones for the hosts: two per tier.
+    staging.resourcePropertiesCountIs('AWS::EC2::Subnet', { MapPublicIpOnLaunch: true }, 2);
+    staging.resourcePropertiesCountIs('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false }, 2);
+    // NAT gateways per config: staging saves with one, prod keeps one per AZ.
+    staging.resourceCountIs('AWS::EC2::NatGateway', project.stages.staging.natGateways);
+    prod.resourceCountIs('AWS::EC2::NatGateway', project.stages.prod.natGateways);
+  });
+});
+
+t.test('load balancer', async (t) => {
+  t.doesNotThrow(() => {
+    // Internet-facing, idle timeout below the service keep-alive, malformed headers dropped.
+    staging.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internet-facing',
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'idle_timeout.timeout_seconds', Value: String(ALB_IDLE_TIMEOUT_SECONDS) },
+        { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+      ]),
+    });
+    // Without a domain, one plain HTTP listener forwards to the hosts (experiment mode).
+    staging.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    staging.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP', DefaultActions: [Match.objectLike({ Type: 'forward' })] });
+    // The ALB accepts only port 80 from the internet in this mode.
+    staging.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: 'Internet-facing load balancer', SecurityGroupIngress: [Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })] });
+  });
+});
+
+t.test('target group is tied to @hello/config', async (t) => {
+  t.doesNotThrow(() => {
+    // The port and health path the service actually serves; HTTPS to the host; the shared thresholds.
+    staging.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: SERVICE_PORT,
+      Protocol: 'HTTPS',
+      HealthCheckProtocol: 'HTTPS',
+      HealthCheckPath: HEALTH_PATH,
+      HealthCheckIntervalSeconds: HEALTH_CHECK.intervalSeconds,
+      HealthCheckTimeoutSeconds: HEALTH_CHECK.timeoutSeconds,
+      HealthyThresholdCount: HEALTH_CHECK.healthyThreshold,
+      UnhealthyThresholdCount: HEALTH_CHECK.unhealthyThreshold,
+      // Draining from config (default ~30 s, not 300 s) keeps deployments fast.
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: String(settings.deregistrationDelaySeconds) }]),
+    });
+  });
+  t.equal(SERVICE_PORT, 8443);
+  t.equal(HEALTH_PATH, '/healthz');
+});
+
+t.test('auto scaling group', async (t) => {
+  t.doesNotThrow(() => {
+    // Size from config, replaced on failed ELB health checks after a boot grace period.
+    staging.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: String(settings.capacity.min),
+      MaxSize: String(settings.capacity.max),
+      DesiredCapacity: String(settings.capacity.desired),
+      HealthCheckType: 'ELB',
+      HealthCheckGracePeriod: 300,
+      // Private subnets of both AZs.
+      VPCZoneIdentifier: [Match.objectLike({ Ref: Match.stringLikeRegexp('private') }), Match.objectLike({ Ref: Match.stringLikeRegexp('private') })],
+      // A launch template, never a launch configuration.
+      LaunchTemplate: Match.objectLike({ LaunchTemplateId: Match.anyValue() }),
+    });
+    staging.resourceCountIs('AWS::AutoScaling::LaunchConfiguration', 0);
+    // Rolling replacement keeps at least one host in service.
+    staging.hasResource('AWS::AutoScaling::AutoScalingGroup', { UpdatePolicy: { AutoScalingRollingUpdate: Match.objectLike({ MinInstancesInService: 1, MaxBatchSize: 1 }) } });
+  });
+});
+
+t.test('launch template', async (t) => {
+  t.doesNotThrow(() => {
+    staging.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        // Instance type from config.
+        InstanceType: settings.instanceType,
+        // IMDSv2 only: no token-less metadata reads (SSRF protection).
+        MetadataOptions: { HttpTokens: 'required' },
+        // Encrypted gp3 root volume.
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: Match.objectLike({ Encrypted: true, VolumeType: 'gp3' }) }],
+        // No SSH key: access is through Session Manager.
+        KeyName: Match.absent(),
+      }),
+    });
+  });
+  // AL2023 for the instance type's architecture (t4g = Graviton = arm64), resolved at deploy time.
+  t.match(Object.keys(staging.toJSON().Parameters as object), [/al2023amikernel.*arm64/]);
+});
+
+t.test('host security group admits only the load balancer on the service port', async (t) => {
+  const hostGroups = staging.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Service hosts') } });
+  const [hostGroup] = Object.keys(hostGroups);
+  // No inline ingress (e.g. SSH from anywhere).
+  t.notOk((hostGroups[hostGroup!] as { Properties: { SecurityGroupIngress?: unknown } }).Properties.SecurityGroupIngress);
+  const ingress = Object.values(staging.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => (r as { Properties: Record<string, unknown> }).Properties)
+    .filter((p) => (p.GroupId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] === hostGroup);
+  const albGroup = Object.keys(staging.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Internet-facing load balancer' } }))[0];
+  // One rule: the service port, from the load balancer's security group, nothing else.
+  t.same(ingress.map((p) => [p.FromPort, p.ToPort, (p.SourceSecurityGroupId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]]), [[SERVICE_PORT, SERVICE_PORT, albGroup]]);
+});
+
+t.test('instance role: Session Manager, CloudWatch agent, release reads', async (t) => {
+  t.doesNotThrow(() => {
+    // Exactly the two AWS policies the agents need; nothing like CloudWatchFullAccess.
+    staging.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] }),
+      ManagedPolicyArns: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/CloudWatchAgentServerPolicy']] },
+      ],
+    });
+    // The CodeDeploy agent reads release zips, only under the release prefix.
+    staging.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([{
+      Sid: 'ReadReleases', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Resource: `arn:aws:s3:::${artifactBucketName(project)}/${RELEASE_PREFIX}*`,
+    }]) } });
+  });
+});
+
+t.test('user data prepares the host for the CodeDeploy hooks', async (t) => {
+  const script = userDataText(staging);
+  // Stops at the first failing step instead of leaving a half-configured host.
+  t.match(script, /^#!\/bin\/bash\nset -euo pipefail\n/);
+  // Node from the AL2023 packages, pinned as /usr/bin/node, checked.
+  t.match(script, `dnf install -y nodejs${NODE_MAJOR} `);
+  t.match(script, `alternatives --set node /usr/bin/node-${NODE_MAJOR}`);
+  t.match(script, `test "$(${HOST_NODE_BIN} -p`);
+  // The service user and its directories.
+  t.match(script, `useradd --system --user-group --home-dir ${HOST_PATHS.root}`);
+  for (const dir of [HOST_PATHS.releases, HOST_PATHS.tlsDir, HOST_PATHS.logDir]) t.match(script, dir);
+  t.match(script, ` ${SERVICE_NAME}\n`);
+  // CodeDeploy agent from the regional bucket, retried, enabled and running.
+  t.match(script, `retry curl -fsSL -o /tmp/codedeploy-install https://aws-codedeploy-${project.aws.region}.s3.${project.aws.region}.amazonaws.com/latest/install`);
+  t.match(script, 'retry /tmp/codedeploy-install auto');
+  t.match(script, 'systemctl enable --now codedeploy-agent');
+  // CloudWatch agent ships the service log and both CodeDeploy logs into the stage's groups.
+  const config = JSON.parse(/<<'CWAGENT_JSON'\n(.*)\nCWAGENT_JSON/s.exec(script)?.[1] ?? '{}') as { logs: { logs_collected: { files: { collect_list: { file_path: string; log_group_name: string }[] } } } };
+  const shipped = config.logs.logs_collected.files.collect_list.map((f) => f.file_path);
+  t.same(shipped, [HOST_PATHS.logFile, CODEDEPLOY_AGENT_LOG, CODEDEPLOY_DEPLOYMENTS_LOG]);
+  t.match(script, 'amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s');
+});
+
+t.test('log groups with the stage retention, kept on delete', async (t) => {
+  const names = logGroupNames(project, 'staging');
+  for (const name of [names.service, names.codeDeployAgent, names.codeDeployDeployments]) {
+    t.doesNotThrow(() => {
+      // Retention from config; logs outlive a torn-down stack.
+      staging.hasResource('AWS::Logs::LogGroup', { Properties: { LogGroupName: name, RetentionInDays: settings.logRetentionDays }, DeletionPolicy: 'Retain' });
+    }, name);
+  }
+  t.doesNotThrow(() => prod.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: logGroupNames(project, 'prod').service, RetentionInDays: project.stages.prod.logRetentionDays }));
+});
+
+t.test('CodeDeploy', async (t) => {
+  t.doesNotThrow(() => {
+    // Names the release CLI and the hooks rely on: the group is the stage.
+    staging.hasResourceProperties('AWS::CodeDeploy::Application', { ApplicationName: codeDeployApplicationName(project, 'staging'), ComputePlatform: 'Server' });
+    staging.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      DeploymentGroupName: 'staging',
+      // Deployment config from config (staging all at once, prod one at a time).
+      DeploymentConfigName: project.stages.staging.deploymentConfig,
+      // The fleet's ASG: new hosts get the last successful revision.
+      AutoScalingGroups: [Match.objectLike({ Ref: Match.stringLikeRegexp('FleetAsg') })],
+      // Traffic control: hosts leave the target group before the service stops.
+      DeploymentStyle: { DeploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      LoadBalancerInfo: { TargetGroupInfoList: [Match.anyValue()] },
+      // Roll back on failure, on stop and on alarm.
+      AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'] },
+      AlarmConfiguration: { Enabled: true, Alarms: [Match.anyValue(), Match.anyValue()] },
+      // Scale-in waits for CodeDeploy to drain the host.
+      TerminationHookEnabled: true,
+    });
+    prod.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', { DeploymentGroupName: 'prod', DeploymentConfigName: project.stages.prod.deploymentConfig });
+    // The alarms watch the hosts' 5xx responses and unhealthy hosts.
+    staging.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'HTTPCode_Target_5XX_Count', Namespace: 'AWS/ApplicationELB', Statistic: 'Sum', Period: 60 });
+    staging.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'UnHealthyHostCount', Namespace: 'AWS/ApplicationELB', Threshold: 1 });
+  });
+});
+
+t.test('outputs', async (t) => {
+  const outputs = staging.toJSON().Outputs as Record<string, { Value: unknown }>;
+  // The release CLI reads these keys with DescribeStacks.
+  t.same(Object.keys(outputs).sort(), Object.values(STAGE_OUTPUTS).sort());
+  // Experiment mode: plain HTTP on the load balancer's own name.
+  const alb = Object.keys(staging.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0];
+  t.same(outputs[STAGE_OUTPUTS.endpointUrl]?.Value, { 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [alb, 'DNSName'] }]] });
+});
+
+t.test('cdk-nag: no unacknowledged finding', async (t) => {
+  // Synthesis runs the AwsSolutions plugin and throws on any finding.
+  t.doesNotThrow(() => built.app.synth({ force: true }));
+  t.same(built.nag.validateScope(built.stages.staging).violations, []);
+  t.same(built.nag.validateScope(built.stages.prod).violations, []);
+});
