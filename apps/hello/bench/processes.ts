@@ -54,3 +54,10 @@ export function rssMiB(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
+
+/** CPU time (user + system) the process has used so far, in milliseconds (Linux /proc, 100 Hz ticks). */
+export function cpuMs(pid: number): number {
+  // Fields after the command name, which sits in parentheses and may contain spaces.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}

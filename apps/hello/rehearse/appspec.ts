@@ -67,11 +67,11 @@ export function parseAppspec(text: string): Appspec {
     fail('file_exists_behavior', behavior, 'DISALLOW, OVERWRITE or RETAIN');
   }
   const permissions = list(raw, 'permissions').map((p, i) => {
-    const type = (p.type ?? ['file', 'directory']) as unknown[];
+    const type = (p.type ?? ['file', 'directory']) as ('file' | 'directory')[];
     if (typeof p.object !== 'string' || !/^[0-7]{3,4}$/.test(String(p.mode)) || !type.every((t) => t === 'file' || t === 'directory')) {
       fail(`permissions[${i}]`, p, 'an object path, a numeric mode and types file/directory');
     }
-    return { object: p.object, pattern: typeof p.pattern === 'string' ? p.pattern : '**', mode: parseInt(String(p.mode), 8), type: type as ('file' | 'directory')[] };
+    return { object: p.object, pattern: typeof p.pattern === 'string' ? p.pattern : '**', mode: parseInt(String(p.mode), 8), type };
   });
   const hooks = (raw.hooks ?? {}) as Raw;
   return {

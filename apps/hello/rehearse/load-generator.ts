@@ -50,7 +50,7 @@ export class LoadGenerator {
         res.on('data', (d: string) => (body += d));
         res.on('error', (e) => fail(`response: ${e.message}`));
         res.on('end', () => {
-          const status = res.statusCode ?? 0;
+          const status = res.statusCode!;
           if (status < 200 || status > 299) return fail(`HTTP ${status}: ${body.slice(0, 120)}`);
           let version: string;
           try {

@@ -15,8 +15,8 @@ export interface BuildReleaseOptions {
   readonly version: string;
   /** Recorded in release.json and as every entry's mtime: the commit's time, not the clock's. */
   readonly builtAt: Date;
-  /** @default `<appDir>/artifacts` */
-  readonly outDir?: string;
+  /** Where the zip goes (`pnpm package`: `<appDir>/artifacts`). */
+  readonly outDir: string;
   /**
    * The server entry, relative to appDir. The rehearsal passes a deliberately broken one.
    * @default 'src/server.ts'
@@ -63,9 +63,8 @@ export async function buildRelease(o: BuildReleaseOptions): Promise<BuiltRelease
   entries.push({ path: MANIFEST_FILE, data: encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`), mode: 0o644 });
 
   const zip = zipFiles(entries, o.builtAt);
-  const outDir = o.outDir ?? join(o.appDir, 'artifacts');
-  mkdirSync(outDir, { recursive: true });
-  const zipPath = join(outDir, zipName(o.version));
+  mkdirSync(o.outDir, { recursive: true });
+  const zipPath = join(o.outDir, zipName(o.version));
   // Written aside and renamed: a reader never sees half a zip.
   const partial = `${zipPath}.${process.pid}.partial`;
   writeFileSync(partial, zip);

@@ -29,7 +29,7 @@ export const TEMPLATE_VALUES: Readonly<Record<string, string | number>> = {
   SERVER_FILE,
   STOP_TIMEOUT_SECONDS: SYSTEMD_STOP_TIMEOUT_SECONDS,
   INCOMING_DIR,
-  ...Object.fromEntries(HOOK_NAMES.flatMap((hook) => [
+  ...Object.fromEntries(HOOK_NAMES.flatMap((hook): [string, string | number][] => [
     [`${SCREAMING(hook)}_SCRIPT`, HOOK_SCRIPTS[hook]],
     [`${SCREAMING(hook)}_TIMEOUT`, HOOK_TIMEOUT_SECONDS[hook]],
   ])),

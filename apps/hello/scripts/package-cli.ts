@@ -12,8 +12,8 @@ export interface PackageCliContext extends Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly git: Git;
   readonly appDir: string;
-  /** @default `<appDir>/artifacts` */
-  readonly outDir?: string;
+  /** artifacts/, which the workflows and the release CLI read. */
+  readonly outDir: string;
   /** @default SIZE_GOAL_BYTES */
   readonly sizeGoalBytes?: number;
 }

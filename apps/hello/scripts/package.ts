@@ -1,6 +1,6 @@
 // Entry of `pnpm package` (see package-cli.ts).
 import { execFileSync } from 'node:child_process';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageCli } from './package-cli.js';
 
@@ -10,6 +10,7 @@ process.exitCode = await packageCli({
   env: process.env,
   git: (args) => execFileSync('git', args, { cwd: appDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
   appDir,
+  outDir: join(appDir, 'artifacts'),
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
 });

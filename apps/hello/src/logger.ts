@@ -10,13 +10,19 @@ export const REDACTED_PATHS = [
   'headers.cookie',
 ] as const;
 
+/** Log bytes gathered before a write: under load one write carries a dozen lines, not one. */
+export const LOG_BUFFER_BYTES = 4096;
+
+/** The longest a line waits in that buffer when traffic is light. */
+export const LOG_FLUSH_INTERVAL_MS = 1000;
+
 export interface LoggerSettings {
   readonly level: string;
   /** Human-readable output (stdout is a terminal). Falls back to JSON when pino-pretty is absent. */
   readonly pretty: boolean;
   /**
    * Where JSON lines go.
-   * @default stdout through an asynchronous sonic-boom, flushed when the process exits
+   * @default stdoutDestination()
    */
   readonly destination?: DestinationStream;
   /**
@@ -40,6 +46,16 @@ export function loggerOptions(level: string): LoggerOptions {
 
 export const importPretty = async (): Promise<PrettyFactory> => (await import('pino-pretty')).default;
 
+/**
+ * stdout, written asynchronously in chunks of LOG_BUFFER_BYTES and at least every
+ * LOG_FLUSH_INTERVAL_MS. pino flushes what is left synchronously when the process exits.
+ */
+export function stdoutDestination(): DestinationStream {
+  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES });
+  setInterval(() => destination.flush(), LOG_FLUSH_INTERVAL_MS).unref();
+  return destination;
+}
+
 /** Builds the logger. Pretty output is in-process (no transport worker: the bundle is one file). */
 export async function createLogger(settings: LoggerSettings): Promise<Logger> {
   const options = loggerOptions(settings.level);
@@ -52,6 +68,5 @@ export async function createLogger(settings: LoggerSettings): Promise<Logger> {
       // Production installs have no pino-pretty; JSON on a terminal is still readable.
     }
   }
-  // Asynchronous writes batch lines under load; pino flushes them synchronously on exit.
-  return pino(options, settings.destination ?? pino.destination({ dest: 1, sync: false }));
+  return pino(options, settings.destination ?? stdoutDestination());
 }

@@ -8,12 +8,14 @@ export class RequestLogController extends LogController {
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    // request.log is bound to the request id (reqId): X-Amzn-Trace-Id, or a generated UUID.
+    // reqId: X-Amzn-Trace-Id when the ALB sent one, a generated UUID otherwise.
     const line = {
+      reqId: request.id,
       method: request.method,
       url: request.url,
       statusCode: reply.statusCode,
-      responseTime: reply.elapsedTime,
+      // Milliseconds; two decimals are plenty and keep the line short.
+      responseTime: Math.round(reply.elapsedTime * 100) / 100,
     };
     if (error) request.log.error({ ...line, err: error }, 'request failed');
     else request.log.info(line, 'request completed');

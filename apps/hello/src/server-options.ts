@@ -68,6 +68,10 @@ export function serverOptions({ tls, logger, timeouts = SERVER_TIMEOUTS }: Serve
     genReqId: () => randomUUID(),
     loggerInstance: logger,
     logController: new RequestLogController(),
+    // request.log is the service's logger itself, not a child per request (an allocation and a
+    // JSON encoding each time): the lines about a request name its reqId themselves. So routes
+    // cannot have their own log level or serializers.
+    childLoggerFactory: (logger) => logger,
     // Requests that arrive once shutdown began (health checks included) get 503.
     return503OnClosing: true,
     forceCloseConnections: 'idle',

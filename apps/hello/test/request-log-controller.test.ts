@@ -34,15 +34,15 @@ t.test('credentials sent with a request are not logged', async (t) => {
 t.test('a response that failed on the wire is logged as an error', async (t) => {
   const lines: unknown[][] = [];
   const log = { info: (...a: unknown[]) => lines.push(['info', ...a]), error: (...a: unknown[]) => lines.push(['error', ...a]) };
-  const request = { method: 'GET', url: '/', log } as unknown as FastifyRequest;
-  const reply = { statusCode: 200, elapsedTime: 1.5 } as unknown as FastifyReply;
+  const request = { id: 'r-1', method: 'GET', url: '/', log } as unknown as FastifyRequest;
+  const reply = { statusCode: 200, elapsedTime: 1.23456 } as unknown as FastifyReply;
   const controller = new RequestLogController();
   controller.incomingRequest();
   controller.requestCompleted(new Error('socket hang up'), request, reply);
   controller.requestCompleted(null, request, reply);
   t.match(lines, [
-    ['error', { method: 'GET', url: '/', statusCode: 200, responseTime: 1.5, err: { message: 'socket hang up' } }, 'request failed'],
-    ['info', { method: 'GET', url: '/', statusCode: 200, responseTime: 1.5 }, 'request completed'],
+    ['error', { reqId: 'r-1', method: 'GET', url: '/', statusCode: 200, responseTime: 1.23, err: { message: 'socket hang up' } }, 'request failed'],
+    ['info', { reqId: 'r-1', method: 'GET', url: '/', statusCode: 200, responseTime: 1.23 }, 'request completed'],
   ]);
   t.equal(lines.length, 2, 'incomingRequest writes nothing');
 });

@@ -6,6 +6,7 @@ import { hostname, tmpdir } from 'node:os';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION_PATH } from '@hello/config/constants';
+import { LOG_FLUSH_INTERVAL_MS } from '../src/logger.js';
 import { testCertificate } from './helpers/certificate.js';
 import { freePort, logLines, startChild } from './helpers/child-server.js';
 import { fetchOver, openTls } from './helpers/client.js';
@@ -70,6 +71,10 @@ t.test('serves over HTTPS, then SIGTERM drains and exits 0', async (t) => {
   t.equal(hello.body, `Hello World from ${hostname()} in prod\n`);
   const version = JSON.parse((await fetchOver(ports.serving, VERSION_PATH)).body) as Record<string, unknown>;
   t.match(version, { version: 'f00dcafe', stage: 'prod', node: process.version });
+  // Log lines are buffered, but reach stdout within LOG_FLUSH_INTERVAL_MS even when traffic stops.
+  const deadline = Date.now() + LOG_FLUSH_INTERVAL_MS + 2000;
+  while (!stdout().includes('"url":"/version"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  t.match(stdout(), '"url":"/version"', 'the request line was flushed without waiting for more traffic');
   child.kill('SIGTERM');
   const started = Date.now();
   t.equal(await exited, 0);

@@ -64,6 +64,10 @@ void t.test('prod deploys the object staging deployed: no download, no publish, 
     t.equal(step.if, "inputs.mode == 'publish'", `${step.name ?? step.uses} runs only when publishing`);
   }
   t.same(stepsRunning(stageJob, /\bpnpm (package|build)\b/), []);
+  const download = stepsUsing(stageJob, 'actions/download-artifact')[0];
+  t.match(download?.with, { name: '${{ inputs.artifact }}', path: 'release' });
+  t.match(stepsRunning(stageJob, /\brelease publish\b/)[0]?.run, /--file "\$GITHUB_WORKSPACE\/release\/hello-\$VERSION\.zip"/,
+    'the zip build uploaded, by an absolute path (pnpm runs the CLI in packages/infra)');
   t.end();
 });
 
@@ -120,5 +124,14 @@ void t.test('an action is pinned to the same commit everywhere', (t) => {
   }
   t.ok(pins.size >= 7, `found ${pins.size} actions`);
   for (const [action, set] of pins) t.equal(set.size, 1, `${action}: ${[...set].join(', ')}`);
+  t.end();
+});
+
+void t.test('jobs that can assume a role install without a shared cache', (t) => {
+  const privileged = [stageJob, ci.jobs.diff];
+  for (const job of privileged) {
+    t.equal(job?.permissions?.['id-token'], 'write');
+    t.same((job?.steps ?? []).find((s) => s.uses === './.github/actions/setup')?.with, { cache: 'false' });
+  }
   t.end();
 });

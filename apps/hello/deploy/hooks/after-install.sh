@@ -2,7 +2,7 @@
 # AfterInstall: turn the copied revision into a verified release directory, make sure the host
 # has a certificate, render the env file from the service's contract, install the unit and the
 # logrotate config, switch the `current` link atomically and prune old releases. Idempotent.
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 
 STAGE=${DEPLOYMENT_GROUP_NAME:-}
@@ -55,7 +55,7 @@ install -m 0644 -o "$ADMIN_USER" -g "$ADMIN_GROUP" "$WORK/unit" "$UNIT_DIR/$UNIT
 localize "$RELEASE_DIR/deploy/$SERVICE_NAME.logrotate" "$WORK/logrotate"
 install -m 0644 -o "$ADMIN_USER" -g "$ADMIN_GROUP" "$WORK/logrotate" "$LOGROTATE_DIR/$SERVICE_NAME"
 ctl daemon-reload
-ctl enable "$UNIT_NAME" >/dev/null 2>&1 || ctl enable "$UNIT_NAME"
+ctl enable "$UNIT_NAME"
 log "installed $UNIT_DIR/$UNIT_NAME"
 
 # 5. Atomic switch: a rename replaces the link in one step, so it never points nowhere.

@@ -3,7 +3,7 @@
 # deployment). Stopping sends SIGTERM: /healthz turns 503, in-flight requests finish, the process
 # exits inside TimeoutStopSec. It must succeed when nothing is installed or running, or every
 # later deployment to this host would fail here.
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 
 if [[ ! -f $UNIT_DIR/$UNIT_NAME ]]; then

@@ -2,7 +2,7 @@
 # BeforeInstall: the service user and the host directories exist before the agent copies files.
 # The instance's user data does the same; doing it here too keeps hosts from older images and
 # hand-built ones deployable. Idempotent.
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 
 if id -u "$SERVICE_USER" >/dev/null 2>&1; then
@@ -14,7 +14,9 @@ fi
 GROUP=$(service_group)
 
 install -d -m 0755 -o "$ADMIN_USER" -g "$ADMIN_GROUP" \
-  "$ROOT" "$RELEASES_DIR" "$INCOMING_DIR" "$(dirname -- "$ENV_FILE")" "$LOG_DIR" "$UNIT_DIR" "$LOGROTATE_DIR"
-# The private key is readable by the service's group only.
+  "$ROOT" "$RELEASES_DIR" "$INCOMING_DIR" "$(dirname -- "$ENV_FILE")" "$UNIT_DIR" "$LOGROTATE_DIR"
+# The same owners and modes as the instance's user data, so neither undoes the other. The private
+# key is readable by the service's group only.
 install -d -m 0750 -o "$ADMIN_USER" -g "$GROUP" "$TLS_DIR"
+install -d -m 0750 -o "$SERVICE_USER" -g "$GROUP" "$LOG_DIR"
 log "directories ready under $ROOT, $TLS_DIR, $LOG_DIR"

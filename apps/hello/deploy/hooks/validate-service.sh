@@ -2,7 +2,7 @@
 # ValidateService: the deployment succeeds only once the local service answers healthy with the
 # new version. Bounded well under the hook's timeout; on failure the service's last log lines
 # go into the deployment's log, where the person watching the deploy looks first.
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 
 VERSION=$(host_tool version "$BUNDLE_DIR/release.json")

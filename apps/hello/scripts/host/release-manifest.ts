@@ -34,7 +34,7 @@ export function parseReleaseManifest(text: string, source = MANIFEST_FILE): Rele
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${source}: not valid JSON (${(error as Error).message})`);
+    throw new Error(`${source}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
   const m = data as Partial<ReleaseManifest> | null;
   const problems: string[] = [];

@@ -1,6 +1,6 @@
 // Renders the host's env file from the service's runtime contract, so a value the service would
 // reject at boot fails the deployment in AfterInstall, before the old process is replaced.
-import { STAGE_NAMES, type StageName } from '@hello/config/define-project';
+import { STAGE_NAMES } from '@hello/config/define-project';
 import { loadServiceEnv, renderServiceEnvFile } from '@hello/config/service-env';
 
 export interface RenderEnvOptions {
@@ -19,7 +19,7 @@ export function renderEnv(o: RenderEnvOptions): string {
     throw new Error(`deployment group ${JSON.stringify(o.stage)} is not a stage; expected one of ${STAGE_NAMES.join(', ')} (deployment groups are named after their stage)`);
   }
   const env = loadServiceEnv({
-    STAGE: o.stage as StageName,
+    STAGE: o.stage,
     RELEASE_VERSION: o.version,
     PORT: o.port,
     TLS_CERT_FILE: o.certFile,

@@ -1,6 +1,6 @@
 // JSON for unknown routes and failures; a 5xx never shows the client a message or a stack.
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** The body of every error reply, the shape Fastify itself uses. */
@@ -15,18 +15,19 @@ export function errorBody(statusCode: number, message?: string): ErrorBody {
   return { statusCode, error, message: message ?? error };
 }
 
-async function errorReplies(app: FastifyInstance): Promise<void> {
+const errorReplies: FastifyPluginCallback = (app, _opts, done) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode;
     // Client errors (413, 415, ...) come from Fastify with a safe message; anything else is ours.
     if (status !== undefined && status >= 400 && status < 500) {
       return reply.code(status).send(errorBody(status, error.message));
     }
-    request.log.error({ err: error }, 'request failed');
+    request.log.error({ reqId: request.id, err: error }, 'request failed');
     return reply.code(500).send(errorBody(500));
   });
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody(404)));
-}
+  done();
+};
 
 export default fp(errorReplies, { name: 'error-replies', fastify: '5.x' });

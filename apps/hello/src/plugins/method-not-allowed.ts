@@ -1,5 +1,5 @@
 // 405 with an Allow header for writes to the read-only routes; oversized bodies still get 413.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import { errorBody } from './error-replies.js';
 
 export interface MethodNotAllowedOptions {
@@ -10,7 +10,7 @@ export interface MethodNotAllowedOptions {
 export const ALLOWED_METHODS = 'GET, HEAD';
 
 /** Registered without fastify-plugin: its catch-all body parser stays inside this scope. */
-export default async function methodNotAllowed(app: FastifyInstance, opts: MethodNotAllowedOptions): Promise<void> {
+const methodNotAllowed: FastifyPluginCallback<MethodNotAllowedOptions> = (app, opts, done) => {
   // Read (and bound by bodyLimit) any body, so a large one is refused with 413, not parsed.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
@@ -23,4 +23,7 @@ export default async function methodNotAllowed(app: FastifyInstance, opts: Metho
         reply.code(405).header('allow', ALLOWED_METHODS).send(errorBody(405)),
     });
   }
-}
+  done();
+};
+
+export default methodNotAllowed;

@@ -1,6 +1,6 @@
 // Helmet's security headers (HSTS, CSP, nosniff, ...) on every reply, computed once at start-up.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import helmet, { type HelmetOptions } from 'helmet';
 
@@ -37,13 +37,14 @@ export function captureHelmetHeaders(options: Readonly<HelmetOptions> = {}): Rea
   return Object.freeze(headers);
 }
 
-async function securityHeaders(app: FastifyInstance, opts: SecurityHeadersOptions): Promise<void> {
+const securityHeaders: FastifyPluginCallback<SecurityHeadersOptions> = (app, opts, done) => {
   const headers = captureHelmetHeaders(opts.helmet);
   // onRequest, so replies from the error and not-found handlers carry them too.
-  app.addHook('onRequest', (_request, reply, done) => {
+  app.addHook('onRequest', (_request, reply, next) => {
     reply.headers(headers);
-    done();
+    next();
   });
-}
+  done();
+};
 
 export default fp(securityHeaders, { name: 'security-headers', fastify: '5.x' });

@@ -1,5 +1,5 @@
 // GET /: the guide's greeting, naming the host and the stage that answered.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 
 export const HELLO_PATH = '/';
 
@@ -12,8 +12,11 @@ export function helloBody(hostname: string, stage: string): string {
   return `Hello World from ${hostname} in ${stage}\n`;
 }
 
-export default async function hello(app: FastifyInstance, opts: HelloOptions): Promise<void> {
+const hello: FastifyPluginCallback<HelloOptions> = (app, opts, done) => {
   // Built once: neither the host nor the stage changes while the process runs.
   const body = helloBody(opts.hostname, opts.stage);
   app.get(HELLO_PATH, (_request, reply) => reply.type('text/plain; charset=utf-8').send(body));
-}
+  done();
+};
+
+export default hello;

@@ -1,5 +1,5 @@
 // GET /version: which release runs where; deploy checks wait until it reports the new version.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import { VERSION_PATH } from '@hello/config/constants';
 
 export interface VersionOptions {
@@ -17,7 +17,7 @@ export interface VersionBody {
   readonly startedAt: string;
 }
 
-export default async function version(app: FastifyInstance, opts: VersionOptions): Promise<void> {
+const version: FastifyPluginCallback<VersionOptions> = (app, opts, done) => {
   const body: VersionBody = {
     version: opts.version,
     stage: opts.stage,
@@ -26,4 +26,7 @@ export default async function version(app: FastifyInstance, opts: VersionOptions
   };
   const json = JSON.stringify(body);
   app.get(VERSION_PATH, (_request, reply) => reply.type('application/json; charset=utf-8').send(json));
-}
+  done();
+};
+
+export default version;

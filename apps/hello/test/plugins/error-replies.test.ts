@@ -21,7 +21,7 @@ t.test('a failure answers 500 without message or stack, and is logged with both'
   t.same(res.json(), { statusCode: 500, error: 'Internal Server Error', message: 'Internal Server Error' });
   t.notMatch(res.body, /hunter2|at .*\.ts/);
   const logged = logs.find((l) => l.msg === 'request failed');
-  t.match(logged, { level: 50, err: { message: 'database password is hunter2', stack: /Error/ } });
+  t.match(logged, { level: 50, reqId: String, err: { message: 'database password is hunter2', stack: /Error/ } });
 });
 
 t.test('errors carrying a 4xx status keep their (client-facing) message', async (t) => {

@@ -12,8 +12,9 @@ async function officialHeaders(options: Parameters<typeof captureHelmetHeaders>[
   app.get('/', async () => 'x');
   const res = await app.inject({ method: 'GET', url: '/' });
   await app.close();
-  const { 'content-type': _type, 'content-length': _length, date: _date, connection: _connection, ...rest } = res.headers;
-  return rest;
+  const headers = { ...res.headers };
+  for (const own of ['content-type', 'content-length', 'date', 'connection']) delete headers[own];
+  return headers;
 }
 
 t.test('the headers captured once equal @fastify/helmet\'s per-request headers', async (t) => {

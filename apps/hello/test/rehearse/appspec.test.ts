@@ -35,6 +35,7 @@ t.test('defaults and refusals', async (t) => {
   t.throws(() => parseAppspec(minimal('file_exists_behavior: MERGE\n')), /file_exists_behavior is "MERGE"/);
   t.throws(() => parseAppspec(minimal('permissions:\n  - object: /x\n    mode: u+x\n')), /permissions\[0\] is .*numeric mode/);
   t.throws(() => parseAppspec(minimal('permissions:\n  - object: /x\n    mode: 644\n    type: [socket]\n')), /permissions\[0\]/);
+  t.throws(() => parseAppspec(minimal('')), /hooks\.ApplicationStop is undefined/);
   t.throws(() => parseAppspec(minimal('hooks: {}\n')), /hooks\.ApplicationStop is undefined; expected one script/);
   t.throws(() => parseAppspec(minimal('hooks:\n  ApplicationStop: []\n')), /hooks\.ApplicationStop is \[\]; expected exactly one script/);
   t.throws(() => parseAppspec(minimal('hooks:\n  ApplicationStop:\n    - timeout: 5\n')), /hooks\.ApplicationStop\[0\]\.location is undefined/);

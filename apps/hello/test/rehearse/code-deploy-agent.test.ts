@@ -2,7 +2,7 @@
 import t from 'tap';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { zipFiles, type ZipEntry } from '../../scripts/zip-files.js';
+import { zipSync } from 'fflate';
 import { CodeDeployAgent } from '../../rehearse/code-deploy-agent.js';
 import { hostLayout } from '../../rehearse/host-layout.js';
 
@@ -10,19 +10,16 @@ const HOOKS = ['ApplicationStop', 'BeforeInstall', 'AfterInstall', 'ApplicationS
 const enc = (s: string) => new TextEncoder().encode(s);
 
 /** A revision whose hooks append "<revision> <event> <group>" to $TRACE; `fail` makes one exit 1. */
-function revision(name: string, fail?: string): Uint8Array {
+function revision(name: string, fail?: string, timeout = 10): Uint8Array {
   const appspec = [
     'version: 0.0', 'os: linux', 'files:', '  - source: /', '    destination: /opt/hello/incoming',
     'permissions:', '  - object: /opt/hello/incoming', '    pattern: "*.txt"', '    mode: 600', '    type:', '      - file',
-    'hooks:', ...HOOKS.flatMap((h) => [`  ${h}:`, '    - location: hooks/hook.sh', '      timeout: 10']), '',
+    '  - object: /opt/hello/incoming', '    pattern: "hooks"', '    mode: 700', '    type:', '      - directory',
+    'hooks:', ...HOOKS.flatMap((h) => [`  ${h}:`, '    - location: hooks/hook.sh', `      timeout: ${timeout}`]), '',
   ].join('\n');
-  const hook = `#!/bin/bash\necho "${name} $LIFECYCLE_EVENT $DEPLOYMENT_GROUP_NAME" >> "$TRACE"\n[[ $LIFECYCLE_EVENT != "${fail ?? 'none'}" ]] || { echo "failing on purpose"; exit 1; }\n`;
-  const entries: ZipEntry[] = [
-    { path: 'appspec.yml', data: enc(appspec), mode: 0o644 },
-    { path: 'hooks/hook.sh', data: enc(hook), mode: 0o644 },
-    { path: `${name}.txt`, data: enc(name), mode: 0o644 },
-  ];
-  return zipFiles(entries, new Date());
+  const hook = `#!/bin/bash\necho "${name} $LIFECYCLE_EVENT $DEPLOYMENT_GROUP_NAME" >> "$TRACE"\n[[ $LIFECYCLE_EVENT != "${fail ?? 'none'}" ]] || { echo "failing on purpose"; [[ -z $HANG ]] || sleep 5; exit 1; }\n`;
+  // `empty: {}` adds a directory entry, as zips made by other tools have.
+  return zipSync({ 'appspec.yml': enc(appspec), hooks: { 'hook.sh': enc(hook) }, [`${name}.txt`]: enc(name), empty: {} });
 }
 
 t.test('a first deployment, a second one, a failed one, and a restore', async (t) => {
@@ -39,6 +36,7 @@ t.test('a first deployment, a second one, a failed one, and a restore', async (t
   t.same(seen, ['BeforeInstall', 'Install', 'AfterInstall', 'ApplicationStart', 'ValidateService']);
   t.equal(statSync(join(host.root, 'incoming', 'a.txt')).mode & 0o777, 0o600, 'appspec permissions applied');
   t.equal(statSync(join(host.root, 'incoming', 'hooks', 'hook.sh')).mode & 0o777, 0o644, 'only where the pattern matches');
+  t.equal(statSync(join(host.root, 'incoming', 'hooks')).mode & 0o777, 0o700, 'directories too');
 
   const second = await agent.deploy(revision('b'));
   t.equal(second.ok, true);
@@ -51,6 +49,11 @@ t.test('a first deployment, a second one, a failed one, and a restore', async (t
   t.same([broken.ok, broken.failed], [false, 'ValidateService']);
   t.match(broken.output, /--- ValidateService \(codedeploy\/d-REHEARSAL003\/deployment-archive\) exit 1\nfailing on purpose/);
   t.match(readFileSync(join(host.dir, 'deployments.log'), 'utf8'), /failing on purpose/);
+
+  const hung = await new CodeDeployAgent(hostLayout(dir, 'h2', 2), { applicationName: 'a', deploymentGroup: 'staging', overrides: { TRACE: trace, HANG: '1' } })
+    .deploy(revision('d', 'BeforeInstall', 1));
+  t.same([hung.ok, hung.failed], [false, 'BeforeInstall']);
+  t.match(hung.output, /--- BeforeInstall .* exit null after timeout/, 'a hook past its timeout is killed');
 
   const restore = await agent.deploy(revision('b'));
   t.equal(restore.ok, true);

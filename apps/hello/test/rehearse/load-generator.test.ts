@@ -1,6 +1,7 @@
 // The load generator against a loopback HTTPS server whose answers the test picks.
 import t from 'tap';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { freePorts, selfSignedPem, sleep } from '../../rehearse/rehearsal-suppor
 const pem = join(mkdtempSync(join(tmpdir(), 'load-')), 'server.pem');
 const ca = selfSignedPem(pem);
 const key = readFileSync(pem, 'utf8');
-let answer: (res: import('node:http').ServerResponse) => void = (res) => res.end('{"version":"v1"}');
+let answer: (res: ServerResponse) => void = (res) => res.end('{"version":"v1"}');
 const server = createServer({ cert: key, key }, (_req, res) => answer(res));
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const port = (server.address() as { port: number }).port;
@@ -37,13 +38,15 @@ t.test('non-2xx answers, non-JSON bodies and socket errors are failures', async 
   const load = new LoadGenerator({ port, path: '/version', ca, concurrency: 1 });
   load.start();
   await sleep(100);
+  const counts = load.takeCounts();
   answer = (res) => res.end('not json');
   await sleep(100);
-  const counts = await load.stop();
+  const notJson = await load.stop();
+  t.ok(counts.sent > 0);
   t.equal(counts.failed, counts.sent);
   t.match(counts.failures[0], /^HTTP 503: draining/);
   t.ok(counts.failures.length <= 5, 'keeps only the first few');
-  t.ok(counts.failures.some((f) => /without JSON/.test(f)));
+  t.ok(notJson.failures.some((f) => /HTTP 200 without JSON: not json/.test(f)));
 
   const [closed] = await freePorts(1);
   const refused = new LoadGenerator({ port: closed!, path: '/', ca, concurrency: 1, timeoutMs: 200 });
@@ -56,7 +59,7 @@ t.test('non-2xx answers, non-JSON bodies and socket errors are failures', async 
 
 t.test('a server that never answers times out', async (t) => {
   answer = () => {};
-  const load = new LoadGenerator({ port, path: '/', ca, concurrency: 1, timeoutMs: 100 });
+  const load = new LoadGenerator({ port, path: '/', ca, timeoutMs: 100 });
   load.start();
   await sleep(50);
   const c = await load.stop();

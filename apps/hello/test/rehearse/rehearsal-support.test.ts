@@ -1,5 +1,6 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
 import { join } from 'node:path';
 import { zipFiles } from '../../scripts/zip-files.js';
 import { freePorts, probeVersion, releaseVersionOf, selfSignedPem, sleep } from '../../rehearse/rehearsal-support.js';
@@ -25,5 +26,13 @@ t.test('the version in a zip, and what a host answers', async (t) => {
   t.throws(() => releaseVersionOf(zipFiles([{ path: 'x', data: enc('x'), mode: 0o644 }], new Date())), /the zip has no release\.json/);
   const [port] = await freePorts(1);
   t.match(await probeVersion(port!), /^unreachable \(/);
+  const pem = join(t.testdir({}), 'server.pem');
+  selfSignedPem(pem);
+  const key = readFileSync(pem, 'utf8');
+  const server = createServer({ cert: key, key }, (_req, res) => res.end('{"version":"v3"}'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.equal(await probeVersion((server.address() as { port: number }).port), 'v3');
+  server.closeAllConnections();
+  server.close();
   await sleep(1);
 });

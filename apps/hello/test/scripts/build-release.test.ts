@@ -69,6 +69,6 @@ t.test('appspec runs every hook with the timeout derived from the service bounds
 });
 
 t.test('bad input is refused before anything is built', async (t) => {
-  await t.rejects(buildRelease({ appDir, version: 'a/b', builtAt }), /release version "a\/b" is not allowed/);
-  await t.rejects(buildRelease({ appDir, version: 'ok', builtAt: new Date('nope') }), /build time is not a valid date/);
+  await t.rejects(buildRelease({ appDir, version: 'a/b', builtAt, outDir: appDir }), /release version "a\/b" is not allowed/);
+  await t.rejects(buildRelease({ appDir, version: 'ok', builtAt: new Date('nope'), outDir: appDir }), /build time is not a valid date/);
 });

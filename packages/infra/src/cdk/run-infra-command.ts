@@ -58,7 +58,7 @@ function parse(argv: readonly string[]): Parsed {
   try {
     parsed = parseArgs({ args: own, options: { help: { type: 'boolean', short: 'h' }, all: { type: 'boolean' } }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`infra:${command}: ${(error as Error).message}; pass CDK options after --, e.g. pnpm infra:${command} ${STACK_NAMES[1] ?? ''} -- --verbose`);
+    throw new UsageError(`infra:${command}: ${(error as Error).message}; pass CDK options after --, e.g. pnpm infra:${command} ${stageStackName(project, 'staging')} -- --verbose`);
   }
   const stacks = parsed.positionals;
   const unknown = stacks.filter((s) => !STACK_NAMES.includes(s));

@@ -16,11 +16,13 @@ export const DEPLOY_ACTIONS = [
   'codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:BatchGetDeployments',
   'codedeploy:ListDeployments', 'codedeploy:GetDeploymentConfig', 'codedeploy:RegisterApplicationRevision',
   'codedeploy:GetApplicationRevision', 'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets',
-  'codedeploy:GetDeploymentTarget', 'codedeploy:StopDeployment',
+  'codedeploy:GetDeploymentTarget', 'codedeploy:StopDeployment', 'codedeploy:GetDeploymentGroup',
 ] as const;
 
 /** What `release promote` needs to see of another stage: which versions it deployed successfully. */
-export const WATCH_ACTIONS = ['codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:BatchGetDeployments'] as const;
+export const WATCH_ACTIONS = [
+  'codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:BatchGetDeployments', 'codedeploy:GetDeploymentGroup',
+] as const;
 
 export interface GithubDeployRoleProps {
   readonly provider: IOidcProvider;
@@ -77,11 +79,13 @@ export class GithubDeployRole extends Construct {
       resources: [releasesArn],
       conditions: ownBucket,
     }));
+    // A listing must stay under the prefix. HeadBucket, and HeadObject answering 404 rather than
+    // 403 for a missing release, are authorized as s3:ListBucket without any prefix: IfExists.
     role.addToPrincipalPolicy(new PolicyStatement({
       sid: 'ListReleases',
       actions: ['s3:ListBucket'],
       resources: [bucketArn],
-      conditions: { ...ownBucket, StringLike: { 's3:prefix': `${props.releasePrefix}*` } },
+      conditions: { ...ownBucket, StringLikeIfExists: { 's3:prefix': `${props.releasePrefix}*` } },
     }));
     const codeDeployArns = (ref: CodeDeployGroupRef): string[] => [
       stack.formatArn({ service: 'codedeploy', resource: 'application', resourceName: ref.applicationName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),

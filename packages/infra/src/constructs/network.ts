@@ -1,6 +1,6 @@
 // The stage's VPC: public subnets for the load balancer and NAT, private subnets for the hosts.
 import { Validations } from 'aws-cdk-lib';
-import { CfnVPC, IpAddresses, SubnetType, Vpc, type IVpc } from 'aws-cdk-lib/aws-ec2';
+import { IpAddresses, SubnetType, Vpc, type CfnVPC, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 
 export interface NetworkProps {

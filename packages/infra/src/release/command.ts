@@ -41,7 +41,7 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
     throw new UsageError(`${command.name}: ${(error as Error).message}\nSee: pnpm release ${command.name} --help`);
   }
   if (parsed.positionals.length > 1) {
-    throw new UsageError(`${command.name} takes one ${command.positional ?? 'argument'}, got: ${parsed.positionals.join(' ')}`);
+    throw new UsageError(`${command.name} takes one ${String(command.positional)}, got: ${parsed.positionals.join(' ')}`);
   }
   const values: Record<string, string | boolean | undefined> = {};
   for (const [name, spec] of Object.entries(command.options)) values[name] = parsed.values[name] ?? spec.default;
@@ -52,8 +52,9 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
 export function requireString(command: Command, args: ParsedArgs, name: string): string {
   const value = args.values[name];
   if (typeof value !== 'string' || value === '') {
-    const spec = command.options[name];
-    throw new UsageError(`${command.name}: --${name} ${spec?.value ?? ''} is required (${spec?.description ?? name})\nSee: pnpm release ${command.name} --help`);
+    // Commands only ask for options they declare.
+    const spec = command.options[name]!;
+    throw new UsageError(`${command.name}: --${name} ${spec.value ?? ''} is required (${spec.description})\nSee: pnpm release ${command.name} --help`);
   }
   return value;
 }

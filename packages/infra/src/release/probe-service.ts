@@ -9,7 +9,9 @@ export interface Probe {
   readonly summary: string;
 }
 
-async function get(fetchFn: typeof fetch, url: string, timeoutMs: number): Promise<{ status?: number; body?: string; error?: string }> {
+type Answer = { readonly status: number; readonly body: string } | { readonly error: string };
+
+async function get(fetchFn: typeof fetch, url: string, timeoutMs: number): Promise<Answer> {
   try {
     const response = await fetchFn(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow', headers: { accept: 'application/json' } });
     return { status: response.status, body: await response.text() };
@@ -19,9 +21,9 @@ async function get(fetchFn: typeof fetch, url: string, timeoutMs: number): Promi
   }
 }
 
-function reportedVersion(body: string | undefined): string | undefined {
+function reportedVersion(body: string): string | undefined {
   try {
-    const parsed = JSON.parse(body ?? '') as { version?: unknown };
+    const parsed = JSON.parse(body) as { version?: unknown };
     return typeof parsed.version === 'string' ? parsed.version : undefined;
   } catch {
     return undefined;
@@ -31,9 +33,9 @@ function reportedVersion(body: string | undefined): string | undefined {
 export async function probeService(fetchFn: typeof fetch, baseUrl: string, timeoutMs: number): Promise<Probe> {
   const base = baseUrl.replace(/\/+$/, '');
   const [v, root] = await Promise.all([get(fetchFn, `${base}${VERSION_PATH}`, timeoutMs), get(fetchFn, `${base}/`, timeoutMs)]);
-  const version = v.status === 200 ? reportedVersion(v.body) : undefined;
-  const versionText = v.error !== undefined ? `fails (${v.error})`
-    : version !== undefined ? `answers ${JSON.stringify(version)}` : `answers ${v.status ?? '?'} without a version`;
-  const rootText = root.error !== undefined ? `fails (${root.error})` : `answers ${root.status ?? '?'}`;
-  return { version, rootStatus: root.status, summary: `${VERSION_PATH} ${versionText}; / ${rootText}` };
+  const version = 'status' in v && v.status === 200 ? reportedVersion(v.body) : undefined;
+  const versionText = 'error' in v ? `fails (${v.error})`
+    : version !== undefined ? `answers ${JSON.stringify(version)}` : `answers ${v.status} without a version`;
+  const rootText = 'error' in root ? `fails (${root.error})` : `answers ${root.status}`;
+  return { version, rootStatus: 'status' in root ? root.status : undefined, summary: `${VERSION_PATH} ${versionText}; / ${rootText}` };
 }

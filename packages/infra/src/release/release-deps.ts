@@ -46,7 +46,7 @@ export function createReleaseDeps(proc: ProcessLike): ReleaseDeps {
     cwd: proc.env.INIT_CWD ?? proc.cwd(),
     now: () => Date.now(),
     sleep: (ms) => delay(ms),
-    fetch: (input, init) => fetch(input, init),
+    fetch,
     readFile: (path) => readFile(path),
     appendFile: (path, text) => appendFile(path, text),
   };

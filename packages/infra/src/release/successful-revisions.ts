@@ -25,8 +25,15 @@ export function describeLocation(s3: S3Location | undefined): string {
   return `s3://${s3.bucket ?? '?'}/${s3.key ?? '?'} (object version ${s3.version ?? 'none'})`;
 }
 
+/** A successful deployment of an S3 revision, with the fields rollback and promote rely on. */
+export type S3Deployment = DeploymentInfo & { readonly deploymentId: string; readonly revision: { readonly s3Location: S3Location } };
+
+function isS3Deployment(d: DeploymentInfo): d is S3Deployment {
+  return d.deploymentId !== undefined && d.revision?.s3Location !== undefined;
+}
+
 /** The stage's last successful deployment, or undefined when it never had one. */
-export async function lastSuccessfulDeployment(session: AwsSession, stage: StageName): Promise<DeploymentInfo | undefined> {
+export async function lastSuccessfulDeployment(session: AwsSession, stage: StageName): Promise<(DeploymentInfo & { readonly deploymentId: string }) | undefined> {
   const applicationName = codeDeployApplicationName(project, stage);
   const group = deploymentGroupName(stage);
   const stack = stageStackName(project, stage);
@@ -36,11 +43,11 @@ export async function lastSuccessfulDeployment(session: AwsSession, stage: Stage
   const deploymentId = out.deploymentGroupInfo?.lastSuccessfulDeployment?.deploymentId;
   if (deploymentId === undefined) return undefined;
   const info = await session.call('codedeploy:GetDeployment', deploymentId, () => codeDeploy.send(new GetDeploymentCommand({ deploymentId })));
-  return info.deploymentInfo;
+  return { ...info.deploymentInfo, deploymentId };
 }
 
 /** The newest successful deployment whose S3 object differs from `current`. */
-export async function previousSuccessfulDeployment(session: AwsSession, stage: StageName, current: S3Location | undefined): Promise<DeploymentInfo | undefined> {
+export async function previousSuccessfulDeployment(session: AwsSession, stage: StageName, current: S3Location | undefined): Promise<S3Deployment | undefined> {
   const applicationName = codeDeployApplicationName(project, stage);
   const group = deploymentGroupName(stage);
   const { codeDeploy } = session.clients;
@@ -60,6 +67,7 @@ export async function previousSuccessfulDeployment(session: AwsSession, stage: S
     infos.push(...(out.deploymentsInfo ?? []));
   }
   // ListDeployments promises no order; newest first by creation time.
-  infos.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
-  return infos.find((d) => d.revision?.s3Location !== undefined && !sameObject(d.revision.s3Location, current));
+  const created = (d: DeploymentInfo): number => d.createTime?.getTime() ?? 0;
+  infos.sort((a, b) => created(b) - created(a));
+  return infos.filter(isS3Deployment).find((d) => !sameObject(d.revision.s3Location, current));
 }

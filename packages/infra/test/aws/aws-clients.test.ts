@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { project } from '@hello/config/project';
 import t, { type Test } from 'tap';
 import { createAwsClients, regionNote, retrySettings, usesCustomS3Endpoint } from '../../src/aws/aws-clients.js';
@@ -18,7 +19,10 @@ t.test('path-style S3 only with a custom endpoint', (t) => {
 
 t.test('the clients use the project region whatever the shell says', async (t) => {
   const clients = createAwsClients({ AWS_REGION: 'eu-west-1' });
-  for (const client of Object.values(clients)) t.equal(await client.config.region(), project.aws.region);
+  t.equal(await clients.sts.config.region(), project.aws.region);
+  t.equal(await clients.s3.config.region(), project.aws.region);
+  t.equal(await clients.codeDeploy.config.region(), project.aws.region);
+  t.equal(await clients.cloudFormation.config.region(), project.aws.region);
   t.equal(await clients.sts.config.maxAttempts(), 8);
   t.equal(clients.s3.config.forcePathStyle, false);
   t.equal(regionNote({}), undefined);
@@ -62,7 +66,7 @@ async function fakeAws(t: Test, throttleFirst: number): Promise<{ url: string; c
     server.closeAllConnections();
     server.close(() => resolve());
   }));
-  const { port } = server.address() as import('node:net').AddressInfo;
+  const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, calls };
 }
 

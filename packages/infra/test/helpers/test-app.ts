@@ -13,6 +13,15 @@ process.env.CDK_VALIDATION = 'false';
 /** The context `cdk synth` runs with: tests and synth must agree on every feature flag. */
 export const CDK_CONTEXT = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
 
+/** The parts of a synthesized template the tests read directly. */
+export interface TemplateJson {
+  readonly Resources: Record<string, { readonly Type: string; readonly DeletionPolicy?: string; readonly UpdateReplacePolicy?: string }>;
+  readonly Outputs: Record<string, { readonly Value: unknown }>;
+  readonly Parameters?: Record<string, unknown>;
+}
+
+export const templateJson = (template: Template): TemplateJson => template.toJSON() as TemplateJson;
+
 export interface TestApp extends InfraStacks {
   readonly app: App;
   readonly nag: AwsSolutionsChecks;
@@ -23,7 +32,7 @@ export interface TestApp extends InfraStacks {
 
 /** The configured project with some settings replaced, validated like project.ts. */
 export function projectWith(change: (s: ProjectSettings) => ProjectSettings): ProjectSettings {
-  return defineProject(change(structuredClone(configuredProject) as ProjectSettings));
+  return defineProject(change(structuredClone<ProjectSettings>(configuredProject)));
 }
 
 export function buildTestApp(project: ProjectSettings = configuredProject): TestApp {

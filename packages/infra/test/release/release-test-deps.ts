@@ -29,7 +29,7 @@ export function mockAws() {
     s3,
     codeDeploy,
     cloudFormation,
-    restore() {
+    restore: (): void => {
       for (const m of [sts, s3, codeDeploy, cloudFormation]) m.restore();
     },
   };

@@ -49,7 +49,7 @@ t.test('an unexpected error keeps its stack trace and exits 1', async (t) => {
   t.equal(await runRelease(['watch', 'd-ABC'], deps), 1);
   t.match(deps.err(), /unexpected error: TypeError: bug\n\s+at /);
   const plain = testDeps();
-  const odd = { ...plain, aws: () => { throw Object.assign(Object.create(null) as object, { toString: () => 'odd' }); } };
+  const odd = { ...plain, aws: () => { throw Object.assign(new Error('odd'), { stack: undefined }); } };
   t.equal(await runRelease(['watch', 'd-ABC'], odd), 1);
-  t.match(plain.err(), 'unexpected error: odd');
+  t.match(plain.err(), 'unexpected error: Error: odd');
 });

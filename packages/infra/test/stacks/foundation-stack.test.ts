@@ -8,7 +8,7 @@ import {
 import { ArtifactBucket } from '../../src/constructs/artifact-bucket.js';
 import { DEPLOY_ACTIONS, WATCH_ACTIONS } from '../../src/constructs/github-deploy-role.js';
 import { deployRoleOutputKey } from '../../src/stacks/foundation-stack.js';
-import { buildTestApp } from '../helpers/test-app.js';
+import { buildTestApp, templateJson } from '../helpers/test-app.js';
 
 const built = buildTestApp();
 const { project } = built;
@@ -46,12 +46,12 @@ t.test('artifact bucket', async (t) => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
   });
   // Deleting the stack keeps every published release.
-  t.match(template.toJSON().Resources[ArtifactBucket.LOGICAL_ID], { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  t.match(templateJson(template).Resources[ArtifactBucket.LOGICAL_ID], { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
 });
 
 t.test('the bucket keeps its pinned logical id', async (t) => {
   // A changed logical id would make CloudFormation create a new bucket and orphan the old one.
-  t.equal(template.toJSON().Resources[ArtifactBucket.LOGICAL_ID]?.Type, 'AWS::S3::Bucket');
+  t.equal(templateJson(template).Resources[ArtifactBucket.LOGICAL_ID]?.Type, 'AWS::S3::Bucket');
 });
 
 t.test('GitHub OIDC provider is created when none is configured', async (t) => {
@@ -87,8 +87,8 @@ t.test('staging publishes releases, prod only reads them', async (t) => {
     // Objects only under the release prefix of our own bucket.
     t.same(sid(statements, 'ReleaseObjects')?.Resource, releasesArn, `${name} objects`);
     t.same(sid(statements, 'ReleaseObjects')?.Condition, { StringEquals: { 's3:ResourceAccount': account } }, `${name} own account`);
-    // Listing is limited to the release prefix too.
-    t.same(sid(statements, 'ListReleases'), { Sid: 'ListReleases', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringEquals: { 's3:ResourceAccount': account }, StringLike: { 's3:prefix': `${RELEASE_PREFIX}*` } } }, `${name} list`);
+    // Listing is limited to the release prefix too (HeadBucket/HeadObject carry no prefix).
+    t.same(sid(statements, 'ListReleases'), { Sid: 'ListReleases', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringEquals: { 's3:ResourceAccount': account }, StringLikeIfExists: { 's3:prefix': `${RELEASE_PREFIX}*` } } }, `${name} list`);
     // HeadObject/GetObjectAttributes back the CLI's checks of the published object.
     t.ok(['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes'].every((a) => actionsOf(sid(statements, 'ReleaseObjects')).includes(a)), `${name} reads`);
   }
@@ -116,6 +116,7 @@ t.test('prod may read, not deploy, staging deployments', async (t) => {
   const watch = sid(statementsOf(deployRoleName(project, 'prod')), 'WatchEarlierStages');
   // `release promote` checks staging's last successful deployment before promoting.
   t.same([...actionsOf(watch)].sort(), [...WATCH_ACTIONS].sort());
+  t.ok(actionsOf(watch).includes('codedeploy:GetDeploymentGroup'));
   t.notOk(actionsOf(watch).includes('codedeploy:CreateDeployment'));
   t.same(sorted(watch?.Resource), [
     `arn:aws:codedeploy:${region}:${account}:application:${project.name}-staging`,

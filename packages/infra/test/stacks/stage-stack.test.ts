@@ -1,4 +1,5 @@
 // A stage stack as configured (no domain: the HTTP-only experiment mode), property by property.
+import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import { Match } from 'aws-cdk-lib/assertions';
 import {
@@ -7,7 +8,7 @@ import {
 import { STAGE_OUTPUTS, artifactBucketName, codeDeployApplicationName, logGroupNames } from '@hello/config/naming';
 import { Network } from '../../src/constructs/network.js';
 import { CODEDEPLOY_AGENT_LOG, CODEDEPLOY_DEPLOYMENTS_LOG } from '../../src/stacks/stage-stack.js';
-import { buildTestApp } from '../helpers/test-app.js';
+import { buildTestApp, templateJson } from '../helpers/test-app.js';
 import { userDataText } from '../helpers/user-data-text.js';
 
 const built = buildTestApp();
@@ -18,7 +19,7 @@ const settings = project.stages.staging;
 
 t.test('network', async (t) => {
   // Pinned: a new logical id would replace the VPC and with it every host and the load balancer.
-  t.equal(staging.toJSON().Resources[Network.LOGICAL_ID]?.Type, 'AWS::EC2::VPC');
+  t.equal(templateJson(staging).Resources[Network.LOGICAL_ID]?.Type, 'AWS::EC2::VPC');
   const azs = Object.values(staging.findResources('AWS::EC2::Subnet')).map((s) => (s as { Properties: { AvailabilityZone: string } }).Properties.AvailabilityZone);
   // Explicit AZ names from config (synth needs no credentials), both used.
   t.same([...new Set(azs)].sort(), [...project.aws.availabilityZones].sort());
@@ -160,6 +161,8 @@ t.test('user data prepares the host for the CodeDeploy hooks', async (t) => {
   const shipped = config.logs.logs_collected.files.collect_list.map((f) => f.file_path);
   t.same(shipped, [HOST_PATHS.logFile, CODEDEPLOY_AGENT_LOG, CODEDEPLOY_DEPLOYMENTS_LOG]);
   t.match(script, 'amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s');
+  // A syntax error would only show up on the host, as an instance that never gets healthy.
+  t.equal(spawnSync('bash', ['-n'], { input: script, timeout: 10_000 }).status, 0);
 });
 
 t.test('log groups with the stage retention, kept on delete', async (t) => {

@@ -1,9 +1,11 @@
 import t from 'tap';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostTool } from '../../../scripts/host/host-tool.js';
 import { sha256 } from '../../../scripts/host/release-manifest.js';
+import { selfSignedPem } from '../../../rehearse/rehearsal-support.js';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -46,6 +48,19 @@ t.test('probe gives up with exit 1 when nothing answers', async (t) => {
   t.match(r.out, /\[probe\] not reachable/);
   const bad = await run('probe', '--port', '70000', '--version', 'v1', '--health-path', '/h', '--version-path', '/v', '--timeout', '1');
   t.match(bad.err, /--port "70000" is not allowed; expected a whole number from 1 to 65535/);
+});
+
+t.test('probe exits 0 once the version answers', async (t) => {
+  const pem = join(dir, 'server.pem');
+  selfSignedPem(pem);
+  const key = readFileSync(pem, 'utf8');
+  const server = createServer({ cert: key, key }, (req, res) => res.end(req.url === '/version' ? '{"version":"v1"}' : '{}'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = String((server.address() as { port: number }).port);
+  const r = await run('probe', '--port', port, '--version', 'v1', '--health-path', '/healthz', '--version-path', '/version', '--timeout', '5');
+  server.closeAllConnections();
+  server.close();
+  t.same(r, { code: 0, out: '[probe] healthy with version v1\n', err: '' });
 });
 
 t.test('bad usage is explained', async (t) => {

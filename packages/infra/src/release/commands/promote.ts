@@ -39,7 +39,7 @@ export const promoteCommand: Command = {
     const key = releaseKey(version);
     if (ran?.bucket !== bucket || ran.key !== key || ran.version === undefined) {
       throw new CliError(
-        `refusing to promote: ${from}'s last successful deployment ${last.deploymentId ?? ''} ran ${describeLocation(ran)}, ` +
+        `refusing to promote: ${from}'s last successful deployment ${last.deploymentId} ran ${describeLocation(ran)}, ` +
           `not s3://${bucket}/${key} pinned to an object version; deploy ${version} to ${from} and let it succeed first`,
       );
     }
@@ -50,7 +50,7 @@ export const promoteCommand: Command = {
           `${current?.versionId ?? 'no such object'}; the bytes changed since ${from} tested them. Deploy to ${from} again first.`,
       );
     }
-    deps.stdout.write(`${from} last succeeded with ${describeLocation(ran)} in deployment ${last.deploymentId ?? ''}; promoting it to ${to}\n`);
+    deps.stdout.write(`${from} last succeeded with ${describeLocation(ran)} in deployment ${last.deploymentId}; promoting it to ${to}\n`);
     return deployRevision(deps, session, settings, {
       stage: to,
       revision: { bucket, key, bundleType: ran.bundleType ?? 'zip', version: ran.version, eTag: ran.eTag },

@@ -28,15 +28,15 @@ export const rollbackCommand: Command = {
     if (last === undefined) throw new CliError(`nothing to roll back: ${stage} has no successful deployment`);
     const current = last.revision?.s3Location;
     const previous = await previousSuccessfulDeployment(session, stage, current);
-    const target = previous?.revision?.s3Location;
-    if (previous === undefined || target === undefined) {
+    if (previous === undefined) {
       throw new CliError(`nothing to roll back to: ${stage} has no successful deployment of another revision than ${describeLocation(current)}`);
     }
-    deps.stdout.write(`${stage} runs ${describeLocation(current)} (deployment ${last.deploymentId ?? ''}); rolling back to ${describeLocation(target)} from deployment ${previous.deploymentId ?? ''}\n`);
+    const target = previous.revision.s3Location;
+    deps.stdout.write(`${stage} runs ${describeLocation(current)} (deployment ${last.deploymentId}); rolling back to ${describeLocation(target)} from deployment ${previous.deploymentId}\n`);
     return deployRevision(deps, session, settings, {
       stage,
       revision: target,
-      description: deploymentDescription(deps, session, `rollback to ${target.key ?? ''} from ${previous.deploymentId ?? ''}`),
+      description: deploymentDescription(deps, session, `rollback to ${describeLocation(target)} of ${previous.deploymentId}`),
     });
   },
 };

@@ -126,11 +126,14 @@ t.test('waiting for a busy group is bounded too', async (t) => {
   t.teardown(aws.restore);
   published(aws);
   aws.codeDeploy.on(CreateDeploymentCommand).rejects(new DeploymentLimitExceededException({ message: 'busy', $metadata: {} }));
-  aws.codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-BUSY00002'] });
-  aws.codeDeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { status: 'InProgress' } });
+  aws.codeDeploy.on(ListDeploymentsCommand).resolvesOnce({ deployments: ['d-BUSY00002'] }).resolvesOnce({ deployments: ['d-BUSY00002'] }).resolves({});
+  aws.codeDeploy.on(GetDeploymentCommand).resolves({});
   const deps = testDeps();
   t.equal(await runRelease([...argv, '--busy-timeout', '1m'], deps), 3);
   t.match(deps.err(), 'a deployment (d-BUSY00002) is still in progress on hello-staging/staging after waiting 60s');
+  const unnamed = testDeps();
+  t.equal(await runRelease([...argv, '--busy-timeout', '1m'], unnamed), 3);
+  t.match(unnamed.err(), 'a deployment is still in progress on hello-staging/staging');
 });
 
 t.test('a busy group whose deployment already ended is retried after a pause', async (t) => {

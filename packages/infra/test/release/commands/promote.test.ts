@@ -39,8 +39,7 @@ t.test("deploys to prod exactly the object version staging last ran", async (t) 
 t.test('--from staging --to prod are the defaults; a missing bundle type means zip', async (t) => {
   const aws = mockAws();
   t.teardown(aws.restore);
-  const { bundleType: _zip, ...noType } = ran;
-  stagingRan(aws, noType);
+  stagingRan(aws, { ...ran, bundleType: undefined });
   aws.s3.on(HeadObjectCommand).resolves({ VersionId: 'v7' });
   aws.codeDeploy.on(CreateDeploymentCommand).resolves({ deploymentId: 'd-PROD00002' });
   const deps = testDeps();
@@ -62,8 +61,7 @@ t.test('refuses when staging last ran another version', async (t) => {
 t.test('refuses a revision without an object version or outside S3', async (t) => {
   const aws = mockAws();
   t.teardown(aws.restore);
-  const { version: _v, ...unpinned } = ran;
-  stagingRan(aws, unpinned);
+  stagingRan(aws, { ...ran, version: undefined });
   const deps = testDeps();
   t.equal(await runRelease(argv, deps), 1);
   t.match(deps.err(), '(object version none)');

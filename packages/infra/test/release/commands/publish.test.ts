@@ -32,6 +32,10 @@ t.test('uploads the bundle with its SHA-256, the bucket owner and a no-overwrite
   t.equal(aws.s3.commandCalls(HeadBucketCommand)[0]?.args[0].input.ExpectedBucketOwner, project.aws.account);
   t.equal(aws.s3.commandCalls(HeadObjectCommand)[0]?.args[0].input.ExpectedBucketOwner, project.aws.account);
   t.match(deps.out(), `published s3://${bucket}/releases/abc123.zip (object version v1, sha256 ${SHA.toString('hex')}`);
+  aws.s3.on(PutObjectCommand).resolves({});
+  const unversioned = testDeps({ files: { '/work/bundle.zip': BYTES } });
+  t.equal(await runRelease(argv, unversioned), 0);
+  t.match(unversioned.out(), '(object version none, sha256');
 });
 
 t.test('is idempotent: the same bytes already there are not uploaded again', async (t) => {
@@ -43,6 +47,10 @@ t.test('is idempotent: the same bytes already there are not uploaded again', asy
   t.equal(await runRelease(argv, deps), 0);
   t.equal(aws.s3.commandCalls(PutObjectCommand).length, 0);
   t.match(deps.out(), /already published: .* same sha256 .*nothing uploaded/);
+  aws.s3.on(HeadObjectCommand).resolves({ Metadata: { sha256: SHA.toString('hex') } });
+  const unversioned = testDeps({ files: { '/work/bundle.zip': BYTES } });
+  t.equal(await runRelease(argv, unversioned), 0);
+  t.match(unversioned.out(), '(object version none)');
 });
 
 t.test('refuses a different file for a published version (checksum conflict)', async (t) => {
@@ -99,6 +107,16 @@ t.test('a missing bucket names the foundation stack to deploy', async (t) => {
   t.equal(await runRelease(argv, deps), 1);
   t.match(deps.err(), `the artifact bucket ${bucket} does not exist in account ${project.aws.account}: deploy the foundation stack first (pnpm infra:deploy hello-foundation)`);
   t.equal(aws.s3.commandCalls(PutObjectCommand).length, 0);
+});
+
+t.test('reading the object can be denied too', async (t) => {
+  const aws = mockAws();
+  t.teardown(aws.restore);
+  aws.s3.on(HeadBucketCommand).resolves({});
+  aws.s3.on(HeadObjectCommand).rejects(awsError('Forbidden', 403));
+  const deps = testDeps({ files: { '/work/bundle.zip': BYTES } });
+  t.equal(await runRelease(argv, deps), 1);
+  t.match(deps.err(), `may not s3:GetObject on s3://${bucket}/releases/abc123.zip`);
 });
 
 t.test('a bucket owned by someone else is access denied, never written', async (t) => {

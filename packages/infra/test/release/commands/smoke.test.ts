@@ -62,7 +62,7 @@ t.test('a refused connection is reported by its code', async (t) => {
 
 t.test('non-JSON answers and thrown errors without a cause are reported', async (t) => {
   const deps = testDeps({
-    fetch: (input) => String(input).endsWith('/version')
+    fetch: (input) => (input as string).endsWith('/version')
       ? Promise.resolve(new Response('not json', { status: 200 }))
       : Promise.reject(new DOMException('timed out', 'TimeoutError')),
   });
