@@ -51,7 +51,7 @@ export class LoadGenerator {
         res.on('error', (e) => fail(`response: ${e.message}`));
         res.on('end', () => {
           const status = res.statusCode!;
-          if (status < 200 || status > 299) return fail(`HTTP ${status}: ${body.slice(0, 120)}`);
+          if (status < 200 || status > 299) return fail(`HTTP ${status}: ${body.replace(/\s+/g, ' ').slice(0, 120)}`);
           let version: string;
           try {
             version = String((JSON.parse(body) as { version?: unknown }).version);

@@ -14,7 +14,7 @@ import { CodeDeployAgent } from './code-deploy-agent.js';
 import { Haproxy } from './haproxy.js';
 import { hookOverrides, hostLayout } from './host-layout.js';
 import { LoadGenerator, type LoadCounts } from './load-generator.js';
-import { formatCounts, formatHost, seconds, tail } from './report.js';
+import { failureSummary, formatCounts, formatHost, seconds, tail } from './report.js';
 import { rollOut, type Rollout } from './rolling-deploy.js';
 import { freePorts, probeVersion, releaseVersionOf, selfSignedPem, sleep } from './rehearsal-support.js';
 import { trafficTiming } from './traffic-control.js';
@@ -79,6 +79,18 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
   }, join(work, 'haproxy.cfg'));
   const load = new LoadGenerator({ port: frontendPort!, path: VERSION_PATH, ca });
   const problems: string[] = [];
+  // Synchronous, so it also runs on process.exit (the time limit, Ctrl-C): nothing outlives us.
+  const stopAll = (): void => {
+    for (const agent of agents) {
+      try {
+        execFileSync(serviceCtl, ['stop', UNIT_NAME], { env: { ...process.env, HELLO_UNIT_DIR: agent.host.unitDir, HELLO_SUPERVISOR_DIR: agent.host.supervisorDir }, stdio: 'ignore' });
+      } catch {
+        // nothing was installed on this host
+      }
+    }
+    lb.stop();
+  };
+  process.once('exit', stopAll);
   try {
     o.log(`first deployment of A to ${agents.length} hosts (no traffic yet, no ApplicationStop):`);
     for (const agent of agents) {
@@ -102,7 +114,7 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
       lb, agents, zip: readFileSync(broken.zipPath), previousZip: zipB, timing,
       onHost: (r) => {
         o.log(formatHost(r));
-        if (!r.ok) o.log(`    ${r.failed} output (expected to fail):\n${tail(r.deployment.output, 8)}`);
+        if (!r.ok) o.log(`    ${r.failed} said (expected to fail):\n${failureSummary(r.deployment.output)}`);
       },
     });
     await sleep(1000);
@@ -128,13 +140,7 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
     return { ok: problems.length === 0, rolling: { rollout: rollingRollout, load: rollingLoad }, broken: { rollout: brokenRollout, load: brokenLoad }, problems };
   } finally {
     await load.stop();
-    for (const agent of agents) {
-      try {
-        execFileSync(serviceCtl, ['stop', UNIT_NAME], { env: { ...process.env, HELLO_UNIT_DIR: agent.host.unitDir, HELLO_SUPERVISOR_DIR: agent.host.supervisorDir }, stdio: 'ignore' });
-      } catch {
-        // nothing was installed on this host
-      }
-    }
-    lb.stop();
+    process.off('exit', stopAll);
+    stopAll();
   }
 }

@@ -6,6 +6,9 @@ import { missingTools, rehearseCli, TIME_LIMIT_MS } from './rehearse-cli.js';
 import { rehearse } from './rehearsal.js';
 
 const appDir = dirname(dirname(fileURLToPath(import.meta.url)));
+// process.exit runs the rehearsal's exit handler, which stops every process it started.
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
 const watchdog = setTimeout(() => {
   process.stderr.write(`rehearse: gave up after ${TIME_LIMIT_MS / 1000}s\n`);
   process.exit(1);

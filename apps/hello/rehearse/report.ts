@@ -19,6 +19,17 @@ export function formatCounts(label: string, c: LoadCounts): string {
   return `  ${label}: requests sent ${c.sent}, failed ${c.failed} (answers by version: ${versions || 'none'})${failures}`;
 }
 
+/**
+ * What the failed (last) hook of a deployment's output said: its own `[hook]`/`[probe]` lines
+ * and the last log lines it printed.
+ */
+export function failureSummary(output: string, logLines = 4): string {
+  const lines = output.slice(output.lastIndexOf('\n--- ') + 1).trimEnd().split('\n').slice(1);
+  const own = lines.filter((l) => /^\[[a-z-]+\]/.test(l) && !l.startsWith('[service-ctl]'));
+  const last = lines.slice(-logLines).filter((l) => !own.includes(l));
+  return [...own, ...last].map((l) => `      | ${l}`).join('\n');
+}
+
 /** The last `n` lines of a hook's output, indented: the reason a deployment failed. */
 export function tail(text: string, n: number): string {
   return text.trimEnd().split('\n').slice(-n).map((l) => `      | ${l}`).join('\n');

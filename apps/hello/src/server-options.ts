@@ -1,5 +1,6 @@
 // Fastify and Node server options: limits and timeouts that fit an ALB in front of the service.
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Server } from 'node:https';
 import type { FastifyBaseLogger, FastifyHttpsOptions } from 'fastify';
 import {
@@ -23,6 +24,15 @@ export const TRUSTED_PROXIES = [
 
 /** The ALB appends its trace id to every request; logs then join up with the ALB's access logs. */
 export const REQUEST_ID_HEADER = 'x-amzn-trace-id';
+
+/** What an ALB trace id looks like (`Self=1-...;Root=1-...;Sampled=1`); anything else is replaced. */
+const TRACE_ID = /^[A-Za-z0-9=;:._-]{1,256}$/;
+
+/** The request id: the ALB's trace id when it is one, a fresh UUID otherwise. */
+export function requestId(headers: IncomingHttpHeaders): string {
+  const trace = headers[REQUEST_ID_HEADER];
+  return typeof trace === 'string' && TRACE_ID.test(trace) ? trace : randomUUID();
+}
 
 export interface ServerTimeouts {
   readonly keepAliveTimeoutMs: number;
@@ -64,8 +74,9 @@ export function serverOptions({ tls, logger, timeouts = SERVER_TIMEOUTS }: Serve
     requestTimeout: timeouts.requestTimeoutMs,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: [...TRUSTED_PROXIES],
-    requestIdHeader: REQUEST_ID_HEADER,
-    genReqId: () => randomUUID(),
+    // Not requestIdHeader: a client could put anything there; requestId() checks it first.
+    requestIdHeader: false,
+    genReqId: (req) => requestId(req.headers),
     loggerInstance: logger,
     logController: new RequestLogController(),
     // request.log is the service's logger itself, not a child per request (an allocation and a

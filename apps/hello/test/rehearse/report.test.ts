@@ -1,5 +1,5 @@
 import t from 'tap';
-import { formatCounts, formatHost, seconds, tail } from '../../rehearse/report.js';
+import { failureSummary, formatCounts, formatHost, seconds, tail } from '../../rehearse/report.js';
 
 t.test('report lines', async (t) => {
   t.equal(seconds(1234), '1.2s');
@@ -10,4 +10,6 @@ t.test('report lines', async (t) => {
   t.equal(formatCounts('x', { sent: 3, failed: 0, versions: { a: 2, b: 1 }, failures: [] }), '  x: requests sent 3, failed 0 (answers by version: a: 2, b: 1)');
   t.match(formatCounts('x', { sent: 1, failed: 1, versions: {}, failures: ['HTTP 503'] }), 'by version: none)\n    first failures: HTTP 503');
   t.equal(tail('a\nb\nc\n', 2), '      | b\n      | c');
+  const output = '--- AfterInstall\n[after-install] fine\n--- ValidateService\n[probe] not reachable\n[validate-service] gave up; last lines:\nboot error\n[service-ctl] restarting\nboot error 2\n';
+  t.equal(failureSummary(output, 2), '      | [probe] not reachable\n      | [validate-service] gave up; last lines:\n      | [service-ctl] restarting\n      | boot error 2');
 });

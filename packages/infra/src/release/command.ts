@@ -54,7 +54,7 @@ export function requireString(command: Command, args: ParsedArgs, name: string):
   if (typeof value !== 'string' || value === '') {
     // Commands only ask for options they declare.
     const spec = command.options[name]!;
-    throw new UsageError(`${command.name}: --${name} ${spec.value ?? ''} is required (${spec.description})\nSee: pnpm release ${command.name} --help`);
+    throw new UsageError(`${command.name}: --${name} ${String(spec.value)} is required (${spec.description})\nSee: pnpm release ${command.name} --help`);
   }
   return value;
 }

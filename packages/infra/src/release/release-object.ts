@@ -42,8 +42,8 @@ function sha256Of(checksum: string | undefined, type: string | undefined, metada
   return Buffer.from(checksum, 'base64').toString('hex');
 }
 
-/** The release's current object (or the given object version); undefined when it is not there. */
-export async function findReleaseObject(session: AwsSession, version: string, versionId?: string): Promise<ReleaseObject | undefined> {
+/** The release's current object version; undefined when it is not there. */
+export async function findReleaseObject(session: AwsSession, version: string): Promise<ReleaseObject | undefined> {
   const bucket = artifactBucketName(project);
   const key = releaseKey(version);
   try {
@@ -52,7 +52,6 @@ export async function findReleaseObject(session: AwsSession, version: string, ve
       Key: key,
       ExpectedBucketOwner: project.aws.account,
       ChecksumMode: 'ENABLED',
-      ...(versionId === undefined ? {} : { VersionId: versionId }),
     }));
     return {
       bucket,

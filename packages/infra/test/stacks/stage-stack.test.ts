@@ -120,6 +120,10 @@ t.test('host security group admits only the load balancer on the service port', 
   const albGroup = Object.keys(staging.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Internet-facing load balancer' } }))[0];
   // One rule: the service port, from the load balancer's security group, nothing else.
   t.same(ingress.map((p) => [p.FromPort, p.ToPort, (p.SourceSecurityGroupId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]]), [[SERVICE_PORT, SERVICE_PORT, albGroup]]);
+  // The load balancer itself can only open connections to the hosts' service port.
+  const albEgress = Object.values(staging.findResources('AWS::EC2::SecurityGroupEgress')).map((r) => (r as { Properties: Record<string, unknown> }).Properties)
+    .filter((p) => (p.GroupId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] === albGroup);
+  t.same(albEgress.map((p) => [p.FromPort, p.ToPort, (p.DestinationSecurityGroupId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]]), [[SERVICE_PORT, SERVICE_PORT, hostGroup]]);
 });
 
 t.test('instance role: Session Manager, CloudWatch agent, release reads', async (t) => {

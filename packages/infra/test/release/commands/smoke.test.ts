@@ -61,13 +61,15 @@ t.test('a refused connection is reported by its code', async (t) => {
 });
 
 t.test('non-JSON answers and thrown errors without a cause are reported', async (t) => {
+  let calls = 0;
   const deps = testDeps({
     fetch: (input) => (input as string).endsWith('/version')
-      ? Promise.resolve(new Response('not json', { status: 200 }))
+      ? Promise.resolve(new Response(calls++ === 0 ? 'not json' : '{"version":5}', { status: 200 }))
       : Promise.reject(new DOMException('timed out', 'TimeoutError')),
   });
   t.equal(await runRelease(['smoke', '--url', 'https://x.example', '--version', 'x', '--timeout', '1s'], deps), 1);
-  t.match(deps.err(), '/version answers 200 without a version; / fails (TimeoutError)');
+  t.match(deps.out(), '  /version answers 200 without a version; / fails (TimeoutError)\n');
+  t.equal(calls, 2, 'a JSON answer without a string version counts as no version');
 });
 
 t.test("without --url it reads the stage stack's EndpointUrl output", async (t) => {
