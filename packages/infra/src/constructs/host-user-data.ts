@@ -53,7 +53,8 @@ export function hostUserData(props: HostUserDataProps): UserData {
     'set -euo pipefail',
     `retry() { local n=1; until "$@"; do if [ "$n" -ge ${attempts} ]; then echo "gave up after $n attempts: $*" >&2; return 1; fi; sleep $((n * 10)); n=$((n + 1)); done; }`,
     // AL2023 installs each Node major as node-<major>; /usr/bin/node is an alternatives link we pin.
-    `retry dnf install -y nodejs${major} ruby amazon-cloudwatch-agent`,
+    // openssl makes the host certificate and logrotate rotates the service log (both used by the hooks).
+    `retry dnf install -y nodejs${major} ruby amazon-cloudwatch-agent openssl logrotate`,
     `alternatives --set node /usr/bin/node-${major}`,
     `test "$(${nodeBin} -p 'process.versions.node.split(".")[0]')" = "${major}"`,
     `id -u ${user} >/dev/null 2>&1 || useradd --system --user-group --home-dir ${d.root} --no-create-home --shell /sbin/nologin ${user}`,
