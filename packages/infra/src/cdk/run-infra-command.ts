@@ -30,11 +30,12 @@ export const STACK_NAMES: readonly string[] = [foundationStackName(project), ...
 
 export function infraHelp(): string {
   return [
-    'Usage: pnpm infra:diff [<stack>...] [-- <cdk options>]',
+    'Usage: pnpm infra:diff [<stack>...] [--no-change-set] [-- <cdk options>]',
     '       pnpm infra:deploy <stack>... | --all [-- <cdk options>]',
     '',
     `Checks with STS that the credentials belong to account ${project.aws.account} (packages/config), then runs`,
     '`cdk diff` (all stacks unless named) or `cdk deploy`. With CI=true deploy passes --require-approval never.',
+    '--no-change-set diffs against the deployed template only; the read-only pull-request role needs it.',
     `A deploy writes the stack outputs to packages/infra/${OUTPUTS_FILE} and prints them (endpoint URLs).`,
     '',
     `Stacks: ${STACK_NAMES.join(', ')}`,
@@ -43,11 +44,11 @@ export function infraHelp(): string {
   ].join('\n');
 }
 
-interface Parsed { command: 'diff' | 'deploy'; stacks: string[]; all: boolean; help: boolean; passthrough: string[] }
+interface Parsed { command: 'diff' | 'deploy'; stacks: string[]; all: boolean; help: boolean; noChangeSet: boolean; passthrough: string[] }
 
 function parse(argv: readonly string[]): Parsed {
   const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h') return { command: 'diff', stacks: [], all: false, help: true, passthrough: [] };
+  if (command === '--help' || command === '-h') return { command: 'diff', stacks: [], all: false, help: true, noChangeSet: false, passthrough: [] };
   if (command !== 'diff' && command !== 'deploy') {
     throw new UsageError(`expected diff or deploy, got ${JSON.stringify(command ?? '')}\n${infraHelp()}`);
   }
@@ -56,7 +57,7 @@ function parse(argv: readonly string[]): Parsed {
   const passthrough = split === -1 ? [] : rest.slice(split + 1);
   let parsed;
   try {
-    parsed = parseArgs({ args: own, options: { help: { type: 'boolean', short: 'h' }, all: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: own, options: { help: { type: 'boolean', short: 'h' }, all: { type: 'boolean' }, 'no-change-set': { type: 'boolean' } }, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(`infra:${command}: ${(error as Error).message}; pass CDK options after --, e.g. pnpm infra:${command} ${stageStackName(project, 'staging')} -- --verbose`);
   }
@@ -68,12 +69,15 @@ function parse(argv: readonly string[]): Parsed {
   if (!help && command === 'deploy' && (stacks.length === 0) === !all) {
     throw new UsageError(`infra:deploy needs the stacks to deploy (${STACK_NAMES.join(', ')}) or --all, not both`);
   }
-  return { command, stacks, all, help, passthrough };
+  const noChangeSet = parsed.values['no-change-set'] === true;
+  if (noChangeSet && command !== 'diff') throw new UsageError('--no-change-set goes with infra:diff only');
+  return { command, stacks, all, help, noChangeSet, passthrough };
 }
 
 function cdkArgs(p: Parsed, env: InfraDeps['env'], outputsFile: string): string[] {
   const selection = p.all ? ['--all'] : p.stacks;
-  if (p.command === 'diff') return ['diff', ...selection, ...p.passthrough];
+  // Without a change set, diff needs only the bootstrap lookup role: the pull-request role's mode.
+  if (p.command === 'diff') return ['diff', ...selection, ...(p.noChangeSet ? ['--no-change-set'] : []), ...p.passthrough];
   const ci = env.CI === 'true' || env.GITHUB_ACTIONS === 'true';
   // A pipeline has nobody to answer the approval prompt; a person at a terminal still gets it.
   return ['deploy', ...selection, '--outputs-file', outputsFile, ...(ci ? ['--require-approval', 'never'] : []), ...p.passthrough];

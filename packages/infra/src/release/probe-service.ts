@@ -16,8 +16,9 @@ async function get(fetchFn: typeof fetch, url: string, timeoutMs: number): Promi
     const response = await fetchFn(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow', headers: { accept: 'application/json' } });
     return { status: response.status, body: await response.text() };
   } catch (error) {
-    const e = error as Error & { cause?: { code?: string } };
-    return { error: e.cause?.code ?? e.name };
+    // fetch wraps the reason (ECONNREFUSED, a bad certificate, a blocked port) in `cause`.
+    const e = error as Error & { cause?: { code?: string; message?: string } };
+    return { error: e.cause?.code ?? e.cause?.message ?? e.name };
   }
 }
 

@@ -40,6 +40,14 @@ t.test('diff checks the account, then diffs every stack (or the named ones)', as
   const named = deps({ code: 1 });
   t.equal(await runInfraCommand(['diff', 'hello-staging', '--', '--context', 'x=y'], named.d), 1, "cdk's exit code is passed on");
   t.same(named.runs, [['diff', 'hello-staging', '--context', 'x=y']]);
+  // The pull-request role can only read: its diff must not create a change set.
+  const readOnly = deps();
+  t.equal(await runInfraCommand(['diff', '--no-change-set'], readOnly.d), 0);
+  t.same(readOnly.runs, [['diff', '--no-change-set']]);
+  const wrong = deps();
+  t.equal(await runInfraCommand(['deploy', 'hello-staging', '--no-change-set'], wrong.d), 2, 'deploy refuses the diff-only flag');
+  t.same(wrong.runs, []);
+  t.match(wrong.err(), '--no-change-set goes with infra:diff only');
 });
 
 t.test('deploy writes an outputs file and prints the stack outputs', async (t) => {

@@ -70,6 +70,9 @@ t.test('non-JSON answers and thrown errors without a cause are reported', async 
   t.equal(await runRelease(['smoke', '--url', 'https://x.example', '--version', 'x', '--timeout', '1s'], deps), 1);
   t.match(deps.out(), '  /version answers 200 without a version; / fails (TimeoutError)\n');
   t.equal(calls, 2, 'a JSON answer without a string version counts as no version');
+  const blocked = testDeps({ fetch: () => Promise.reject(new TypeError('fetch failed', { cause: new Error('bad port') })) });
+  t.equal(await runRelease(['smoke', '--url', 'http://127.0.0.1:9', '--version', 'x', '--timeout', '1s'], blocked), 1);
+  t.match(blocked.err(), '/version fails (bad port); / fails (bad port)');
 });
 
 t.test("without --url it reads the stage stack's EndpointUrl output", async (t) => {
