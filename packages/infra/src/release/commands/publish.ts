@@ -48,7 +48,7 @@ export const publishCommand: Command = {
     'A different file for an existing version is refused (exit 1): staging and prod must run the',
     'same bytes. Prints the S3 object version id that deploy and promote pin.',
   ].join('\n'),
-  examples: ['pnpm release publish --version "$(git rev-parse HEAD)" --file apps/hello/artifacts/hello.zip'],
+  examples: ['pnpm release publish --version "$(git rev-parse HEAD)" --file "apps/hello/artifacts/hello-$(git rev-parse HEAD).zip"'],
   options: {
     version: { type: 'string', value: '<sha>', description: 'release version, normally the git commit sha' },
     file: { type: 'string', value: '<zip>', description: 'the CodeDeploy bundle built by `pnpm package`' },
