@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { BACKEND, haproxyConfig, type HaproxyConfigOptions } from './haproxy-config.js';
+import { sleep } from './rehearsal-support.js';
 
 export interface ServerStat {
   /** UP, DOWN, DRAIN, MAINT, or a transition such as `UP 1/2`. */
@@ -10,8 +11,6 @@ export interface ServerStat {
   /** Requests currently on the server. */
   readonly current: number;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Parses `show stat` CSV (first line `# pxname,svname,...`) into the backend's servers. */
 export function parseStats(csv: string, backend = BACKEND): Map<string, ServerStat> {
