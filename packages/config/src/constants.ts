@@ -81,3 +81,6 @@ export const HOST_NODE_BIN = '/usr/bin/node';
 
 /** Production Node major on the hosts (AL2023 package `nodejs<major>`); .nvmrc holds the same. */
 export const NODE_MAJOR = 24;
+
+/** Deploy job length: the stage job's timeout-minutes, its role-duration-seconds and the deploy roles' maxSessionDuration derive from it. */
+export const DEPLOY_JOB_TIMEOUT_MINUTES = 60;
