@@ -1,7 +1,11 @@
 // Project rules for one job: explicit permissions, OIDC only where a role is assumed, a timeout,
-// and an environment plus a never-cancelling concurrency group on every job that deploys.
+// an environment plus a never-cancelling concurrency group on every job that deploys, nothing
+// brought in after credentials exist, and an AWS session that outlives the job.
 import { isMap, type Json, type RuleContext } from './rule-context.js';
-import { assumesRole, checkSteps, deploys } from './step-rules.js';
+import { assumesRole, bringsCode, checkSteps, deploys } from './step-rules.js';
+
+/** configure-aws-credentials' default session (its action.yml: "Default is one hour."). */
+const DEFAULT_SESSION_SECONDS = 3600;
 
 export interface JobScope {
   /** The workflow's top-level `concurrency`, which also serializes its jobs. */
@@ -59,6 +63,34 @@ function checkDeploy(id: string, job: Json, scope: JobScope, ctx: RuleContext): 
   }
 }
 
+// Every checkout, install script and library that enters after the role is assumed runs with the
+// credentials; a job that holds them should run only what an earlier, credential-free job built.
+function checkCodeAfterCredentials(id: string, steps: readonly unknown[], ctx: RuleContext): void {
+  const assumed = steps.findIndex(assumesRole);
+  steps.forEach((step, i) => {
+    if (assumed >= 0 && i > assumed && bringsCode(step)) {
+      ctx.report('code-after-credentials', ['jobs', id, 'steps', i],
+        `job "${id}" brings code in (checkout, setup action or package install) after it assumes an AWS role in step ${assumed + 1}; do it before configure-aws-credentials, or run what a credential-free job built`);
+    }
+  });
+}
+
+// A session shorter than the job expires mid-deploy (CloudFormation or CodeDeploy calls then
+// fail halfway); the job's timeout is the bound, so the session must cover it.
+function checkSessionLength(id: string, job: Json, steps: readonly unknown[], ctx: RuleContext): void {
+  const minutes = job['timeout-minutes'];
+  if (typeof minutes !== 'number') return;
+  steps.forEach((step, i) => {
+    if (!assumesRole(step)) return;
+    const given = (step as { with?: Json }).with?.['role-duration-seconds'];
+    const seconds = given === undefined ? DEFAULT_SESSION_SECONDS : Number(given);
+    if (!(seconds >= minutes * 60)) {
+      ctx.report('session-length', ['jobs', id, 'steps', i, 'with', 'role-duration-seconds'],
+        `job "${id}" may run ${minutes} min (timeout-minutes) but its AWS session lasts ${String(given ?? seconds)} s (role-duration-seconds); expected role-duration-seconds >= timeout-minutes * 60 (${minutes * 60})`);
+    }
+  });
+}
+
 /** All project rules for the job `id`. */
 export function checkJob(id: string, job: unknown, scope: JobScope, ctx: RuleContext): void {
   if (!isMap(job)) return;
@@ -69,5 +101,8 @@ export function checkJob(id: string, job: unknown, scope: JobScope, ctx: RuleCon
     ctx.report('timeout', ['jobs', id], `job "${id}" has no timeout-minutes; a hung step would hold a runner (and a stage's deploy lock) for 6 hours`);
   }
   checkDeploy(id, job, scope, ctx);
+  const steps: unknown[] = Array.isArray(job.steps) ? job.steps : [];
+  checkCodeAfterCredentials(id, steps, ctx);
+  checkSessionLength(id, job, steps, ctx);
   checkSteps(job.steps, ['jobs', id, 'steps'], ctx);
 }

@@ -1,11 +1,12 @@
 // Project rules for steps (of a job or a composite action): pinned actions, no `${{ }}` in
-// scripts, checkouts that leave no token behind.
+// scripts, checkouts that leave no token behind, release deploys that know the version's ancestors.
 import { isMap, type RuleContext } from './rule-context.js';
 import type { YamlPath } from './yaml-source.js';
 
 const PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/;
 const DOCKER_PINNED = /^docker:\/\/[^@\s]+@sha256:[0-9a-f]{64}$/;
 const VERSION_COMMENT = /#\s*v\d+(?:\.\d+){0,2}\b/;
+const RELEASE_DEPLOY = /\brelease(?:\.mjs)?\s+deploy\b/;
 
 /** `owner/repo@<sha> # vX.Y.Z`, a pinned image digest, or a local `./` path. */
 export function checkUses(uses: string, at: YamlPath, ctx: RuleContext): void {
@@ -29,6 +30,10 @@ function checkStep(step: unknown, at: YamlPath, ctx: RuleContext): void {
     ctx.report('run-expression', [...at, 'run'],
       '`${{ }}` inside run: is pasted into the script before it runs (script injection); pass the value through env: and use "$NAME"');
   }
+  if (typeof step.run === 'string' && RELEASE_DEPLOY.test(step.run) && !/--ancestors\s/.test(step.run)) {
+    ctx.report('deploy-ancestors', [...at, 'run'],
+      'release deploy without --ancestors <file> lets an older run move a stage back to an older commit; pass the build\'s `git rev-list <version>` file (and --allow-older only from an explicit rollback input)');
+  }
   if (typeof step.uses !== 'string') return;
   checkUses(step.uses, [...at, 'uses'], ctx);
   if (step.uses.startsWith('actions/checkout@')) {
@@ -50,9 +55,17 @@ export function checkSteps(steps: unknown, at: YamlPath, ctx: RuleContext): void
 export const assumesRole = (step: unknown): boolean =>
   isMap(step) && typeof step.uses === 'string' && step.uses.startsWith('aws-actions/configure-aws-credentials@');
 
-/** Commands that change a stage: deploying a stack or a release, publishing, rolling back. */
-const DEPLOY_COMMAND = /\binfra:deploy\b|\brelease\s+(?:publish|deploy|promote|rollback)\b/;
+/** Commands that change a stage: deploying a stack (`pnpm infra:deploy`, `cdk deploy`) or a release, publishing, rolling back. */
+const DEPLOY_COMMAND = /\binfra:deploy\b|\bcdk"?\s+deploy\b|\brelease(?:\.mjs)?\s+(?:publish|deploy|promote|rollback)\b/;
 
 /** True when a step runs a command that changes AWS resources of a stage. */
 export const deploys = (step: unknown): boolean =>
   isMap(step) && typeof step.run === 'string' && DEPLOY_COMMAND.test(step.run);
+
+/** Package installs and runners that fetch and run registry code: `npm ci`, `pnpm install`, `npx`, `pnpm dlx` ... */
+const INSTALL_COMMAND = /\b(?:npm|pnpm|yarn)\s+(?:install|i|ci|add)\b|\bnpx\s|\bpnpm\s+dlx\b|\byarn\s+dlx\b/;
+
+/** True when a step brings code into the job: a checkout, the workspace setup action, or a package install. */
+export const bringsCode = (step: unknown): boolean =>
+  isMap(step) && ((typeof step.uses === 'string' && (step.uses.startsWith('actions/checkout@') || step.uses.startsWith('./.github/actions/')))
+    || (typeof step.run === 'string' && INSTALL_COMMAND.test(step.run)));
