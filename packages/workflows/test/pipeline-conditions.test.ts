@@ -1,35 +1,46 @@
 // When each deploy job runs, by evaluating the real `if:` conditions with GitHub's expression
-// library: merges, failed builds, cancelled runs, manual redeploys and promotions, and the
-// PROD_REQUIRES_DISPATCH fallback for plans without required reviewers.
+// library: merges, failed builds and stages, cancelled runs, manual runs of each target.
 import t from 'tap';
 import { jobRuns } from './helpers/job-condition.js';
 import { readWorkflow } from './helpers/real-workflows.js';
 
 const deploy = readWorkflow('workflows/deploy.yml');
+const push = { github: { event_name: 'push' } };
+const dispatch = (target: string) => ({ github: { event_name: 'workflow_dispatch' }, inputs: { version: 'abc', target, rollback: false } });
 
-void t.test('which jobs run: merges, failed builds, manual runs, and prod without reviewers', (t) => {
-  const push = { github: { event_name: 'push' } };
-  const dispatch = (target: string) => ({ github: { event_name: 'workflow_dispatch' }, inputs: { version: 'abc', target } });
-  const build = deploy.jobs.build?.if;
+void t.test('staging: after a successful build, unless a manual run targets prod only', (t) => {
   const staging = deploy.jobs.staging?.if;
-  const prod = deploy.jobs.prod?.if;
-  t.ok(jobRuns(build, { ...push, needs: {} }), 'a merge builds');
-  t.notOk(jobRuns(build, { ...dispatch('staging-and-prod'), needs: {} }), 'a manual run does not rebuild');
+  t.equal(deploy.jobs.build?.if, undefined, 'every run builds (or fetches) what it deploys');
   t.ok(jobRuns(staging, { ...push, needs: { build: { result: 'success' } } }), 'a built merge goes to staging');
   t.notOk(jobRuns(staging, { ...push, needs: { build: { result: 'failure' } } }), 'a failed build stops');
   t.notOk(jobRuns(staging, { ...push, needs: { build: { result: 'success' } } }, true), 'a cancelled run stops');
-  t.ok(jobRuns(staging, { ...dispatch('staging-and-prod'), needs: { build: { result: 'skipped' } } }), 'a manual redeploy starts at staging');
-  t.notOk(jobRuns(staging, { ...dispatch('prod'), needs: { build: { result: 'skipped' } } }), 'a manual promotion leaves staging alone');
-  t.ok(jobRuns(prod, { ...push, needs: { staging: { result: 'success' } } }), 'staging passed: prod waits for approval');
-  t.notOk(jobRuns(prod, { ...push, needs: { staging: { result: 'failure' } } }), 'staging failed: prod never runs');
-  t.notOk(jobRuns(prod, { ...push, needs: { staging: { result: 'skipped' } } }), 'nothing reached staging: no prod');
-  t.ok(jobRuns(prod, { ...dispatch('staging-and-prod'), needs: { staging: { result: 'success' } } }));
-  t.notOk(jobRuns(prod, { ...dispatch('staging-and-prod'), needs: { staging: { result: 'failure' } } }));
-  t.ok(jobRuns(prod, { ...dispatch('prod'), needs: { staging: { result: 'skipped' } } }), 'a manual promotion goes to prod');
-  const noReviewers = { vars: { PROD_REQUIRES_DISPATCH: 'true' } };
-  t.notOk(jobRuns(prod, { ...push, ...noReviewers, needs: { staging: { result: 'success' } } }), 'PROD_REQUIRES_DISPATCH stops merges at staging');
-  t.ok(jobRuns(prod, { ...dispatch('prod'), ...noReviewers, needs: { staging: { result: 'skipped' } } }), '... and a manual run promotes');
-  t.match(deploy.on.workflow_dispatch, { inputs: { target: { type: 'choice', options: ['staging-and-prod', 'prod'], default: 'staging-and-prod' } } });
+  t.ok(jobRuns(staging, { ...dispatch('staging-and-prod'), needs: { build: { result: 'success' } } }));
+  t.ok(jobRuns(staging, { ...dispatch('staging'), needs: { build: { result: 'success' } } }));
+  t.notOk(jobRuns(staging, { ...dispatch('prod'), needs: { build: { result: 'success' } } }), 'a manual promotion leaves staging alone');
+  t.end();
+});
+
+void t.test('prod gate: after staging succeeded, or for a manual prod-only run', (t) => {
+  const gate = deploy.jobs['prod-gate']?.if;
+  const needs = (build: string, staging: string) => ({ build: { result: build }, staging: { result: staging } });
+  t.ok(jobRuns(gate, { ...push, needs: needs('success', 'success') }));
+  t.notOk(jobRuns(gate, { ...push, needs: needs('success', 'failure') }), 'staging failed: no prod');
+  t.notOk(jobRuns(gate, { ...push, needs: needs('success', 'skipped') }), 'nothing reached staging: no prod');
+  t.notOk(jobRuns(gate, { ...push, needs: needs('success', 'success') }, true), 'cancelled');
+  t.ok(jobRuns(gate, { ...dispatch('prod'), needs: needs('success', 'skipped') }), 'a manual promotion');
+  t.notOk(jobRuns(gate, { ...dispatch('prod'), needs: needs('failure', 'skipped') }), 'a failed build stops a manual promotion too');
+  t.notOk(jobRuns(gate, { ...dispatch('staging-and-prod'), needs: needs('success', 'skipped') }), 'staging was meant to run first');
+  t.end();
+});
+
+void t.test('prod: only when the gate succeeded and said promote', (t) => {
+  const prod = deploy.jobs.prod?.if;
+  const needs = (result: string, promote: string) => ({ build: { result: 'success' }, staging: { result: 'skipped' }, 'prod-gate': { result, outputs: { promote } } });
+  t.ok(jobRuns(prod, { ...dispatch('prod'), needs: needs('success', 'true') }));
+  t.notOk(jobRuns(prod, { ...push, needs: needs('success', 'false') }), 'the gate said no: nothing reaches prod');
+  t.notOk(jobRuns(prod, { ...push, needs: needs('failure', '') }), 'the gate failed: nothing reaches prod');
+  t.notOk(jobRuns(prod, { ...push, needs: needs('skipped', '') }), 'the gate was skipped: nothing reaches prod');
+  t.notOk(jobRuns(prod, { ...push, needs: needs('success', 'true') }, true), 'cancelled');
   t.end();
 });
 

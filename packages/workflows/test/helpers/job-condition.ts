@@ -8,7 +8,7 @@ export interface Scenario {
   readonly inputs?: Record<string, unknown>;
   readonly vars?: Record<string, unknown>;
   /** Results of the jobs this one needs: success, failure, cancelled or skipped. */
-  readonly needs: Record<string, { result: string }>;
+  readonly needs: Record<string, { result: string; outputs?: Record<string, string> }>;
 }
 
 // success() is true only when every needed job succeeded (GitHub also looks at their ancestors;
