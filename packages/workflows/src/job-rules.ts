@@ -86,7 +86,7 @@ function checkSessionLength(id: string, job: Json, steps: readonly unknown[], ct
     const seconds = given === undefined ? DEFAULT_SESSION_SECONDS : Number(given);
     if (!(seconds >= minutes * 60)) {
       ctx.report('session-length', ['jobs', id, 'steps', i, 'with', 'role-duration-seconds'],
-        `job "${id}" may run ${minutes} min (timeout-minutes) but its AWS session lasts ${String(given ?? seconds)} s (role-duration-seconds); expected role-duration-seconds >= timeout-minutes * 60 (${minutes * 60})`);
+        `job "${id}" may run ${minutes} min (timeout-minutes) but its AWS session lasts ${JSON.stringify(given ?? seconds)} s (role-duration-seconds); expected role-duration-seconds >= timeout-minutes * 60 (${minutes * 60})`);
     }
   });
 }
