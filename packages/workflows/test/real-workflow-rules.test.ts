@@ -1,7 +1,9 @@
 // Every project rule guards the real workflows: each one-line mutation below of a real file makes
 // exactly that rule fire (the fixture tests show the rules in isolation; these show they bite here).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import t from 'tap';
-import { REPO_ROOT } from '../src/lint-repository.js';
+import { lintRepository, REPO_ROOT } from '../src/lint-repository.js';
 import { checkProjectRules } from '../src/project-rules.js';
 import { readWorkflowFiles } from '../src/workflow-file.js';
 import { mutateLine } from './helpers/real-workflows.js';
@@ -45,6 +47,25 @@ for (const c of cases) {
     t.end();
   });
 }
+
+void t.test('yaml: a broken line of a real workflow is a finding, not a crash', (t) => {
+  const mutated = files.map((f) => (f.path === DEPLOY ? { ...f, text: mutateLine(f.text, 'name: Deploy', 'name: [Deploy') } : f));
+  t.same(checkProjectRules(mutated).map((f) => [f.rule, f.file]), [['yaml', DEPLOY]]);
+  t.end();
+});
+
+void t.test('actionlint and GitHub\'s parser: a staging job needing a job that does not exist', async (t) => {
+  const root = t.testdir({});
+  for (const f of files) {
+    const text = f.path === DEPLOY ? mutateLine(f.text, '    needs: build', '    needs: biuld') : f.text;
+    mkdirSync(dirname(join(root, f.path)), { recursive: true });
+    writeFileSync(join(root, f.path), text);
+  }
+  const findings = await lintRepository(root);
+  t.ok(findings.some((f) => f.rule === 'actionlint' && f.file === DEPLOY && /biuld/.test(f.message)), 'actionlint');
+  t.ok(findings.some((f) => f.rule === 'workflow-parser' && f.file === DEPLOY && /biuld/.test(f.message)), 'workflow-parser');
+  t.same(findings.filter((f) => f.file !== DEPLOY), [], 'the other files stay clean');
+});
 
 void t.test('a mutation that is not one line, or whose text is missing, is refused', (t) => {
   t.throws(() => mutateLine('a\nb\n', 'a\nb', 'c'), /is not a one-line edit/);
