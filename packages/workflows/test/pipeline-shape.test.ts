@@ -133,19 +133,25 @@ runShapeChecks(t, [
     ],
   },
   {
-    what: 'ci.yml keeps every check; the diff job is opt-in, read-only, and skipped for forks and Dependabot',
+    what: 'ci.yml keeps every check; the diff job is opt-in, read-only, synthesizes before credentials, skipped for forks and Dependabot',
     holds: (p) => {
       const { check, diff } = p.ci.jobs;
+      const synth = (diff?.steps ?? []).findIndex((s) => s.run === 'pnpm synth');
+      const assume = (diff?.steps ?? []).findIndex((s) => s.uses?.startsWith('aws-actions/') === true);
       return same(check?.permissions, { contents: 'read' }) && check?.if === undefined && stepsRunning(check, /^pnpm check$/).length === 1
         && ["vars.AWS_DIFF_ENABLED == 'true'", 'github.event.pull_request.head.repo.full_name == github.repository', "github.actor != 'dependabot[bot]'"]
           .every((c) => diff?.if?.includes(c) === true)
         && stepsRunning(diff, /\binfra:deploy\b|\brelease(\.mjs)? (deploy|publish|promote)\b/).length === 0
+        && synth >= 0 && synth < assume
+        && (diff?.steps ?? []).at(-1)?.run === 'pnpm --filter @hello/infra exec cdk diff --app cdk.out --no-change-set'
         && same(diff?.steps?.find((s) => s.uses === './.github/actions/setup')?.with, { cache: 'false' });
     },
     mutations: [
       { file: 'ci', from: "      github.actor != 'dependabot[bot]'", to: '      true' },
       { file: 'ci', from: '      - run: pnpm check', to: '      - run: pnpm lint' },
       { file: 'ci', from: "          cache: 'false'", to: "          cache: 'true'" },
+      { file: 'ci', from: '        run: pnpm synth', to: '        run: echo no synth' },
+      { file: 'ci', from: '        run: pnpm --filter @hello/infra exec cdk diff --app cdk.out --no-change-set', to: '        run: pnpm infra:diff --no-change-set' },
     ],
   },
 ]);
