@@ -44,6 +44,11 @@ function runScript(archiveDir: string, script: AppspecScript, env: Readonly<Reco
       timedOut = true;
       process.kill(-child.pid!, 'SIGTERM');
     }, script.timeout * 1000);
+    // Spawning itself failed (e.g. a missing interpreter): the agent's rescue of StandardError.
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve(done(false, output, `${prefix} failed with error ${(e as NodeJS.ErrnoException).code} with message ${e.message}`));
+    });
     child.on('close', (code) => {
       clearTimeout(timer);
       if (timedOut) resolve(done(false, output, `Script at specified location: ${script.location} failed to complete in ${script.timeout} seconds`));
