@@ -25,7 +25,7 @@ export const REQUIRED_TOOLS: Readonly<Record<string, { readonly args: string[]; 
   bash: { args: ['--version'], apt: 'bash' },
   // The supervisor: unit-exec.py drops privileges with setpriv and loads seccomp via libseccomp.
   setpriv: { args: ['--version'], apt: 'util-linux' },
-  python3: { args: ['-c', 'import ctypes, ctypes.util, sys; sys.exit(ctypes.util.find_library("seccomp") is None)'], apt: 'python3-minimal libseccomp2' },
+  python3: { args: ['-c', 'import ctypes, ctypes.util, sys; sys.exit(ctypes.util.find_library("seccomp") is None)'], apt: 'python3 libseccomp2' },
 };
 
 /** The tools that are missing (or failing their probe), as install hints. */
