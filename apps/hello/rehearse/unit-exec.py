@@ -96,10 +96,10 @@ class ArgCmp(ctypes.Structure):
 
 def restrict_address_families(values):
     deny, numbers = families(values)
-    name = ctypes.util.find_library('seccomp')
-    if name is None:
+    try:
+        lib = ctypes.CDLL(ctypes.util.find_library('seccomp') or 'libseccomp.so.2', use_errno=True)
+    except OSError:
         die(1, 'RestrictAddressFamilies needs libseccomp (apt-get install -y libseccomp2)')
-    lib = ctypes.CDLL(name, use_errno=True)
     lib.seccomp_init.restype = ctypes.c_void_p
     lib.seccomp_init.argtypes = [ctypes.c_uint32]
     lib.seccomp_rule_add_array.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint, ctypes.POINTER(ArgCmp)]
