@@ -54,8 +54,8 @@ export const LIFECYCLE_EVENTS = [
 export const MAX_EVENT_TIMEOUT_SECONDS = 3600;
 
 type Raw = Record<string, unknown>;
-/** Ruby's string interpolation of a YAML value: nil becomes the empty string. */
-const ruby = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+/** Ruby's string interpolation of a YAML scalar: nil becomes the empty string. */
+const ruby = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 const fail = (text: string): never => {
   throw new AppspecError(text);
 };
@@ -78,7 +78,7 @@ function parseHooks(raw: Raw): Record<string, AppspecScript[]> {
       const location = ruby(s.location).trim();
       if (location === '') fail('The deployment failed because the application specification file specifies a script with no location value. Specify the location in the hooks section of the AppSpec file, and then try again.');
       // ScriptInfo: `(timeout || 3600).to_i`, so "abc" and 0 are both invalid.
-      const timeout = s.timeout === undefined || s.timeout === null ? 3600 : Math.trunc(Number.parseInt(String(s.timeout), 10) || 0);
+      const timeout = s.timeout === undefined || s.timeout === null ? 3600 : Number.parseInt(ruby(s.timeout), 10) || 0;
       if (timeout <= 0) fail('The deployment failed because an invalid timeout value was provided for a script in the application specification file. Make corrections in the hooks section of the AppSpec file, and then try again.');
       return { location, timeout, ...(s.runas === undefined || s.runas === null ? {} : { runas: ruby(s.runas).trim() }) };
     });
@@ -96,11 +96,11 @@ function parsePermission(p: Raw): AppspecPermission {
   }
   return {
     object,
-    pattern: p.pattern === undefined || p.pattern === null ? '**' : String(p.pattern),
-    except: ((p.except ?? []) as unknown[]).map(String),
+    pattern: p.pattern === undefined || p.pattern === null ? '**' : ruby(p.pattern),
+    except: ((p.except ?? []) as unknown[]).map(ruby),
     type: type as ('file' | 'directory')[],
-    ...(p.owner == null ? {} : { owner: String(p.owner) }),
-    ...(p.group == null ? {} : { group: String(p.group) }),
+    ...(p.owner == null ? {} : { owner: ruby(p.owner) }),
+    ...(p.group == null ? {} : { group: ruby(p.group) }),
     ...(p.mode == null ? {} : { mode: parseMode(p.mode) }),
   };
 }
@@ -116,7 +116,7 @@ export function parseAppspec(text: string): Appspec {
   const files = ((raw.files ?? []) as Raw[]).map((f) => {
     if (f.source == null) fail('The deployment failed because the application specification file specifies a destination file, but no source file. Update the files section of the AppSpec file, and then try again.');
     if (f.destination == null) fail(`The deployment failed because the application specification file specifies only a source file (${ruby(f.source)}). Add the name of the destination file to the files section of the AppSpec file, and then try again.`);
-    return { source: String(f.source), destination: String(f.destination) };
+    return { source: ruby(f.source), destination: ruby(f.destination) };
   });
   const permissions = ((raw.permissions ?? []) as Raw[]).map(parsePermission);
   const behavior = raw.file_exists_behavior;

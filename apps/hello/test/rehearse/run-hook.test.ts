@@ -12,7 +12,7 @@ t.test('runs the scripts in order with cwd=/, a minimal PATH and the given envir
   script(dir, 'b.sh', 'echo "second as $(id -un)"', 0o755);
   const r = await runHook(dir, [{ location: 'a.sh', timeout: 5 }, { location: 'b.sh', timeout: 5, runas: 'root' }], { LIFECYCLE_EVENT: 'BeforeInstall' });
   t.equal(statSync(join(dir, 'a.sh')).mode & 0o111, 0o111, 'made executable first, as the agent does');
-  t.equal(r.ok, true, r.error);
+  t.equal(r.ok, true, r.error ?? 'ok');
   t.match(r.output, 'cwd=/ path=/usr/bin:/bin event=BeforeInstall\noops\nsecond as root\n');
 });
 

@@ -1,6 +1,6 @@
 // The rehearsal's systemctl stand-in and unit-exec.py: the unit's own settings and sandbox, as
 // systemd applies them. Root only (it switches users), as the rehearsal is.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,7 +14,7 @@ const shipped = bundleTextFiles(join(here, '../../deploy')).find((f) => f.path =
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const root = process.getuid!() === 0;
 
-function setup(t: Tap.Test) {
+function setup(t: Test) {
   const dir = t.testdir({ units: {}, state: {}, env: 'GREETING=hi\nnot a variable\n' });
   chmodSync(dir, 0o755);
   const out = join(dir, 'out.log');
