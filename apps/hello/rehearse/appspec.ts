@@ -55,7 +55,10 @@ export const MAX_EVENT_TIMEOUT_SECONDS = 3600;
 
 type Raw = Record<string, unknown>;
 /** Ruby's string interpolation of a YAML scalar: nil becomes the empty string. */
-const ruby = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const ruby = (v: unknown): string => {
+  if (v === undefined || v === null) return '';
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+};
 const fail = (text: string): never => {
   throw new AppspecError(text);
 };
