@@ -7,7 +7,9 @@
 . "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 
 VERSION=$(host_tool version "$BUNDLE_DIR/release.json")
-host_tool probe --port "$PORT" --version "$VERSION" --health-path "$HEALTH_PATH" \
+# Node itself in the background (not the host_tool function, whose subshell would outlive a kill
+# and hold the hook's stdout open: the agent waits for a hook's stdout to close).
+"$NODE_BIN" "$BUNDLE_DIR/bin/host-tool.mjs" probe --port "$PORT" --version "$VERSION" --health-path "$HEALTH_PATH" \
   --version-path "$VERSION_PATH" --timeout "$VALIDATE_SECONDS" &
 probe=$!
 trap 'kill "$probe" 2>/dev/null || true' EXIT
