@@ -13,6 +13,10 @@ import { hookOverrides, hostLayout } from '../../rehearse/host-layout.js';
 import { runHook } from '../../rehearse/run-hook.js';
 import { freePorts } from '../../rehearse/rehearsal-support.js';
 
+// Real processes (bash, openssl, Node, su): on a busy 2-core machine the file outlasts tap's
+// default 30 s; each step is still bounded by its own timeout.
+t.setTimeout(120_000);
+
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const work = mkdtempSync(join(tmpdir(), 'hooks-'));
 const built = await buildRelease({ appDir, version: 'v1', builtAt: new Date('2026-01-01T00:00:00Z'), outDir: work });

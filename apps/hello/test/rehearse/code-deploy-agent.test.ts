@@ -7,6 +7,10 @@ import { zipSync } from 'fflate';
 import { CodeDeployAgent, type AgentOptions } from '../../rehearse/code-deploy-agent.js';
 import { hostLayout } from '../../rehearse/host-layout.js';
 
+// Real processes (bash, openssl, Node, su): on a busy 2-core machine the file outlasts tap's
+// default 30 s; each step is still bounded by its own timeout.
+t.setTimeout(120_000);
+
 const HOOKS = ['ApplicationStop', 'BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService'];
 const enc = (s: string) => new TextEncoder().encode(s);
 const DEST = '/opt/hello/incoming';

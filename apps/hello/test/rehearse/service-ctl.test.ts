@@ -8,6 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { SERVICE_NAME } from '@hello/config/constants';
 import { bundleTextFiles } from '../../scripts/bundle-text-files.js';
 
+// Real processes (bash, openssl, Node, su): on a busy 2-core machine the file outlasts tap's
+// default 30 s; each step is still bounded by its own timeout.
+t.setTimeout(120_000);
+
 const here = dirname(fileURLToPath(import.meta.url));
 const ctlPath = join(here, '../../rehearse/service-ctl.sh');
 const shipped = bundleTextFiles(join(here, '../../deploy')).find((f) => f.path === `deploy/${SERVICE_NAME}.service`)!.text;
