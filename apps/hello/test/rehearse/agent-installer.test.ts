@@ -1,12 +1,12 @@
 // The agent's Install planning rules that the lifecycle tests do not reach, each with the real
 // agent's text (installer.rb, install_instruction.rb).
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { install, matchesSimpleGlob, type InstallOptions } from '../../rehearse/agent-installer.js';
 import { parseAppspec } from '../../rehearse/appspec.js';
 
-function setup(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
+function setup(t: Test) {
   const dir = t.testdir({ archive: { 'a.txt': 'a', 'b.txt': 'b', sub: { 'c.txt': 'c', deep: { 'd.txt': 'd' } }, other: { deep: 'a file named like a directory' } }, host: {} });
   const o: InstallOptions = { archiveDir: join(dir, 'archive'), instructionsDir: join(dir, 'instructions'), deploymentGroupId: 'g1', fileExistsBehavior: 'DISALLOW', mapPath: (p) => join(dir, 'host', p) };
   const run = (yaml: string) => install(parseAppspec(`version: 0.0\nos: linux\n${yaml}`), o);
@@ -20,9 +20,9 @@ t.test('simple globs: * only, never across a /', async (t) => {
 
 t.test('a single file, missing ancestors, ownership, and the cleanup record', async (t) => {
   const { run, host, dir } = setup(t);
-  run(`files:\n  - source: sub/c.txt\n    destination: /opt/new/dir\npermissions:\n  - object: /opt/new/dir/c.txt\n    owner: root\n    group: root\n    mode: 600\n    type: [file]\n  - object: /opt\n    pattern: new\n    mode: 750\n    type: [directory]\n`);
+  run(`files:\n  - source: sub/c.txt\n    destination: /opt/new/dir\npermissions:\n  - object: /opt/new/dir/c.txt\n    owner: root\n    group: root\n    mode: 600\n    type: [file]\n  - object: /opt\n    pattern: new\n    mode: 750\n    type: [directory]\n  - object: /opt/new/dir/c.txt\n    mode: 777\n    type: [directory]\n`);
   t.equal(readFileSync(join(host, 'opt/new/dir/c.txt'), 'utf8'), 'c');
-  t.equal(statSync(join(host, 'opt/new/dir/c.txt')).mode & 0o777, 0o600);
+  t.equal(statSync(join(host, 'opt/new/dir/c.txt')).mode & 0o777, 0o600, 'a directory-only entry on a file is skipped, not a second match');
   t.equal(statSync(join(host, 'opt/new/dir/c.txt')).uid, 0);
   t.equal(statSync(join(host, 'opt/new')).mode & 0o777, 0o750, 'an ancestor the install created');
   t.equal(readFileSync(join(dir, 'instructions/g1-cleanup'), 'utf8'), ['opt', 'opt/new', 'opt/new/dir', 'opt/new/dir/c.txt'].map((p) => `${join(host, p)}\n`).join(''));
@@ -33,6 +33,12 @@ t.test('a single file, missing ancestors, ownership, and the cleanup record', as
   t.notOk(existsSync(join(host, 'opt/new/dir')), 'its files and emptied directories are removed');
   t.ok(existsSync(join(host, 'opt/new/keep/x')), 'a directory with other files stays');
   t.equal(readFileSync(join(dir, 'instructions/g1-cleanup'), 'utf8'), '', 'nothing installed this time');
+});
+
+t.test('owner or group alone', async (t) => {
+  const { run, host } = setup(t);
+  run('files:\n  - source: a.txt\n    destination: /o\n  - source: b.txt\n    destination: /o\npermissions:\n  - object: /o/a.txt\n    owner: root\n    type: [file]\n  - object: /o/b.txt\n    group: root\n    type: [file]\n');
+  t.same([statSync(join(host, 'o/a.txt')).uid, statSync(join(host, 'o/b.txt')).gid], [0, 0]);
 });
 
 t.test('two sources for one destination; a file where a directory is made', async (t) => {

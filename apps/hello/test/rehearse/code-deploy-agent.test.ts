@@ -30,7 +30,7 @@ function revision(name: string, o: { fail?: string; permissions?: string[]; extr
 function agentOn(dir: string, name: string, over: Partial<AgentOptions> = {}) {
   const trace = join(dir, `${name}.trace`);
   const host = hostLayout(dir, name, 1);
-  const agent = new CodeDeployAgent(host, { applicationName: 'app', deploymentGroup: 'staging', overrides: { TRACE: trace }, fileExistsBehavior: 'OVERWRITE', ...over });
+  const agent = new CodeDeployAgent(host, { applicationName: 'app', deploymentGroup: 'staging', overrides: { TRACE: trace }, ...over });
   const events = () => (existsSync(trace) ? readFileSync(trace, 'utf8').trim().split('\n').map((l) => l.split(' ').slice(0, 2).join(' ')) : []);
   return { agent, host, trace, events, incoming: join(host.root, 'incoming') };
 }
@@ -82,7 +82,7 @@ t.test('except, and patterns on a file object', async (t) => {
 
 t.test('file_exists_behavior: DISALLOW by default, RETAIN keeps, OVERWRITE replaces', async (t) => {
   const dir = t.testdir({});
-  const { agent, host, incoming } = agentOn(dir, 'h1', { fileExistsBehavior: 'DISALLOW' });
+  const { agent, host, incoming } = agentOn(dir, 'h1');
   mkdirSync(incoming, { recursive: true });
   writeFileSync(join(incoming, 'a.txt'), 'left by a half-done install');
   const refused = await agent.deploy(revision('a'));

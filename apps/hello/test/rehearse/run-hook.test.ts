@@ -24,6 +24,8 @@ t.test('failures carry the agent\'s messages', async (t) => {
   t.same((await runHook(dir, [{ location: 'none.sh', timeout: 5 }], {})).error, `Script does not exist at specified location: ${join(dir, 'none.sh')}`);
   const nobody = await runHook(dir, [{ location: 'b.sh', timeout: 5, runas: 'no-such-user-here' }], {});
   t.match(nobody.error, /^Script at specified location: b\.sh run as user no-such-user-here failed with exit code 1$/, 'su refuses an unknown user');
+  script(dir, 'k.sh', 'kill -9 $$', 0o755);
+  t.same((await runHook(dir, [{ location: 'k.sh', timeout: 5 }], {})).error, 'Script at specified location: k.sh failed with exit code ', 'killed by a signal: no exit status (Ruby prints nil as nothing)');
   writeFileSync(join(dir, 'd.sh'), '#!/nonexistent/interpreter\n', { mode: 0o755 });
   t.match((await runHook(dir, [{ location: 'd.sh', timeout: 5 }], {})).error, /^Script at specified location: d\.sh failed with error ENOENT with message /);
 });
