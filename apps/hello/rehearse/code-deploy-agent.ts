@@ -1,12 +1,23 @@
-// A stand-in for the CodeDeploy agent on one rehearsal host: unpacks a revision, runs
-// ApplicationStop from the last successful revision (none on the first deployment), then the new
-// revision's BeforeInstall, Install (appspec files and permissions), AfterInstall,
-// ApplicationStart and ValidateService. The hooks are the real ones from the zip.
-import { appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// A stand-in for the CodeDeploy agent on one rehearsal host, following the real agent
+// (github:aws/aws-codedeploy-agent, lib/instance_agent/plugins/codedeploy/):
+// - order of an in-place deployment: ApplicationStop, DownloadBundle, BeforeInstall, Install,
+//   AfterInstall, ApplicationStart, ValidateService (command_poller.rb DEFAULT_HOOK_MAPPING; the
+//   service sends the commands in this order);
+// - ApplicationStop runs from the deployment recorded as the group's "last successful install"
+//   and not at all when there is none (hook_executor.rb, MAPPING_BETWEEN_HOOKS_AND_DEPLOYMENTS
+//   and #select_correct_deployment_root_dir);
+// - that record is written right after Install succeeds, before any later hook runs
+//   (command_executor.rb, command "Install" -> #update_last_successful_install), so a revision
+//   that failed in ApplicationStart or ValidateService is the one whose ApplicationStop runs next;
+// - each hook executor parses the appspec (HookExecutor#parse_app_spec): a bad appspec fails at
+//   the first event that reads it; Install also checks the event names (#validate_app_spec_hooks);
+// - hooks get the agent's variables (HookExecutor#initialize @child_envs, #get_s3_envs).
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { unzipSync } from 'fflate';
-import type { HookName } from '../scripts/hook-timeouts.js';
-import { parseAppspec, type Appspec } from './appspec.js';
+import { parseAppspec, validateHooks, type Appspec } from './appspec.js';
+import { install } from './agent-installer.js';
 import { mapHostPath, type HostLayout } from './host-layout.js';
 import { runHook } from './run-hook.js';
 
@@ -14,11 +25,14 @@ export interface AgentOptions {
   readonly applicationName: string;
   /** The deployment group, which is the stage. */
   readonly deploymentGroup: string;
-  /** HELLO_* overrides for the hooks. */
+  /** HELLO_* overrides for the hooks (the agent's own environment). */
   readonly overrides: Readonly<Record<string, string>>;
+  /** The deployment's file_exists_behavior when the appspec has none. @default 'DISALLOW' */
+  readonly fileExistsBehavior?: 'DISALLOW' | 'OVERWRITE' | 'RETAIN';
 }
 
-export type Step = HookName | 'Install';
+export const LIFECYCLE = ['ApplicationStop', 'BeforeInstall', 'Install', 'AfterInstall', 'ApplicationStart', 'ValidateService'] as const;
+export type Step = (typeof LIFECYCLE)[number];
 
 export interface Deployment {
   readonly ok: boolean;
@@ -28,100 +42,97 @@ export interface Deployment {
   readonly output: string;
 }
 
-interface Revision {
-  readonly archive: string;
-  readonly appspec: Appspec;
-}
-
-const LIFECYCLE: readonly Step[] = ['ApplicationStop', 'BeforeInstall', 'Install', 'AfterInstall', 'ApplicationStart', 'ValidateService'];
-
-/** Files below `dir`, relative to it, sorted. */
-function filesBelow(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((p) => statSync(join(dir, p)).isFile())
-    .sort();
-}
-
-/** `*.sh`-style pattern on a file name; `**` matches everything. */
-const matches = (pattern: string, name: string): boolean =>
-  pattern === '**' || new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`).test(name);
-
 export class CodeDeployAgent {
-  private lastSuccessful: Revision | undefined;
-  private installed: string[] = [];
   private count = 0;
+  /** A stable id per group, as the agent's files are keyed by the deployment group id. */
+  private readonly groupId: string;
 
-  constructor(readonly host: HostLayout, private readonly options: AgentOptions) {}
+  constructor(readonly host: HostLayout, private readonly options: AgentOptions) {
+    this.groupId = createHash('sha256').update(`${options.applicationName}/${options.deploymentGroup}`).digest('hex').slice(0, 8);
+  }
 
-  private unpack(zip: Uint8Array, id: string): Revision {
-    const archive = join(this.host.deploymentRoot, id, 'deployment-archive');
+  private get instructionsDir(): string {
+    return join(this.host.deploymentRoot, 'deployment-instructions');
+  }
+
+  private get lastInstallFile(): string {
+    return join(this.instructionsDir, `${this.groupId}_last_successful_install`);
+  }
+
+  /** The archive of the group's last successful install, if any. */
+  lastSuccessfulInstall(): string | undefined {
+    try {
+      return join(readFileSync(this.lastInstallFile, 'utf8'), 'deployment-archive');
+    } catch {
+      return undefined;
+    }
+  }
+
+  private unpack(zip: Uint8Array, archive: string): void {
     for (const [path, data] of Object.entries(unzipSync(zip))) {
       if (path.endsWith('/')) continue;
       mkdirSync(dirname(join(archive, path)), { recursive: true });
       writeFileSync(join(archive, path), data);
     }
-    return { archive, appspec: parseAppspec(readFileSync(join(archive, 'appspec.yml'), 'utf8')) };
-  }
-
-  /** The agent's Install event: remove what the last deployment installed, copy, set modes. */
-  private install(rev: Revision): void {
-    for (const file of this.installed) rmSync(file, { force: true });
-    this.installed = [];
-    for (const { source, destination } of rev.appspec.files) {
-      const from = join(rev.archive, source);
-      const to = mapHostPath(this.host, destination);
-      for (const path of filesBelow(from)) {
-        mkdirSync(dirname(join(to, path)), { recursive: true });
-        writeFileSync(join(to, path), readFileSync(join(from, path)));
-        this.installed.push(join(to, path));
-      }
-    }
-    for (const p of rev.appspec.permissions) {
-      const object = mapHostPath(this.host, p.object);
-      const dirs = readdirSync(object, { recursive: true, encoding: 'utf8' }).filter((e) => statSync(join(object, e)).isDirectory());
-      const targets = [
-        ...(p.type.includes('file') ? filesBelow(object) : []),
-        ...(p.type.includes('directory') ? dirs : []),
-      ].filter((path) => matches(p.pattern, path.split('/').at(-1)!));
-      for (const path of targets) chmodSync(join(object, path), p.mode);
-    }
   }
 
   async deploy(zip: Uint8Array, onStep: (step: Step, ms: number) => void = () => {}): Promise<Deployment> {
     const id = `d-REHEARSAL${String(++this.count).padStart(3, '0')}`;
-    const previous = this.lastSuccessful;
-    const next = this.unpack(zip, id);
+    const root = join(this.host.deploymentRoot, this.groupId, id);
+    const archive = join(root, 'deployment-archive');
+    const previous = this.lastSuccessfulInstall();
     const steps: Partial<Record<Step, number>> = {};
     let output = '';
     const env = {
       ...this.options.overrides,
+      DEPLOYMENT_ID: id,
       APPLICATION_NAME: this.options.applicationName,
       DEPLOYMENT_GROUP_NAME: this.options.deploymentGroup,
-      DEPLOYMENT_ID: id,
+      DEPLOYMENT_GROUP_ID: this.groupId,
+      BUNDLE_BUCKET: 'rehearsal',
+      BUNDLE_KEY: `revisions/${createHash('sha256').update(zip).digest('hex').slice(0, 16)}.zip`,
+      BUNDLE_VERSION: '',
+      BUNDLE_ETAG: createHash('md5').update(zip).digest('hex'),
+    };
+    const finish = (failed?: Step): Deployment => {
+      appendFileSync(join(this.host.dir, 'deployments.log'), output);
+      return { ok: failed === undefined, ...(failed === undefined ? {} : { failed }), steps, output };
     };
     for (const step of LIFECYCLE) {
       const started = performance.now();
-      let ok = true;
-      if (step === 'Install') {
-        this.install(next);
-      } else {
-        // ApplicationStop comes from the revision that is on the host now, if one succeeded.
-        const rev = step === 'ApplicationStop' ? previous : next;
-        if (rev === undefined) continue;
-        const hook = rev.appspec.hooks[step];
-        const run = await runHook(join(rev.archive, hook.location), { ...env, LIFECYCLE_EVENT: step }, hook.timeoutSeconds);
-        output += `--- ${step} (${relative(this.host.dir, rev.archive)}) exit ${run.exitCode}${run.timedOut ? ' after timeout' : ''}\n${run.output}`;
-        ok = run.ok;
+      const from = step === 'ApplicationStop' ? previous : archive;
+      if (from === undefined) continue;
+      let error: string | undefined;
+      try {
+        if (step === 'BeforeInstall') this.unpack(zip, archive); // DownloadBundle
+        const appspec: Appspec = parseAppspec(readFileSync(join(from, 'appspec.yml'), 'utf8'));
+        if (step === 'Install') {
+          validateHooks(appspec);
+          install(appspec, {
+            archiveDir: archive,
+            instructionsDir: this.instructionsDir,
+            deploymentGroupId: this.groupId,
+            fileExistsBehavior: this.options.fileExistsBehavior ?? 'DISALLOW',
+            mapPath: (p) => mapHostPath(this.host, p),
+          });
+          writeFileSync(this.lastInstallFile, root);
+          output += `--- Install (${relative(this.host.dir, archive)}) ok\n`;
+        } else if (appspec.hooks[step] !== undefined) {
+          const run = await runHook(from, appspec.hooks[step], { ...env, LIFECYCLE_EVENT: step });
+          output += `--- ${step} (${relative(this.host.dir, from)}) ${run.ok ? 'ok' : 'failed'}\n${run.output}`;
+          error = run.error;
+        }
+      } catch (e) {
+        output += `--- ${step} failed\n`;
+        error = (e as Error).message;
       }
       steps[step] = performance.now() - started;
       onStep(step, steps[step]);
-      if (!ok) {
-        appendFileSync(join(this.host.dir, 'deployments.log'), output);
-        return { ok: false, failed: step, steps, output };
+      if (error !== undefined) {
+        output += `${error}\n`;
+        return finish(step);
       }
     }
-    appendFileSync(join(this.host.dir, 'deployments.log'), output);
-    this.lastSuccessful = next;
-    return { ok: true, steps, output };
+    return finish();
   }
 }

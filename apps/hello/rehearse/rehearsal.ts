@@ -3,10 +3,10 @@
 // load, then a broken revision that must stop the rollout and be rolled back, all without one
 // failed request.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { userInfo } from 'node:os';
-import { ALB_IDLE_TIMEOUT_SECONDS, VERSION_PATH } from '@hello/config/constants';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { ALB_IDLE_TIMEOUT_SECONDS, SERVICE_NAME, VERSION_PATH } from '@hello/config/constants';
 import { buildRelease } from '../scripts/build-release.js';
 import { VALIDATE_TIMEOUT_SECONDS } from '../scripts/hook-timeouts.js';
 import { UNIT_NAME } from '../scripts/host-env.js';
@@ -38,10 +38,27 @@ export interface RehearsalResult {
   readonly problems: readonly string[];
 }
 
+/** Whether a user other than root can reach `path` (every directory above it has o+x). */
+export function worldReachable(path: string): boolean {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === dirname(dir)) return true;
+  }
+}
+
 export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
-  const work = join(o.appDir, '.rehearsal');
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
+  // Outside the checkout: the service runs as its own user, who must reach the host trees and
+  // Node whatever the checkout's path and modes; and haproxy's admin socket path stays far below
+  // the ~100 characters a unix socket path may have.
+  const work = mkdtempSync(join(tmpdir(), 'rehearsal-'));
+  chmodSync(work, 0o755);
+  o.log(`work directory ${work} (removed when the rehearsal passes)`);
+  let nodeBin = process.execPath;
+  if (!worldReachable(nodeBin)) {
+    nodeBin = join(work, 'node');
+    copyFileSync(process.execPath, nodeBin);
+    chmodSync(nodeBin, 0o755);
+  }
   const timing = trafficTiming(o.timeScale);
   const zipB = readFileSync(o.revisionZip);
   const versionB = releaseVersionOf(zipB);
@@ -60,8 +77,9 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
     mkdirSync(host.dir, { recursive: true });
     const overrides = hookOverrides(host, {
       serviceCtl,
-      nodeBin: process.execPath,
-      user: userInfo().username,
+      nodeBin,
+      // The unit's own User=: BeforeInstall creates it on this machine as on a new instance.
+      user: SERVICE_NAME,
       validateTimeoutSeconds: Math.ceil(VALIDATE_TIMEOUT_SECONDS / o.timeScale),
     });
     return new CodeDeployAgent(host, { applicationName: o.applicationName, deploymentGroup: o.stage, overrides });
@@ -72,7 +90,7 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
   const lb = new Haproxy({
     frontendPort: frontendPort!,
     certPem,
-    adminSocket: join(work, 'haproxy.sock'),
+    adminSocket: join(work, 'lb.sock'),
     servers: agents.map((g) => ({ name: g.host.name, port: g.host.port })),
     timeScale: o.timeScale,
     idleTimeoutSeconds: ALB_IDLE_TIMEOUT_SECONDS,
@@ -91,6 +109,7 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
     lb.stop();
   };
   process.once('exit', stopAll);
+  let passed = false;
   try {
     o.log(`first deployment of A to ${agents.length} hosts (no traffic yet, no ApplicationStop):`);
     for (const agent of agents) {
@@ -109,26 +128,26 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
     await sleep(1000);
     const rollingLoad = load.takeCounts();
 
-    o.log(`broken revision (its ValidateService must fail, B must come back):`);
+    o.log(`broken revision (its ValidateService must fail, then the rollback deploys B to every host it touched):`);
     const brokenRollout = await rollOut({
       lb, agents, zip: readFileSync(broken.zipPath), previousZip: zipB, timing,
       onHost: (r) => {
         o.log(formatHost(r));
         if (!r.ok) o.log(`    ${r.failed} said (expected to fail):\n${failureSummary(r.deployment.output)}`);
       },
+      onRollbackHost: (r) => o.log(`  rollback ${formatHost(r).trimStart()}`),
     });
     await sleep(1000);
     const brokenLoad = await load.stop();
-    if (brokenRollout.restore !== undefined) {
-      o.log(`    rollout stopped; ${brokenRollout.restore.host} restored to B in ${seconds(brokenRollout.restore.ms)} (${brokenRollout.restore.ok ? 'ok' : 'FAILED'})`);
-    }
+    const rollback = brokenRollout.rollback;
+    if (rollback !== undefined) o.log(`    rollback: ${rollback.hosts.length} host(s) back on B in ${seconds(rollback.ms)} (${rollback.ok ? 'ok' : 'FAILED'})`);
 
     const serving = await Promise.all(agents.map(async (g) => [g.host.name, await probeVersion(g.host.port)] as const));
     o.log(`hosts now serve: ${serving.map(([h, v]) => `${h} ${v}`).join(', ')}`);
     if (!rollingRollout.ok) problems.push('the rolling deployment of B failed');
     if (rollingLoad.failed > 0) problems.push(`${rollingLoad.failed} requests failed during the rolling deployment`);
     if (brokenRollout.ok || brokenRollout.hosts.length !== 1) problems.push('the broken revision did not stop the rollout at the first host');
-    if (brokenRollout.restore?.ok !== true) problems.push('the previous revision was not restored after the broken one');
+    if (rollback?.ok !== true || rollback.hosts.length !== brokenRollout.hosts.length) problems.push('the rollback did not restore B on every host the broken revision touched');
     if (brokenLoad.failed > 0) problems.push(`${brokenLoad.failed} requests failed during the broken revision's rollout`);
     for (const [h, v] of serving) if (v !== versionB) problems.push(`${h} serves ${v}, expected ${versionB}`);
 
@@ -137,10 +156,12 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
     o.log(formatCounts('rolling deployment', rollingLoad));
     o.log(`  broken revision: stopped after ${brokenRollout.hosts.length} host, rolled back, ${seconds(brokenRollout.ms)} in all`);
     o.log(formatCounts('broken revision', brokenLoad));
-    return { ok: problems.length === 0, rolling: { rollout: rollingRollout, load: rollingLoad }, broken: { rollout: brokenRollout, load: brokenLoad }, problems };
+    passed = problems.length === 0;
+    return { ok: passed, rolling: { rollout: rollingRollout, load: rollingLoad }, broken: { rollout: brokenRollout, load: brokenLoad }, problems };
   } finally {
     await load.stop();
     process.off('exit', stopAll);
     stopAll();
+    if (passed) rmSync(work, { recursive: true, force: true });
   }
 }

@@ -23,10 +23,13 @@ export const REQUIRED_TOOLS: Readonly<Record<string, { readonly args: string[]; 
   openssl: { args: ['version'], apt: 'openssl' },
   setsid: { args: ['--version'], apt: 'util-linux' },
   bash: { args: ['--version'], apt: 'bash' },
+  // The supervisor: unit-exec.py drops privileges with setpriv and loads seccomp via libseccomp.
+  setpriv: { args: ['--version'], apt: 'util-linux' },
+  python3: { args: ['-c', 'import ctypes, ctypes.util, sys; sys.exit(ctypes.util.find_library("seccomp") is None)'], apt: 'python3 libseccomp2' },
 };
 
-/** The tools that are missing, as install hints. */
-export function missingTools(run = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).error === undefined): string[] {
+/** The tools that are missing (or failing their probe), as install hints. */
+export function missingTools(run = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0): string[] {
   return Object.entries(REQUIRED_TOOLS).filter(([cmd, t]) => !run(cmd, t.args)).map(([cmd, t]) => `${cmd} (apt-get install -y ${t.apt})`);
 }
 
@@ -37,6 +40,8 @@ export interface RehearseCliContext extends Io {
   readonly appDir: string;
   readonly run: (options: RehearsalOptions) => Promise<RehearsalResult>;
   readonly missingTools: () => string[];
+  /** Effective user id: the agent runs hooks as root and systemd starts the service as User=. */
+  readonly uid: number;
 }
 
 export async function rehearseCli(c: RehearseCliContext): Promise<number> {
@@ -46,6 +51,7 @@ export async function rehearseCli(c: RehearseCliContext): Promise<number> {
     if (!Number.isInteger(hosts) || hosts < 2 || hosts > 6) throw new Error(`--hosts ${values.hosts} is not allowed; expected 2 to 6 (a rolling deployment needs two)`);
     const timeScale = Number(values['time-scale'] ?? DEFAULT_TIME_SCALE);
     if (!Number.isInteger(timeScale) || timeScale < 1 || timeScale > 20) throw new Error(`--time-scale ${values['time-scale']} is not allowed; expected a whole number from 1 to 20`);
+    if (c.uid !== 0) throw new Error('the rehearsal runs the hooks as root and the service as its unit\'s User=, as the CodeDeploy agent and systemd do: run it as root (CI, a container or a VM)');
     const missing = c.missingTools();
     if (missing.length > 0) throw new Error(`missing tools: ${missing.join(', ')}`);
     if (/\s/.test(c.appDir)) throw new Error(`the checkout path ${JSON.stringify(c.appDir)} contains whitespace, which the service-control command cannot carry`);

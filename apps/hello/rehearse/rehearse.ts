@@ -20,6 +20,7 @@ process.exitCode = await rehearseCli({
   appDir,
   run: rehearse,
   missingTools,
+  uid: process.geteuid!(),
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
 });

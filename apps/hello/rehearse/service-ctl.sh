@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # Stands in for systemctl in the rehearsal, where systemd is not PID 1: supervises the unit the
-# hooks installed, reading its ExecStart, EnvironmentFile, WorkingDirectory, StandardOutput,
-# RestartSec and TimeoutStopSec. Restarts the process when it exits (Restart=always); stop sends
-# SIGTERM and waits up to TimeoutStopSec before SIGKILL, as systemd does. Only the verbs the
-# hooks use. Needs HELLO_UNIT_DIR (where the hooks install units) and HELLO_SUPERVISOR_DIR (state).
+# hooks installed. Each start goes through unit-exec.py, which applies the unit's User/Group,
+# UMask, environment, WorkingDirectory and sandbox (NoNewPrivileges, capabilities,
+# RestrictAddressFamilies). Here, as systemd does (systemd.service(5), systemd.unit(5)):
+# StandardOutput/StandardError=append: opened as root; Restart= (always, on-failure, no) after
+# RestartSec; StartLimitIntervalSec/StartLimitBurst, past which the unit is "failed" with
+# result start-limit-hit; stop sends KillSignal and SIGKILLs the whole group after TimeoutStopSec.
+# Only the verbs the hooks use. Needs HELLO_UNIT_DIR (where the hooks install units) and
+# HELLO_SUPERVISOR_DIR (state).
 set -euo pipefail
 : "${HELLO_UNIT_DIR:?set HELLO_UNIT_DIR to the directory the hooks install units into}"
 : "${HELLO_SUPERVISOR_DIR:?set HELLO_SUPERVISOR_DIR to a directory for the supervisor state}"
 
+here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 verb=${1:-}
 unit=${2:-}
+[[ $unit != --quiet ]] || unit=${3:-}
 unit_file=$HELLO_UNIT_DIR/$unit
 state=$HELLO_SUPERVISOR_DIR/$unit
 
 usage() {
-  echo "usage: $0 {start|stop|restart|is-active|enable|daemon-reload|reset-failed} <unit>" >&2
+  echo "usage: $0 {start|stop|restart|is-active|is-failed|enable|daemon-reload|reset-failed} [--quiet] <unit>" >&2
   exit 2
 }
 prop() { sed -n "s/^$1=//p" "$unit_file" | tail -n 1; }
@@ -22,27 +28,51 @@ alive() { [[ -f $1 ]] && kill -0 "$(<"$1")" 2>/dev/null; }
 loaded() {
   [[ -f $unit_file ]] || { echo "Unit $unit not loaded." >&2; exit 5; }
 }
+note() { echo "[service-ctl] $unit: $*" >>"$out"; }
 
 supervise() {
-  local exec_start env_file work_dir out restart_sec child='' stopping=0 vars
-  read -r -a exec_start <<<"$(prop ExecStart)"
-  env_file=$(prop EnvironmentFile)
-  work_dir=$(prop WorkingDirectory)
+  local restart restart_sec interval burst child='' stopping=0 status starts=() now kept
   out=$(prop StandardOutput)
   out=${out#append:}
+  restart=$(prop Restart)
   restart_sec=$(prop RestartSec)
+  interval=$(prop StartLimitIntervalSec)
+  burst=$(prop StartLimitBurst)
   echo $$ >"$state/supervisor.pid"
-  trap 'stopping=1; [[ -z $child ]] || kill -TERM "$child" 2>/dev/null || true' TERM
+  rm -f "$state/failed"
+  trap 'stopping=1; [[ -z $child ]] || kill -"$(prop KillSignal | sed "s/^SIG//;s/^$/TERM/")" "$child" 2>/dev/null || true' TERM
   while ((stopping == 0)); do
-    mapfile -t vars < <(grep -E '^[A-Z_][A-Z0-9_]*=' "$env_file")
-    (cd "$work_dir" && exec env -i PATH=/usr/bin:/bin "${vars[@]}" "${exec_start[@]}") >>"$out" 2>&1 &
+    # Start rate limit: at most $burst starts within $interval seconds (systemd: 5 in 10 s).
+    now=${EPOCHREALTIME/./}
+    kept=()
+    for t in "${starts[@]}"; do ((now - t < ${interval:-10} * 1000000)) && kept+=("$t"); done
+    starts=("${kept[@]}")
+    if ((${#starts[@]} >= ${burst:-5})); then
+      note "Start request repeated too quickly."
+      note "Failed with result 'start-limit-hit'."
+      echo start-limit-hit >"$state/failed"
+      break
+    fi
+    starts+=("$now")
+    python3 "$here/unit-exec.py" "$unit_file" >>"$out" 2>&1 &
     child=$!
     echo "$child" >"$state/main.pid"
     # A trapped TERM interrupts wait; keep waiting until the process has really exited.
-    while kill -0 "$child" 2>/dev/null; do wait "$child" 2>/dev/null || true; done
+    while :; do
+      status=0
+      wait "$child" 2>/dev/null || status=$?
+      kill -0 "$child" 2>/dev/null || break
+    done
+    child=''
     ((stopping == 0)) || break
-    echo "[service-ctl] $unit exited; restarting in ${restart_sec:-1}s (Restart=always)" >>"$out"
-    sleep "${restart_sec:-1}"
+    if [[ $restart == always || ($restart == on-failure && $status != 0) ]]; then
+      note "main process exited, status=$status; restarting in ${restart_sec:-0.1}s (Restart=$restart)"
+      sleep "${restart_sec:-0.1}"
+    else
+      note "main process exited, status=$status"
+      ((status == 0)) || echo exit-code >"$state/failed"
+      break
+    fi
   done
   rm -f "$state/main.pid" "$state/supervisor.pid"
 }
@@ -51,11 +81,15 @@ start() {
   loaded
   mkdir -p "$state"
   alive "$state/supervisor.pid" && return 0
-  rm -f "$state/supervisor.pid"
+  if [[ -f $state/failed ]]; then
+    # systemctl refuses too until reset-failed once the start limit was hit.
+    [[ $(<"$state/failed") != start-limit-hit ]] || { echo "Job for $unit failed: start-limit-hit (run reset-failed first)" >&2; exit 1; }
+  fi
+  rm -f "$state/supervisor.pid" "$state/main.pid" "$state/failed"
   # A new session, detached from the hook's pipes, like a service started by PID 1.
   setsid "$0" __supervise "$unit" </dev/null >/dev/null 2>&1 &
   for _ in $(seq 50); do
-    [[ -f $state/main.pid ]] && return 0
+    [[ -f $state/main.pid || -f $state/failed ]] && return 0
     sleep 0.1
   done
   echo "[service-ctl] $unit did not start" >&2
@@ -81,6 +115,12 @@ stop() {
   done
 }
 
+active_state() {
+  if alive "$state/supervisor.pid"; then echo active
+  elif [[ -f $state/failed ]]; then echo failed
+  else echo inactive; fi
+}
+
 [[ -n $verb && ( -n $unit || $verb == daemon-reload ) ]] || usage
 case $verb in
   __supervise) supervise ;;
@@ -88,8 +128,15 @@ case $verb in
   stop) loaded; stop ;;
   restart) loaded; stop; start ;;
   is-active)
-    if alive "$state/supervisor.pid"; then echo active; else echo inactive; exit 3; fi ;;
-  enable | reset-failed) loaded ;;
+    s=$(active_state)
+    [[ ${2:-} == --quiet ]] || echo "$s"
+    [[ $s == active ]] || exit 3 ;;
+  is-failed)
+    s=$(active_state)
+    [[ ${2:-} == --quiet ]] || echo "$s"
+    [[ $s == failed ]] || exit 1 ;;
+  reset-failed) loaded; rm -f "$state/failed" ;;
+  enable) loaded ;;
   daemon-reload) ;;
   *) usage ;;
 esac

@@ -13,6 +13,10 @@ import { hookOverrides, hostLayout } from '../../rehearse/host-layout.js';
 import { runHook } from '../../rehearse/run-hook.js';
 import { freePorts } from '../../rehearse/rehearsal-support.js';
 
+// Real processes (bash, openssl, Node, su): on a busy 2-core machine the file outlasts tap's
+// default 30 s; each step is still bounded by its own timeout.
+t.setTimeout(120_000);
+
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const work = mkdtempSync(join(tmpdir(), 'hooks-'));
 const built = await buildRelease({ appDir, version: 'v1', builtAt: new Date('2026-01-01T00:00:00Z'), outDir: work });
@@ -25,12 +29,13 @@ const [port] = await freePorts(1);
 const host = hostLayout(join(work, 'hosts'), 'h1', port!);
 const calls = join(work, 'ctl-calls');
 const ctl = join(work, 'fake-ctl');
-writeFileSync(ctl, `#!/bin/sh\necho "$*" >> ${calls}\n`, { mode: 0o755 });
+// `is-failed` answers as $UNIT_STATE says (systemctl: exit 0 only when the unit has failed).
+writeFileSync(ctl, `#!/bin/sh\ncase $1 in is-failed) [ "$UNIT_STATE" = failed ]; exit $? ;; esac\necho "$*" >> ${calls}\n`, { mode: 0o755 });
 const env = {
   ...hookOverrides(host, { serviceCtl: ctl, nodeBin: process.execPath, user: userInfo().username, validateTimeoutSeconds: 1 }),
   DEPLOYMENT_GROUP_NAME: 'staging',
 };
-const hook = (name: string, over: Record<string, string> = {}) => runHook(join(archive, 'hooks', name), { ...env, ...over }, 60);
+const hook = (name: string, over: Record<string, string> = {}) => runHook(archive, [{ location: `hooks/${name}`, timeout: 60 }], { ...env, ...over });
 const ctlCalls = (): string[] => (existsSync(calls) ? readFileSync(calls, 'utf8').trim().split('\n') : []);
 
 t.test('ApplicationStop on a fresh host does nothing and succeeds', async (t) => {
@@ -103,6 +108,13 @@ t.test('ValidateService gives up at its bound and shows the last log lines', asy
   t.equal(r.ok, false);
   t.match(r.output, /\[probe\] not reachable/);
   t.match(r.output, /version v1 did not become healthy within 1s; last lines of .*service\.log:\nhello: cannot start: something specific/);
+});
+
+t.test('ValidateService stops waiting once the unit has failed', async (t) => {
+  const r = await hook('validate-service.sh', { UNIT_STATE: 'failed', HELLO_VALIDATE_TIMEOUT_SECONDS: '60' });
+  t.equal(r.ok, false);
+  t.ok(r.ms < 30_000, `over in ${Math.round(r.ms)} ms, not after the 60 s bound`);
+  t.match(r.output, /hello\.service has failed \(systemd stopped restarting it\); last lines of .*service\.log:\nhello: cannot start: something specific/);
 });
 
 t.test('bad overrides fail before anything happens', async (t) => {

@@ -16,12 +16,16 @@ const installed = spawnSync('systemd-analyze', ['--version']).error === undefine
  * verify insists that ExecStart's binary exists. Where HOST_NODE_BIN is missing (a laptop, CI
  * without /usr/bin/node) only that path is swapped for the Node running this test.
  */
-function verify(text: string): { status: number | null; output: string } {
+function analyze(verb: 'verify' | 'security', text: string): { status: number | null; output: string } {
   const file = join(t.testdir({}), `${SERVICE_NAME}.service`);
   writeFileSync(file, existsSync(HOST_NODE_BIN) ? text : text.replace(`ExecStart=${HOST_NODE_BIN} `, `ExecStart=${process.execPath} `));
-  const r = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' });
+  const args = verb === 'verify' ? ['verify', file] : ['security', '--offline=true', '--no-pager', file];
+  const r = spawnSync('systemd-analyze', args, { encoding: 'utf8' });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
+const verify = (text: string) => analyze('verify', text);
+/** systemd-analyze's "Overall exposure level" of the unit (0 best, 10 worst). */
+const exposure = (text: string): number => Number(/Overall exposure level for \S+: (\d+\.\d+)/.exec(analyze('security', text).output)?.[1]);
 
 t.test('the unit keeps the config numbers and the hardening', async (t) => {
   t.same(directive('TimeoutStopSec'), [String(SYSTEMD_STOP_TIMEOUT_SECONDS)]);
@@ -35,6 +39,15 @@ t.test('the unit keeps the config numbers and the hardening', async (t) => {
   }
   t.same(directive('ReadWritePaths'), [], 'the service writes nowhere');
   t.same(directive('MemoryDenyWriteExecute'), [], "V8's JIT needs W+X memory");
+  // os.networkInterfaces() (Fastify on 0.0.0.0) needs netlink; nothing else beyond IP and unix.
+  t.same(directive('RestrictAddressFamilies'), ['AF_INET AF_INET6 AF_UNIX AF_NETLINK']);
+});
+
+t.test('systemd-analyze security rates the unit 3.0 or better', { skip: installed ? false : 'systemd-analyze is not installed (apt-get install -y systemd)' }, async (t) => {
+  const score = exposure(unit);
+  t.ok(score <= 3.0, `exposure ${score}`);
+  const open = unit.replace(/^(NoNewPrivileges|CapabilityBoundingSet|ProtectSystem|ProtectHome|PrivateDevices|RestrictAddressFamilies)=.*\n/gm, '');
+  t.ok(exposure(open) > score + 1, 'and the score does see the hardening');
 });
 
 t.test('systemd-analyze verify is clean', { skip: installed ? false : 'systemd-analyze is not installed (apt-get install -y systemd)' }, async (t) => {

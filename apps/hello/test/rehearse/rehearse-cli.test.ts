@@ -19,6 +19,7 @@ async function run(argv: string[], over: Partial<RehearseCliContext> = {}) {
       return passed;
     },
     missingTools: () => [],
+    uid: 0,
     out: (s) => (out += s), err: (s) => (err += s),
     ...over,
   });
@@ -44,6 +45,7 @@ t.test('explains what is wrong before starting anything', async (t) => {
   t.match((await run([], { missingTools: () => ['haproxy (apt-get install -y haproxy)'] })).err, /missing tools: haproxy \(apt-get install -y haproxy\)/);
   t.match((await run(['--revision', '/nonexistent.zip'])).err, /\/nonexistent\.zip does not exist: run `pnpm package` first/);
   t.match((await run([], { appDir: '/tmp/with space' })).err, /contains whitespace/);
+  t.match((await run([], { uid: 1000 })).err, /runs the hooks as root and the service as its unit's User=/);
   const other = await run(['--revision', join(t.testdir({ 'r.zip': '' }), 'r.zip')]);
   t.equal(other.code, 0, 'an explicit revision');
   t.equal(other.seen.length, 1);

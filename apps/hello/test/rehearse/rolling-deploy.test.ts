@@ -18,19 +18,22 @@ t.test('one host at a time', async (t) => {
   t.ok(calls.indexOf('h1 healthy') < calls.indexOf('h2 drain'), 'the next host waits until the last is healthy again');
 });
 
-t.test('the first failure stops the rollout and restores that host', async (t) => {
+t.test('the first failure stops the rollout; the rollback restores every host it touched', async (t) => {
   const calls: string[] = [];
-  const r = await rollOut({ lb: fakeLb(calls), agents: [fakeAgent('h1', calls, [failed, ok]), fakeAgent('h2', calls, [ok])], zip, previousZip: zip, timing, onHost: () => {} });
-  t.same([r.ok, r.hosts.length, r.restore?.host, r.restore?.ok], [false, 1, 'h1', true]);
-  t.same(calls, ['h1 drain', 'h1 drained', 'h1 maint', 'h1 deploy', 'h1 deploy', 'h1 ready', 'h1 healthy']);
-  t.notOk(calls.includes('h2 drain'), 'h2 is never touched');
+  const back: string[] = [];
+  const agents = [fakeAgent('h1', calls, [ok, ok]), fakeAgent('h2', calls, [failed, ok]), fakeAgent('h3', calls, [ok])];
+  const r = await rollOut({ lb: fakeLb(calls), agents, zip, previousZip: zip, timing, onHost: () => {}, onRollbackHost: (h) => back.push(h.host) });
+  t.same([r.ok, r.hosts.length, r.rollback?.ok], [false, 2, true]);
+  t.same(back, ['h1', 'h2'], 'h1 got the bad revision and succeeded: it goes back too');
+  t.notOk(calls.includes('h3 drain'), 'h3 is never touched');
+  t.same(calls.slice(calls.indexOf('h2 deploy') + 1), ['h1 drain', 'h1 drained', 'h1 maint', 'h1 deploy', 'h1 ready', 'h1 healthy', 'h2 drain', 'h2 drained', 'h2 maint', 'h2 deploy', 'h2 ready', 'h2 healthy'], 'each through traffic control');
 });
 
-t.test('a restore that fails keeps the host out; no previous revision, no restore', async (t) => {
+t.test('a rollback that fails keeps the host out and stops; no previous revision, no rollback', async (t) => {
   const calls: string[] = [];
   const r = await rollOut({ lb: fakeLb(calls), agents: [fakeAgent('h1', calls, [failed, failed])], zip, previousZip: zip, timing, onHost: () => {} });
-  t.same([r.ok, r.restore?.ok], [false, false]);
+  t.same([r.ok, r.rollback?.ok, r.rollback?.hosts.length], [false, false, 1]);
   t.notOk(calls.includes('h1 ready'));
   const none = await rollOut({ lb: fakeLb([]), agents: [fakeAgent('h1', [], [failed])], zip, timing, onHost: () => {} });
-  t.same([none.ok, none.restore], [false, undefined]);
+  t.same([none.ok, none.rollback], [false, undefined]);
 });
