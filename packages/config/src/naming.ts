@@ -69,3 +69,21 @@ export const FOUNDATION_OUTPUTS = {
   deployRoleArnPrefix: 'DeployRoleArn',
   pullRequestRoleArn: 'PullRequestRoleArn',
 } as const;
+
+/** Stack that `cdk bootstrap --qualifier` creates for a stage (one per qualifier in an account and region). */
+export const bootstrapStackName = (p: Project, stage: StageName): string => `${p.name}-cdk-bootstrap-${stage}`;
+
+/**
+ * Managed policy (created by the foundation stack) that CloudFormation runs a stage stack with:
+ * `cdk bootstrap --cloudformation-execution-policies`, instead of the default AdministratorAccess.
+ */
+export const bootstrapExecutionPolicyName = (p: Project, stage: StageName): string => `${p.name}-cdk-execution-${stage}`;
+
+/**
+ * Permissions boundary (created by the foundation stack) of a stage's CloudFormation execution role
+ * and of every role the stage stack creates: `cdk bootstrap --custom-permissions-boundary`.
+ */
+export const stageBoundaryPolicyName = (p: Project, stage: StageName): string => `${p.name}-boundary-${stage}`;
+
+/** The read-only role `cdk diff` assumes as its lookup role: reads the project's stack templates, nothing else. */
+export const diffRoleName = (p: Project): string => `${p.name}-cdk-diff`;
