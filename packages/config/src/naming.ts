@@ -48,11 +48,14 @@ export const environmentSubject = (p: Project, stage: StageName): string =>
 /** The OIDC `sub` claim of a pull request job. */
 export const pullRequestSubject = (p: Project): string => `${p.github.subjectPrefix}:pull_request`;
 
+/** Prefix of every log group of a stage, so IAM policies can name all of them and no other stage's. */
+export const logGroupPrefix = (p: Project, stage: StageName): string => `/${p.name}/${stage}/`;
+
 /** CloudWatch log groups of a stage's hosts. */
 export const logGroupNames = (p: Project, stage: StageName) => ({
-  service: `/${p.name}/${stage}/${SERVICE_NAME}`,
-  codeDeployAgent: `/${p.name}/${stage}/codedeploy-agent`,
-  codeDeployDeployments: `/${p.name}/${stage}/codedeploy-deployments`,
+  service: `${logGroupPrefix(p, stage)}${SERVICE_NAME}`,
+  codeDeployAgent: `${logGroupPrefix(p, stage)}codedeploy-agent`,
+  codeDeployDeployments: `${logGroupPrefix(p, stage)}codedeploy-deployments`,
 }) as const;
 
 /** Output keys of a stage stack, read back by the release CLI and the workflows. */

@@ -12,6 +12,7 @@ import {
   environmentSubject,
   foundationStackName,
   logGroupNames,
+  logGroupPrefix,
   pullRequestRoleName,
   pullRequestSubject,
   releaseKey,
@@ -33,6 +34,9 @@ t.test('names derive from the project so no name is typed twice', async (t) => {
   t.equal(deployRoleName(p, 'prod'), 'shop-github-deploy-prod');
   t.equal(pullRequestRoleName(p), 'shop-github-pull-request');
   t.same(logGroupNames(p, 'prod').service, '/shop/prod/hello');
+  // Every log group of a stage starts with its prefix, which no other stage's shares.
+  for (const name of Object.values(logGroupNames(p, 'prod'))) t.ok(name.startsWith(logGroupPrefix(p, 'prod')), name);
+  t.notOk(logGroupPrefix(p, 'prod').startsWith(logGroupPrefix(p, 'staging')));
   // `cdk bootstrap` and the foundation stack meet on these names (docs/aws-setup.md).
   t.equal(bootstrapStackName(p, 'staging'), 'shop-cdk-bootstrap-staging');
   t.equal(bootstrapExecutionPolicyName(p, 'prod'), 'shop-cdk-execution-prod');
