@@ -182,6 +182,8 @@ function deniedRequests(): SimulatedRequest[] {
     deny(host, 'cloudformation:UpdateStack', arns(stage).stageStack, 'change its stack');
     deny(host, 'iam:PassRole', roleArn(deployRoleName(project, stage)), 'pass a deploy role');
   }
+  // Prod deploys the object staging published, byte for byte: it can never overwrite it.
+  deny(deployRole('prod'), 's3:PutObject', release, 'overwrite the release staging published', { context: { 's3:ResourceAccount': account } });
   // Pull requests run any contributor's code: templates only, never data or deploy rights.
   deny(pullRequestRole, 's3:GetObject', release, 'read a release');
   deny(pullRequestRole, 'cloudformation:DescribeStacks', arns('prod').stageStack, 'read a stage stack directly');
