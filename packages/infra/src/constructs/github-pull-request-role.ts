@@ -1,5 +1,5 @@
 // The read-only role pull requests assume to run `cdk diff --no-change-set` against the deployed stacks.
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations, type Duration } from 'aws-cdk-lib';
 import { PolicyStatement, Role, type IOidcProvider, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { githubPrincipal } from './github-principal.js';

@@ -105,7 +105,7 @@ export function hostUserData(props: HostUserDataProps): UserData {
  * A group that does not exist yet (the stack's first create: it is created after the hosts) or
  * has never succeeded has no revision to wait for. Any other error fails the boot.
  */
-function readinessCommands(r: HostReadiness, region: string): string[] {
+export function readinessCommands(r: HostReadiness, region: string): string[] {
   const app = checkSafe('readiness.applicationName', r.applicationName);
   const group = checkSafe('readiness.deploymentGroupName', r.deploymentGroupName);
   if (!SAFE_URL.test(r.versionUrl)) {
@@ -126,7 +126,7 @@ function readinessCommands(r: HostReadiness, region: string): string[] {
     `  key=$(retry aws deploy get-deployment --region ${region} --deployment-id "$deployment_id" --query deploymentInfo.revision.s3Location.key --output text)`,
     '  version=$(basename "$key" .zip)',
     `  deadline=$((SECONDS + ${r.timeoutSeconds}))`,
-    `  until curl -fsk --max-time 5 ${r.versionUrl} | grep -qF "\"version\":\"$version\""; do`,
+    `  until curl -fsk --max-time 5 ${r.versionUrl} | grep -qF "\\"version\\":\\"$version\\""; do`,
     '    if [ "$SECONDS" -ge "$deadline" ]; then echo "not serving $version after ' + String(r.timeoutSeconds) + ' s" >&2; exit 1; fi',
     '    sleep 10',
     '  done',
