@@ -162,10 +162,11 @@ export class StageDeploymentPolicies extends Construct {
 
 /** cdk-nag IAM5 names each wildcard action and resource; each of these is fenced by the boundary's denies. */
 function acknowledgeWildcards(policy: ManagedPolicy): void {
-  const { Statement } = policy.document.toJSON() as { Statement: { Effect: string; Action?: string | string[]; Resource?: string | string[] }[] };
+  // Every Allow statement here names Action and Resource (only the boundary's denies use NotResource).
+  const { Statement } = policy.document.toJSON() as { Statement: { Effect: string; Action: string | string[]; Resource: string | string[] }[] };
   const ids = new Set(Statement.filter((st) => st.Effect === 'Allow').flatMap((st) => [
-    ...[st.Action ?? []].flat().filter((a) => a.includes('*')).map((a) => `AwsSolutions-IAM5[Action::${a}]`),
-    ...[st.Resource ?? []].flat().filter((r) => r.includes('*')).map((r) => `AwsSolutions-IAM5[Resource::${r}]`),
+    ...[st.Action].flat().filter((a) => a.includes('*')).map((a) => `AwsSolutions-IAM5[Action::${a}]`),
+    ...[st.Resource].flat().filter((r) => r.includes('*')).map((r) => `AwsSolutions-IAM5[Resource::${r}]`),
   ]));
   Validations.of(policy).acknowledge(...[...ids].map((id) => ({
     id,
