@@ -236,6 +236,11 @@ t.test('CodeDeploy', async (t) => {
     staging.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'HTTPCode_Target_5XX_Count', Namespace: 'AWS/ApplicationELB', Statistic: 'Sum', Period: 60 });
     staging.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'UnHealthyHostCount', Namespace: 'AWS/ApplicationELB', Threshold: 1 });
   });
+  // No data (no traffic, no registered targets) is not a regression: only real 5xx or unhealthy
+  // hosts stop a deployment. A new stage's UnHealthyHostCount alarm is the one the release CLI
+  // overrides for the group's first deployment (docs/aws-setup.md).
+  const alarms = Object.values(staging.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: { TreatMissingData: string; MetricName: string } }).Properties);
+  t.same(alarms.map((a) => [a.MetricName, a.TreatMissingData]).sort(), [['HTTPCode_Target_5XX_Count', 'notBreaching'], ['UnHealthyHostCount', 'notBreaching']]);
 });
 
 t.test('each stage deploys through its own bootstrap qualifier and diffs through the diff role', async (t) => {
