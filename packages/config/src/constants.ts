@@ -82,5 +82,9 @@ export const HOST_NODE_BIN = '/usr/bin/node';
 /** Production Node major on the hosts (AL2023 package `nodejs<major>`); .nvmrc holds the same. */
 export const NODE_MAJOR = 24;
 
-/** Deploy job length: the stage job's timeout-minutes, its role-duration-seconds and the deploy roles' maxSessionDuration derive from it. */
+/**
+ * Upper bound of a pipeline job that deploys a stage (stack, busy wait, watch, smoke). The deploy
+ * roles' maxSessionDuration and the workflow's role-duration-seconds (= minutes * 60) and the job's
+ * timeout-minutes derive from it, so credentials never expire inside a job.
+ */
 export const DEPLOY_JOB_TIMEOUT_MINUTES = 60;

@@ -47,6 +47,12 @@ export interface StageSettings {
   readonly natGateways: number;
   /** Seconds the load balancer drains a host before CodeDeploy stops it. */
   readonly deregistrationDelaySeconds: number;
+  /**
+   * The CDK bootstrap qualifier of this stage (`cdk bootstrap --qualifier`): each stage deploys
+   * through its own bootstrap roles, so one stage's credentials cannot assume the other's.
+   * 1-10 lowercase letters or digits, different for every stage, not CDK's default `hnb659fds`.
+   */
+  readonly bootstrapQualifier: string;
   /** Retention of the service and CodeDeploy agent log groups. */
   readonly logRetentionDays: (typeof LOG_RETENTION_DAYS)[number];
   /**
@@ -63,9 +69,11 @@ export interface ProjectSettings {
     readonly owner: string;
     readonly repo: string;
     /**
-     * The start of the OIDC `sub` claim, before `:environment:<stage>` or `:pull_request`.
-     * `repo:{owner}/{repo}` fills in owner and repo; repositories that emit immutable subjects
-     * write theirs out, e.g. `repo:my-org@123/my-repo@456`.
+     * The start of the OIDC `sub` claim GitHub issues for this repository, before
+     * `:environment:<stage>` or `:pull_request`. No default: read it with
+     * `gh api repos/OWNER/REPO/actions/oidc/customization/sub` (or the repository's settings).
+     * Legacy form `repo:OWNER/REPO`; immutable form (repositories created or renamed since
+     * 2026-07-15) `repo:OWNER@OWNER_ID/REPO@REPO_ID`.
      */
     readonly subjectPrefix: string;
     /**
@@ -96,7 +104,7 @@ const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const GITHUB_REPO = /^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
-const SUBJECT_PREFIX = /^repo:[^*?:\s]+$/;
+const QUALIFIER = /^[a-z0-9]{1,10}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const SUBDOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
@@ -133,9 +141,27 @@ function checkStage(stage: StageName, st: StageSettings, s: ProjectSettings, che
     `${at}.natGateways`, st.natGateways, `1 to ${s.aws.availabilityZones.length} (private subnets need egress for CodeDeploy and S3)`);
   check(Number.isInteger(st.deregistrationDelaySeconds) && st.deregistrationDelaySeconds >= 0 && st.deregistrationDelaySeconds <= 3600,
     `${at}.deregistrationDelaySeconds`, st.deregistrationDelaySeconds, 'a whole number of seconds from 0 to 3600');
+  check(QUALIFIER.test(st.bootstrapQualifier) && st.bootstrapQualifier !== 'hnb659fds', `${at}.bootstrapQualifier`, st.bootstrapQualifier,
+    "1-10 lowercase letters or digits, not CDK's shared default 'hnb659fds' (each stage bootstraps its own roles)");
   check((LOG_RETENTION_DAYS as readonly number[]).includes(st.logRetentionDays), `${at}.logRetentionDays`,
     st.logRetentionDays, `one of ${LOG_RETENTION_DAYS.join(', ')}`);
   if (st.domain !== undefined) checkDomain(st.domain, `${at}.domain`, s, check);
+}
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The OIDC subject prefix must be the one GitHub issues for the configured repository, in either
+ * form, because a wrong one makes every AssumeRoleWithWebIdentity fail with AccessDenied.
+ */
+function checkSubjectPrefix(s: ProjectSettings, check: Check): void {
+  const owner = escape(s.github.owner);
+  const repo = escape(s.github.repo);
+  const forms = new RegExp(`^repo:(?:${owner}/${repo}|${owner}@\\d+/${repo}@\\d+)$`, 'i');
+  check(forms.test(s.github.subjectPrefix), 'github.subjectPrefix', s.github.subjectPrefix,
+    `the prefix GitHub puts in this repository's OIDC subject: 'repo:${s.github.owner}/${s.github.repo}' (legacy) or `
+    + `'repo:${s.github.owner}@<owner id>/${s.github.repo}@<repo id>' (immutable, the default for repositories created or renamed since 2026-07-15); `
+    + `read it with \`gh api repos/${s.github.owner}/${s.github.repo}/actions/oidc/customization/sub\` or in the repository's settings (Actions > OIDC)`);
 }
 
 /** All problems with the settings, as readable lines; empty when they are valid. */
@@ -147,8 +173,7 @@ export function projectProblems(s: ProjectSettings): string[] {
   check(NAME.test(s.name), 'name', s.name, 'a lowercase letter then up to 19 lowercase letters, digits or hyphens');
   check(GITHUB_OWNER.test(s.github.owner), 'github.owner', s.github.owner, 'a GitHub user or organization name');
   check(GITHUB_REPO.test(s.github.repo), 'github.repo', s.github.repo, 'a GitHub repository name (letters, digits, . _ -)');
-  check(SUBJECT_PREFIX.test(s.github.subjectPrefix), 'github.subjectPrefix', s.github.subjectPrefix,
-    "'repo:{owner}/{repo}' or an immutable subject such as 'repo:my-org@123/my-repo@456' (no wildcards)");
+  checkSubjectPrefix(s, check);
   check(ACCOUNT.test(s.aws.account), 'aws.account', s.aws.account, 'a 12-digit AWS account id as a string');
   check(REGION.test(s.aws.region), 'aws.region', s.aws.region, 'an AWS region such as us-east-1');
   if (s.github.oidcProviderArn !== undefined) {
@@ -164,6 +189,9 @@ export function projectProblems(s: ProjectSettings): string[] {
     const st = s.stages[stage];
     if (st !== undefined) checkStage(stage, st, s, check);
   }
+  const qualifiers = STAGE_NAMES.map((stage) => s.stages[stage]?.bootstrapQualifier);
+  check(new Set(qualifiers).size === qualifiers.length, 'stages.*.bootstrapQualifier', qualifiers,
+    'a different qualifier for every stage (a shared one would let each stage assume the other\'s deploy roles)');
   return problems;
 }
 
@@ -175,18 +203,9 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/**
- * Validates the settings and returns them deeply frozen, with `{owner}` and `{repo}` filled into
- * the OIDC subject prefix. Throws a ProjectConfigError listing every problem.
- */
+/** Validates the settings and returns them deeply frozen. Throws a ProjectConfigError listing every problem. */
 export function defineProject(settings: ProjectSettings): ProjectSettings {
-  const copy = structuredClone(settings) as { -readonly [K in keyof ProjectSettings]: ProjectSettings[K] };
-  copy.github = {
-    ...copy.github,
-    subjectPrefix: copy.github.subjectPrefix
-      .replaceAll('{owner}', copy.github.owner)
-      .replaceAll('{repo}', copy.github.repo),
-  };
+  const copy = structuredClone(settings);
   const problems = projectProblems(copy);
   if (problems.length > 0) throw new ProjectConfigError(problems);
   return deepFreeze(copy);

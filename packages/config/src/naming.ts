@@ -48,11 +48,14 @@ export const environmentSubject = (p: Project, stage: StageName): string =>
 /** The OIDC `sub` claim of a pull request job. */
 export const pullRequestSubject = (p: Project): string => `${p.github.subjectPrefix}:pull_request`;
 
+/** Prefix of every log group of a stage, so IAM policies can name all of them and no other stage's. */
+export const logGroupPrefix = (p: Project, stage: StageName): string => `/${p.name}/${stage}/`;
+
 /** CloudWatch log groups of a stage's hosts. */
 export const logGroupNames = (p: Project, stage: StageName) => ({
-  service: `/${p.name}/${stage}/${SERVICE_NAME}`,
-  codeDeployAgent: `/${p.name}/${stage}/codedeploy-agent`,
-  codeDeployDeployments: `/${p.name}/${stage}/codedeploy-deployments`,
+  service: `${logGroupPrefix(p, stage)}${SERVICE_NAME}`,
+  codeDeployAgent: `${logGroupPrefix(p, stage)}codedeploy-agent`,
+  codeDeployDeployments: `${logGroupPrefix(p, stage)}codedeploy-deployments`,
 }) as const;
 
 /** Output keys of a stage stack, read back by the release CLI and the workflows. */
@@ -69,3 +72,21 @@ export const FOUNDATION_OUTPUTS = {
   deployRoleArnPrefix: 'DeployRoleArn',
   pullRequestRoleArn: 'PullRequestRoleArn',
 } as const;
+
+/** Stack that `cdk bootstrap --qualifier` creates for a stage (one per qualifier in an account and region). */
+export const bootstrapStackName = (p: Project, stage: StageName): string => `${p.name}-cdk-bootstrap-${stage}`;
+
+/**
+ * Managed policy (created by the foundation stack) that CloudFormation runs a stage stack with:
+ * `cdk bootstrap --cloudformation-execution-policies`, instead of the default AdministratorAccess.
+ */
+export const bootstrapExecutionPolicyName = (p: Project, stage: StageName): string => `${p.name}-cdk-execution-${stage}`;
+
+/**
+ * Permissions boundary (created by the foundation stack) of a stage's CloudFormation execution role
+ * and of every role the stage stack creates: `cdk bootstrap --custom-permissions-boundary`.
+ */
+export const stageBoundaryPolicyName = (p: Project, stage: StageName): string => `${p.name}-boundary-${stage}`;
+
+/** The read-only role `cdk diff` assumes as its lookup role: reads the project's stack templates, nothing else. */
+export const diffRoleName = (p: Project): string => `${p.name}-cdk-diff`;

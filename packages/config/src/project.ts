@@ -9,7 +9,9 @@ export const project = defineProject({
   github: {
     owner: 'your-github-org',
     repo: 'hello-aws',
-    subjectPrefix: 'repo:{owner}/{repo}',
+    // Read yours with `gh api repos/OWNER/REPO/actions/oidc/customization/sub`; repositories created
+    // or renamed since 2026-07-15 use the immutable form 'repo:OWNER@OWNER_ID/REPO@REPO_ID'.
+    subjectPrefix: 'repo:your-github-org/hello-aws',
     // oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
   },
   aws: {
@@ -23,6 +25,7 @@ export const project = defineProject({
       capacity: { min: 2, desired: 2, max: 6 },
       deploymentConfig: 'CodeDeployDefault.AllAtOnce',
       natGateways: 1,
+      bootstrapQualifier: 'hellostg',
       deregistrationDelaySeconds: DEFAULT_DEREGISTRATION_DELAY_SECONDS,
       logRetentionDays: 30,
       // domain: { zoneName: 'example.com', subdomain: 'staging', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
@@ -32,6 +35,7 @@ export const project = defineProject({
       capacity: { min: 2, desired: 2, max: 6 },
       deploymentConfig: 'CodeDeployDefault.OneAtATime',
       natGateways: 2,
+      bootstrapQualifier: 'helloprod',
       deregistrationDelaySeconds: DEFAULT_DEREGISTRATION_DELAY_SECONDS,
       logRetentionDays: 365,
       // domain: { zoneName: 'example.com', subdomain: 'www', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },

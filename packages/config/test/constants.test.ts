@@ -23,3 +23,9 @@ t.test('host paths live under the service\'s own directories', async (t) => {
   t.ok(c.HOST_PATHS.current.startsWith(c.HOST_PATHS.root));
   t.ok(c.HOST_PATHS.releases.startsWith(c.HOST_PATHS.root));
 });
+
+t.test('a deploy job fits in one STS session', async (t) => {
+  // IAM accepts maxSessionDuration of 1 to 12 hours; the workflow asks for minutes * 60 seconds.
+  t.ok(c.DEPLOY_JOB_TIMEOUT_MINUTES >= 60 && c.DEPLOY_JOB_TIMEOUT_MINUTES <= 720);
+  t.ok(Number.isInteger(c.DEPLOY_JOB_TIMEOUT_MINUTES));
+});

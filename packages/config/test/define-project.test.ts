@@ -9,7 +9,7 @@ import {
 // A valid baseline, so each test breaks exactly one rule.
 const valid: ProjectSettings = {
   name: 'hello',
-  github: { owner: 'acme', repo: 'hello-aws', subjectPrefix: 'repo:{owner}/{repo}' },
+  github: { owner: 'acme', repo: 'hello-aws', subjectPrefix: 'repo:acme/hello-aws' },
   aws: { account: '111122223333', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
   stages: {
     staging: {
@@ -17,6 +17,7 @@ const valid: ProjectSettings = {
       capacity: { min: 1, desired: 1, max: 2 },
       deploymentConfig: 'CodeDeployDefault.AllAtOnce',
       natGateways: 1,
+      bootstrapQualifier: 'hellostg',
       deregistrationDelaySeconds: 30,
       logRetentionDays: 30,
     },
@@ -25,6 +26,7 @@ const valid: ProjectSettings = {
       capacity: { min: 2, desired: 2, max: 6 },
       deploymentConfig: 'CodeDeployDefault.OneAtATime',
       natGateways: 2,
+      bootstrapQualifier: 'helloprod',
       deregistrationDelaySeconds: 30,
       logRetentionDays: 365,
       domain: { zoneName: 'example.com', subdomain: 'www', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
@@ -46,7 +48,7 @@ function problemFor(t: Test, settings: ProjectSettings, field: string, ...fragme
   for (const f of fragments) t.match(problems[0], f, `the message says ${f}`);
 }
 
-t.test('valid settings are returned frozen with the subject filled in', async (t) => {
+t.test('valid settings are returned frozen', async (t) => {
   const project = defineProject(valid);
   t.equal(project.github.subjectPrefix, 'repo:acme/hello-aws');
   t.ok(Object.isFrozen(project.stages.prod.capacity), 'nested values are frozen');
@@ -55,9 +57,25 @@ t.test('valid settings are returned frozen with the subject filled in', async (t
   t.same(projectProblems(valid), []);
 });
 
-t.test('an immutable OIDC subject is kept as written', async (t) => {
+t.test('the OIDC subject prefix is accepted in the legacy and the immutable form, as written', async (t) => {
+  // Legacy: what GitHub issues for repositories created before 2026-07-15 and never renamed.
+  t.equal(defineProject(valid).github.subjectPrefix, 'repo:acme/hello-aws');
+  // Immutable: owner and repository carry their numeric ids.
   const project = defineProject(variant((s) => { s.github.subjectPrefix = 'repo:acme@123/hello-aws@456'; }));
   t.equal(project.github.subjectPrefix, 'repo:acme@123/hello-aws@456');
+});
+
+t.test('an OIDC subject prefix of another repository, a template or a partial id is rejected with how to read it', async (t) => {
+  for (const wrong of ['repo:{owner}/{repo}', 'repo:acme/other', 'repo:acme@123/hello-aws', 'repo:acme@x/hello-aws@456', 'repo:acme/hello-aws:ref:refs/heads/main', 'acme/hello-aws']) {
+    problemFor(t, variant((s) => { s.github.subjectPrefix = wrong; }), 'github.subjectPrefix',
+      "'repo:acme/hello-aws' (legacy)", "'repo:acme@<owner id>/hello-aws@<repo id>' (immutable", 'gh api repos/acme/hello-aws/actions/oidc/customization/sub');
+  }
+});
+
+t.test('each stage has its own bootstrap qualifier', async (t) => {
+  problemFor(t, variant((s) => { s.stages.prod.bootstrapQualifier = 'Prod_1'; }), 'stages.prod.bootstrapQualifier', '"Prod_1"', '1-10 lowercase');
+  problemFor(t, variant((s) => { s.stages.prod.bootstrapQualifier = 'hnb659fds'; }), 'stages.prod.bootstrapQualifier', "not CDK's shared default");
+  problemFor(t, variant((s) => { s.stages.prod.bootstrapQualifier = 'hellostg'; }), 'stages.*.bootstrapQualifier', 'a different qualifier for every stage');
 });
 
 t.test('each rule names the field, the value and what is allowed', async (t) => {
@@ -68,7 +86,7 @@ t.test('each rule names the field, the value and what is allowed', async (t) => 
   problemFor(t, variant((s) => { s.aws.availabilityZones = ['us-east-1a', 'us-east-1b']; }), 'aws.availabilityZones', 'eu-west-1a');
   problemFor(t, variant((s) => { s.github.owner = '-acme'; }), 'github.owner', '"-acme"');
   problemFor(t, variant((s) => { s.github.repo = 'hello aws'; }), 'github.repo', '"hello aws"');
-  problemFor(t, variant((s) => { s.github.subjectPrefix = 'repo:acme/*'; }), 'github.subjectPrefix', 'no wildcards');
+  problemFor(t, variant((s) => { s.github.subjectPrefix = 'repo:acme/*'; }), 'github.subjectPrefix', 'repo:acme/hello-aws');
   problemFor(t, variant((s) => { s.github.oidcProviderArn = 'arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com'; }),
     'github.oidcProviderArn', 'arn:aws:iam::111122223333:oidc-provider');
   problemFor(t, variant((s) => { s.stages.prod.instanceType = 'large'; }), 'stages.prod.instanceType', '"large"', 't4g.small');

@@ -2,12 +2,17 @@ import t from 'tap';
 import { defineProject } from '../src/define-project.js';
 import {
   artifactBucketName,
+  bootstrapExecutionPolicyName,
+  bootstrapStackName,
+  diffRoleName,
+  stageBoundaryPolicyName,
   codeDeployApplicationName,
   deploymentGroupName,
   deployRoleName,
   environmentSubject,
   foundationStackName,
   logGroupNames,
+  logGroupPrefix,
   pullRequestRoleName,
   pullRequestSubject,
   releaseKey,
@@ -18,7 +23,7 @@ import { project } from '../src/project.js';
 const p = defineProject({
   ...project,
   name: 'shop',
-  github: { owner: 'acme', repo: 'shop', subjectPrefix: 'repo:{owner}/{repo}' },
+  github: { owner: 'acme', repo: 'shop', subjectPrefix: 'repo:acme/shop' },
   aws: { account: '111122223333', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
 });
 
@@ -29,6 +34,14 @@ t.test('names derive from the project so no name is typed twice', async (t) => {
   t.equal(deployRoleName(p, 'prod'), 'shop-github-deploy-prod');
   t.equal(pullRequestRoleName(p), 'shop-github-pull-request');
   t.same(logGroupNames(p, 'prod').service, '/shop/prod/hello');
+  // Every log group of a stage starts with its prefix, which no other stage's shares.
+  for (const name of Object.values(logGroupNames(p, 'prod'))) t.ok(name.startsWith(logGroupPrefix(p, 'prod')), name);
+  t.notOk(logGroupPrefix(p, 'prod').startsWith(logGroupPrefix(p, 'staging')));
+  // `cdk bootstrap` and the foundation stack meet on these names (docs/aws-setup.md).
+  t.equal(bootstrapStackName(p, 'staging'), 'shop-cdk-bootstrap-staging');
+  t.equal(bootstrapExecutionPolicyName(p, 'prod'), 'shop-cdk-execution-prod');
+  t.equal(stageBoundaryPolicyName(p, 'prod'), 'shop-boundary-prod');
+  t.equal(diffRoleName(p), 'shop-cdk-diff');
 });
 
 t.test('the bucket name is globally unique and a valid S3 name even at the longest project name', async (t) => {

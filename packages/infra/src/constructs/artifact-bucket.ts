@@ -41,7 +41,8 @@ export class ArtifactBucket extends Construct {
         noncurrentVersionExpiration: Duration.days(days),
         abortIncompleteMultipartUploadAfter: Duration.days(7),
       }],
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept on delete and replacement, but removed when the first create rolls back, so a retry can reuse the fixed name.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     (bucket.node.defaultChild as CfnBucket).overrideLogicalId(ArtifactBucket.LOGICAL_ID);
     Validations.of(bucket).acknowledge({

@@ -2,6 +2,7 @@
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, type IOidcProvider, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { DEPLOY_JOB_TIMEOUT_MINUTES } from '@hello/config/constants';
 import { cdkBootstrapRoleArn } from './cdk-bootstrap-roles.js';
 import { githubPrincipal } from './github-principal.js';
 
@@ -11,13 +12,25 @@ export interface CodeDeployGroupRef {
   readonly deploymentGroupName: string;
 }
 
-/** Everything the release CLI does with a deployment it started: create, watch, stop. */
+/**
+ * What the release CLI does on its own stage's application, group and deployment config. Resource
+ * types per AWS's service authorization reference (checked by the policy simulation test).
+ * UpdateDeploymentGroup: CreateDeployment with overrideAlarmConfiguration (first deployment, rollback)
+ * is authorized as UpdateDeploymentGroup on the group too.
+ */
 export const DEPLOY_ACTIONS = [
   'codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:BatchGetDeployments',
   'codedeploy:ListDeployments', 'codedeploy:GetDeploymentConfig', 'codedeploy:RegisterApplicationRevision',
-  'codedeploy:GetApplicationRevision', 'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets',
-  'codedeploy:GetDeploymentTarget', 'codedeploy:StopDeployment', 'codedeploy:GetDeploymentGroup',
+  'codedeploy:GetApplicationRevision', 'codedeploy:GetDeploymentGroup', 'codedeploy:BatchGetDeploymentInstances',
+  'codedeploy:UpdateDeploymentGroup',
 ] as const;
+
+/**
+ * The release CLI reads each host's outcome with these; they support no resource type, so only
+ * `Resource: "*"` grants them (read-only). StopDeployment is wildcard-only too and would let one
+ * stage stop the other's deployments: the CLI does not call it, so no role gets it.
+ */
+export const DEPLOYMENT_TARGET_ACTIONS = ['codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets'] as const;
 
 /** What `release promote` needs to see of another stage: which versions it deployed successfully. */
 export const WATCH_ACTIONS = [
@@ -47,6 +60,13 @@ export interface GithubDeployRoleProps {
   readonly watch?: readonly CodeDeployGroupRef[];
   /** The stage stack, whose outputs (the endpoint URL) the pipeline reads. */
   readonly stageStackName: string;
+  /** The stage's `cdk bootstrap --qualifier`: the only bootstrap roles this role may assume. */
+  readonly bootstrapQualifier: string;
+  /**
+   * Read-only role `cdk` uses as its lookup role (templates of this project's stacks only).
+   * @default none
+   */
+  readonly diffRoleArn?: string;
 }
 
 /** An IAM role for one GitHub environment, scoped to one stage and the release prefix. */
@@ -62,14 +82,20 @@ export class GithubDeployRole extends Construct {
     const role = new Role(this, 'Role', {
       roleName: props.roleName,
       assumedBy: githubPrincipal(props.provider, props.subject),
-      maxSessionDuration: Duration.hours(1),
+      // A deploy job may run up to its timeout; the workflow asks for the same length (minutes * 60).
+      maxSessionDuration: Duration.minutes(DEPLOY_JOB_TIMEOUT_MINUTES),
       description: `GitHub Actions (${props.subject}) deploys to ${props.deployTo.deploymentGroupName}`,
     });
     // Pins every S3 call to a bucket of this account, backing up the CLI's ExpectedBucketOwner.
     const bucketArn = `arn:${stack.partition}:s3:::${props.artifactBucketName}`;
     const releasesArn = `${bucketArn}/${props.releasePrefix}*`;
     const stackArn = stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${props.stageStackName}/*` });
-    const bootstrapRolesArn = cdkBootstrapRoleArn(this, '*');
+    // deploy (CloudFormation) and file-publishing (assets) of this stage's own qualifier only.
+    const bootstrapRoleArns = [
+      cdkBootstrapRoleArn(this, 'deploy', props.bootstrapQualifier),
+      cdkBootstrapRoleArn(this, 'file-publishing', props.bootstrapQualifier),
+      ...(props.diffRoleArn === undefined ? [] : [props.diffRoleArn]),
+    ];
     const ownBucket = { StringEquals: { 's3:ResourceAccount': stack.account } };
     const objectActions = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:GetObjectVersionAttributes'];
     if (props.canPublish === true) objectActions.push('s3:PutObject');
@@ -99,6 +125,11 @@ export class GithubDeployRole extends Construct {
         stack.formatArn({ service: 'codedeploy', resource: 'deploymentconfig', resourceName: props.deployTo.deploymentConfigName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
       ],
     }));
+    role.addToPrincipalPolicy(new PolicyStatement({
+      sid: 'WatchDeploymentTargets',
+      actions: [...DEPLOYMENT_TARGET_ACTIONS],
+      resources: ['*'],
+    }));
     if (props.watch !== undefined && props.watch.length > 0) {
       role.addToPrincipalPolicy(new PolicyStatement({
         sid: 'WatchEarlierStages',
@@ -113,13 +144,14 @@ export class GithubDeployRole extends Construct {
     }));
     role.addToPrincipalPolicy(new PolicyStatement({
       sid: 'DeployStageStack',
-      actions: ['sts:AssumeRole'],
-      resources: [bootstrapRolesArn],
+      // The bootstrap roles trust the account and allow TagSession; the CLI may pass session tags.
+      actions: ['sts:AssumeRole', 'sts:TagSession'],
+      resources: bootstrapRoleArns,
     }));
     Validations.of(role).acknowledge(
       { id: `AwsSolutions-IAM5[Resource::${releasesArn}]`, reason: 'Release zips are named by version; the wildcard covers only the release prefix of one bucket.' },
       { id: `AwsSolutions-IAM5[Resource::${stackArn}]`, reason: 'A stack ARN ends in a random id; the wildcard covers only this stage stack.' },
-      { id: `AwsSolutions-IAM5[Resource::${bootstrapRolesArn}]`, reason: 'cdk deploy assumes the bootstrap deploy, lookup and publishing roles of this account and region, and nothing else.' },
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'ListDeploymentTargets and BatchGetDeploymentTargets (read-only) support no resource type in IAM: only * grants them.' },
     );
     this.role = role;
   }

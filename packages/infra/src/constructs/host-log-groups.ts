@@ -27,7 +27,8 @@ export class HostLogGroups extends Construct {
     const group = (gid: string, logGroupName: string): ILogGroup => new LogGroup(this, gid, {
       logGroupName,
       retention: props.retentionDays as RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept on delete and replacement, but removed when the first create rolls back, so a retry can reuse the fixed name.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.shipped = [
       { filePath: props.files.service, logGroup: group('Service', props.names.service) },

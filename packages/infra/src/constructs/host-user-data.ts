@@ -16,13 +16,31 @@ export interface HostUserDataProps {
   /** The CloudWatch agent configuration, already rendered to JSON (may contain CDK tokens). */
   readonly cloudWatchAgentConfigJson: string;
   /**
+   * Keeps the script running until this host serves the deployment group's last successful
+   * revision (or the group has none yet), so the CloudFormation signal sent when it exits means
+   * "in service" and a rolling replacement never takes out a serving host for one that is not.
+   * @default none: the script ends once the agents run
+   */
+  readonly readiness?: HostReadiness;
+  /**
    * Attempts for each network step (package installs, agent download) before the boot fails.
    * @default 5
    */
   readonly attempts?: number;
 }
 
+/** What a new host waits for before it counts as ready. */
+export interface HostReadiness {
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+  /** The service's version endpoint on the host, e.g. `https://127.0.0.1:8443/version`. */
+  readonly versionUrl: string;
+  /** Upper bound of the wait; the caller's CloudFormation signal timeout should exceed it. */
+  readonly timeoutSeconds: number;
+}
+
 const SAFE = /^[A-Za-z0-9._/-]+$/;
+const SAFE_URL = /^https?:\/\/[A-Za-z0-9.:[\]_/-]+$/;
 
 function checkSafe(field: string, value: string): string {
   if (!SAFE.test(value)) {
@@ -54,7 +72,8 @@ export function hostUserData(props: HostUserDataProps): UserData {
     `retry() { local n=1; until "$@"; do if [ "$n" -ge ${attempts} ]; then echo "gave up after $n attempts: $*" >&2; return 1; fi; sleep $((n * 10)); n=$((n + 1)); done; }`,
     // AL2023 installs each Node major as node-<major>; /usr/bin/node is an alternatives link we pin.
     // openssl makes the host certificate and logrotate rotates the service log (both used by the hooks).
-    `retry dnf install -y nodejs${major} ruby amazon-cloudwatch-agent openssl logrotate`,
+    // aws-cfn-bootstrap: cfn-signal; awscli-2: the readiness check (both usually preinstalled on AL2023).
+    `retry dnf install -y nodejs${major} ruby amazon-cloudwatch-agent openssl logrotate aws-cfn-bootstrap awscli-2`,
     `alternatives --set node /usr/bin/node-${major}`,
     `test "$(${nodeBin} -p 'process.versions.node.split(".")[0]')" = "${major}"`,
     `id -u ${user} >/dev/null 2>&1 || useradd --system --user-group --home-dir ${d.root} --no-create-home --shell /sbin/nologin ${user}`,
@@ -73,6 +92,44 @@ export function hostUserData(props: HostUserDataProps): UserData {
     'rm -f /tmp/codedeploy-install',
     'systemctl enable --now codedeploy-agent',
     'systemctl is-active --quiet codedeploy-agent',
+    // The hooks install a logrotate rule for the service log; the timer is what runs logrotate daily.
+    'systemctl enable --now logrotate.timer',
+    'systemctl is-enabled --quiet logrotate.timer',
   );
+  if (props.readiness !== undefined) userData.addCommands(...readinessCommands(props.readiness, region));
   return userData;
+}
+
+/**
+ * Waits, bounded, until the service answers the version of the group's last successful deployment.
+ * A group that does not exist yet (the stack's first create: it is created after the hosts) or
+ * has never succeeded has no revision to wait for. Any other error fails the boot.
+ */
+export function readinessCommands(r: HostReadiness, region: string): string[] {
+  const app = checkSafe('readiness.applicationName', r.applicationName);
+  const group = checkSafe('readiness.deploymentGroupName', r.deploymentGroupName);
+  if (!SAFE_URL.test(r.versionUrl)) {
+    throw new Error(`hostUserData readiness.versionUrl: ${JSON.stringify(r.versionUrl)} is not allowed; expected an http(s) URL of letters, digits and . : _ / -`);
+  }
+  if (!Number.isInteger(r.timeoutSeconds) || r.timeoutSeconds < 60) {
+    throw new Error(`hostUserData readiness.timeoutSeconds: ${r.timeoutSeconds} is not allowed; expected a whole number of seconds >= 60`);
+  }
+  return [
+    'last_success() {',
+    '  local out',
+    `  if out=$(aws deploy get-deployment-group --region ${region} --application-name ${app} --deployment-group-name ${group} --query deploymentGroupInfo.lastSuccessfulDeployment.deploymentId --output text 2>&1); then echo "$out"; return 0; fi`,
+    '  case "$out" in *ApplicationDoesNotExistException*|*DeploymentGroupDoesNotExistException*) echo None; return 0;; esac',
+    '  echo "$out" >&2; return 1',
+    '}',
+    'deployment_id=$(retry last_success)',
+    'if [ "$deployment_id" != None ]; then',
+    `  key=$(retry aws deploy get-deployment --region ${region} --deployment-id "$deployment_id" --query deploymentInfo.revision.s3Location.key --output text)`,
+    '  version=$(basename "$key" .zip)',
+    `  deadline=$((SECONDS + ${r.timeoutSeconds}))`,
+    `  until curl -fsk --max-time 5 ${r.versionUrl} | grep -qF "\\"version\\":\\"$version\\""; do`,
+    '    if [ "$SECONDS" -ge "$deadline" ]; then echo "not serving $version after ' + String(r.timeoutSeconds) + ' s" >&2; exit 1; fi',
+    '    sleep 10',
+    '  done',
+    'fi',
+  ];
 }

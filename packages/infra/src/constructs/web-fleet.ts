@@ -1,8 +1,6 @@
 // The Auto Scaling group of service hosts: launch template, instance role and security group.
 import { Duration, Validations } from 'aws-cdk-lib';
-import {
-  AdditionalHealthCheckType, AutoScalingGroup, HealthChecks, UpdatePolicy,
-} from 'aws-cdk-lib/aws-autoscaling';
+import { AutoScalingGroup, HealthChecks, Signals, UpdatePolicy } from 'aws-cdk-lib/aws-autoscaling';
 import {
   AmazonLinuxCpuType, BlockDeviceVolume, EbsDeviceVolumeType, InstanceArchitecture, InstanceType, LaunchTemplate,
   MachineImage, Peer, Port, SecurityGroup, SubnetType, type ISecurityGroup, type IVpc, type UserData,
@@ -26,10 +24,16 @@ export interface WebFleetProps {
   readonly releasePrefix: string;
   readonly userData: UserData;
   /**
-   * Seconds after launch before failed ELB health checks replace a host (first boot installs Node and the agents).
+   * Seconds after launch before failed EC2 status checks replace a host (first boot installs Node and the agents).
    * @default 300
    */
   readonly healthCheckGracePeriodSeconds?: number;
+  /**
+   * How long CloudFormation waits for a new host's signal (user data ends once the host serves the
+   * current revision) before it fails the create or rolls the update back.
+   * @default 20 minutes
+   */
+  readonly signalTimeout?: Duration;
   /**
    * Root volume size in GiB (gp3, encrypted).
    * @default 16
@@ -49,6 +53,10 @@ export class WebFleet extends Construct {
     if (!(min >= 1 && min <= desired && desired <= max)) {
       throw new Error(`WebFleet capacity: ${JSON.stringify(props.capacity)} is not allowed; expected 1 <= min <= desired <= max`);
     }
+    const signalTimeout = props.signalTimeout ?? Duration.minutes(20);
+    if (signalTimeout.toSeconds() < 300 || signalTimeout.toSeconds() > 3600) {
+      throw new Error(`WebFleet signalTimeout: ${signalTimeout.toHumanString()} is not allowed; expected 5 to 60 minutes (a first boot installs Node and two agents)`);
+    }
     const instanceType = new InstanceType(props.instanceType);
     const cpuType = instanceType.architecture === InstanceArchitecture.ARM_64 ? AmazonLinuxCpuType.ARM_64 : AmazonLinuxCpuType.X86_64;
 
@@ -63,11 +71,8 @@ export class WebFleet extends Construct {
 
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
-      description: 'Service hosts: Session Manager, CloudWatch agent, read releases',
-      managedPolicies: [
-        ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'),
-        ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'),
-      ],
+      description: 'Service hosts: Session Manager, read releases; the stage grants its log groups and deployment group',
+      managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
     const releasesArn = props.releaseBucket.arnForObjects(`${props.releasePrefix}*`);
     this.role.addToPrincipalPolicy(new PolicyStatement({
@@ -78,7 +83,6 @@ export class WebFleet extends Construct {
     Validations.of(this.role).acknowledge(
       { id: `AwsSolutions-IAM5[Resource::${releasesArn}]`, reason: 'The CodeDeploy agent downloads whichever release is deployed; the wildcard covers only the release prefix.' },
       { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]', reason: 'AWS maintains the exact permissions Session Manager needs; it replaces SSH keys and open ports.' },
-      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy]', reason: 'AWS maintains the exact permissions the CloudWatch agent needs to ship logs and metrics (not CloudWatchFullAccess).' },
     );
 
     const launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
@@ -102,13 +106,22 @@ export class WebFleet extends Construct {
       minCapacity: min,
       desiredCapacity: desired,
       maxCapacity: max,
-      healthChecks: HealthChecks.withAdditionalChecks({
-        additionalTypes: [AdditionalHealthCheckType.ELB],
-        gracePeriod: Duration.seconds(props.healthCheckGracePeriodSeconds ?? 300),
+      // EC2 status checks only: a host of a new stage has no revision and fails the ELB check until
+      // the first deployment, so ELB checks would replace it every grace period. The load balancer
+      // still stops routing to an unhealthy host, and CodeDeploy's alarms catch a bad release.
+      healthChecks: HealthChecks.ec2({ gracePeriod: Duration.seconds(props.healthCheckGracePeriodSeconds ?? 300) }),
+      // The user data signals once the host serves the current revision (or none exists yet).
+      signals: Signals.waitForMinCapacity({ timeout: signalTimeout }),
+      // A launch template change replaces one host at a time and waits for its signal, keeping the
+      // configured minimum in service (CloudFormation launches the new host first when min = desired).
+      updatePolicy: UpdatePolicy.rollingUpdate({
+        maxBatchSize: 1,
+        minInstancesInService: Math.min(min, max - 1),
+        waitOnResourceSignals: true,
+        pauseTime: signalTimeout,
       }),
-      // A launch template change replaces hosts one at a time, never taking the last one out of service.
-      updatePolicy: UpdatePolicy.rollingUpdate({ maxBatchSize: 1, minInstancesInService: Math.min(1, max - 1) }),
     });
+    props.userData.addSignalOnExitCommand(this.autoScalingGroup);
     this.autoScalingGroup.attachToApplicationTargetGroup(props.targetGroup);
     Validations.of(this.autoScalingGroup).acknowledge(
       { id: 'AwsSolutions-AS3', reason: 'Scaling events are visible in the Auto Scaling activity history and CodeDeploy; no one subscribes to notifications in this template.' },

@@ -1,7 +1,7 @@
 // The internet-facing ALB and the HTTPS target group the fleet registers in.
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
-import { Peer, Port, SecurityGroup, SubnetType, type IVpc } from 'aws-cdk-lib/aws-ec2';
+import { Peer, Port, SecurityGroup, SubnetType, type CfnSecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import {
   ApplicationLoadBalancer, ApplicationProtocol, ApplicationTargetGroup, ListenerAction, Protocol, SslPolicy, TargetType,
 } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -53,6 +53,12 @@ export class WebLoadBalancer extends Construct {
       // Egress is added only towards the fleet, on the service port, when the fleet admits it.
       allowAllOutbound: false,
     });
+    // That egress is a separate AWS::EC2::SecurityGroupEgress, and CDK then leaves the group's own
+    // SecurityGroupEgress empty, which makes EC2 keep its default allow-all rule. CDK's own
+    // match-nothing rule (icmp 252/86 to 255.255.255.255/32) in the property removes it.
+    (this.securityGroup.node.defaultChild as CfnSecurityGroup).addPropertyOverride('SecurityGroupEgress', [
+      { CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', IpProtocol: 'icmp', FromPort: 252, ToPort: 86 },
+    ]);
     this.loadBalancer = new ApplicationLoadBalancer(this, 'Alb', {
       vpc: props.vpc,
       vpcSubnets: { subnetType: SubnetType.PUBLIC },

@@ -1,7 +1,7 @@
 // The app's stacks: the foundation once, then one stage stack per stage, named from @hello/config/naming.
-import type { App, Environment } from 'aws-cdk-lib';
+import { CliCredentialsStackSynthesizer, DefaultStackSynthesizer, type App, type Environment } from 'aws-cdk-lib';
 import { STAGE_NAMES, type ProjectSettings, type StageName } from '@hello/config/define-project';
-import { foundationStackName, stageStackName } from '@hello/config/naming';
+import { diffRoleName, foundationStackName, stageStackName } from '@hello/config/naming';
 import { FoundationStack } from './foundation-stack.js';
 import { StageStack } from './stage-stack.js';
 
@@ -14,11 +14,19 @@ export interface InfraStacks {
 export function addInfraStacks(app: App, project: ProjectSettings, env: Required<Pick<Environment, 'account' | 'region'>>): InfraStacks {
   const foundation = new FoundationStack(app, foundationStackName(project), {
     env,
+    // An administrator deploys it with their own credentials: no bootstrap roles (and none to abuse).
+    synthesizer: new CliCredentialsStackSynthesizer(),
     project,
     description: `${project.name}: artifact bucket, GitHub OIDC provider and deploy roles (once per account)`,
   });
   const stages = Object.fromEntries(STAGE_NAMES.map((stage) => [stage, new StageStack(app, stageStackName(project, stage), {
     env,
+    // Each stage deploys through its own bootstrap (qualifier, scoped execution policy, boundary);
+    // `cdk diff` reads templates through the project's diff role instead of the ReadOnlyAccess lookup role.
+    synthesizer: new DefaultStackSynthesizer({
+      qualifier: project.stages[stage].bootstrapQualifier,
+      lookupRoleArn: `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${diffRoleName(project)}`,
+    }),
     project,
     stage,
     settings: project.stages[stage],

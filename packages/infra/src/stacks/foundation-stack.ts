@@ -1,16 +1,19 @@
 // Once per account and region: the artifact bucket, GitHub's OIDC provider and the GitHub roles.
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { RELEASE_PREFIX } from '@hello/config/constants';
+import { DEPLOY_JOB_TIMEOUT_MINUTES, RELEASE_PREFIX } from '@hello/config/constants';
 import { STAGE_NAMES, type ProjectSettings, type StageName } from '@hello/config/define-project';
 import {
-  FOUNDATION_OUTPUTS, artifactBucketName, codeDeployApplicationName, deployRoleName, deploymentGroupName,
-  environmentSubject, pullRequestRoleName, pullRequestSubject, stageStackName,
+  FOUNDATION_OUTPUTS, artifactBucketName, bootstrapExecutionPolicyName, codeDeployApplicationName, deployRoleName, deploymentGroupName,
+  diffRoleName, environmentSubject, foundationStackName, logGroupPrefix, pullRequestRoleName, pullRequestSubject, stageBoundaryPolicyName,
+  stageStackName,
 } from '@hello/config/naming';
 import { ArtifactBucket } from '../constructs/artifact-bucket.js';
+import { CdkDiffRole } from '../constructs/cdk-diff-role.js';
 import { GithubDeployRole } from '../constructs/github-deploy-role.js';
 import { GithubOidcProvider } from '../constructs/github-oidc-provider.js';
 import { GithubPullRequestRole } from '../constructs/github-pull-request-role.js';
+import { StageDeploymentPolicies, type StageNames } from '../constructs/stage-deployment-policies.js';
 
 /** Foundation output key of a stage's deploy role ARN, e.g. `DeployRoleArnStaging`. */
 export const deployRoleOutputKey = (stage: StageName): string =>
@@ -20,7 +23,10 @@ export interface FoundationStackProps extends StackProps {
   readonly project: Pick<ProjectSettings, 'name' | 'github' | 'aws' | 'stages'>;
 }
 
-/** Deployed by an administrator; after it, GitHub deploys everything else with the roles it creates. */
+/**
+ * Deployed by an administrator with their own credentials (no bootstrap); after it, each stage is
+ * bootstrapped with the policies it creates and GitHub deploys the stages with the roles it creates.
+ */
 export class FoundationStack extends Stack {
   constructor(scope: Construct, id: string, props: FoundationStackProps) {
     super(scope, id, props);
@@ -33,7 +39,23 @@ export class FoundationStack extends Stack {
       applicationName: codeDeployApplicationName(project, stage),
       deploymentGroupName: deploymentGroupName(stage),
     });
-    STAGE_NAMES.forEach((stage, index) => {
+    const stageNames = (stage: StageName): StageNames => ({
+      stackName: stageStackName(project, stage),
+      applicationName: codeDeployApplicationName(project, stage),
+      logGroupPrefix: logGroupPrefix(project, stage),
+      bootstrapQualifier: project.stages[stage].bootstrapQualifier,
+    });
+    const session = Duration.minutes(DEPLOY_JOB_TIMEOUT_MINUTES);
+    const diffRoleArn = this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: diffRoleName(project) });
+    const trusted = STAGE_NAMES.map((stage, index) => {
+      new StageDeploymentPolicies(this, `Policies-${stage}`, {
+        stage: stageNames(stage),
+        others: STAGE_NAMES.filter((s) => s !== stage).map(stageNames),
+        executionPolicyName: bootstrapExecutionPolicyName(project, stage),
+        boundaryPolicyName: stageBoundaryPolicyName(project, stage),
+        foundationStackName: foundationStackName(project),
+        artifactBucketName: artifacts.bucketName,
+      });
       const deploy = new GithubDeployRole(this, `Deploy-${stage}`, {
         provider,
         roleName: deployRoleName(project, stage),
@@ -45,13 +67,25 @@ export class FoundationStack extends Stack {
         deployTo: { ...groupOf(stage), deploymentConfigName: project.stages[stage].deploymentConfig },
         watch: STAGE_NAMES.slice(0, index).map(groupOf),
         stageStackName: stageStackName(project, stage),
+        bootstrapQualifier: project.stages[stage].bootstrapQualifier,
+        diffRoleArn,
       });
       new CfnOutput(this, deployRoleOutputKey(stage), { value: deploy.role.roleArn, description: `Role the GitHub environment ${stage} assumes` });
+      return deploy.role;
     });
     const pullRequest = new GithubPullRequestRole(this, 'PullRequest', {
       provider,
       roleName: pullRequestRoleName(project),
       subject: pullRequestSubject(project),
+      diffRoleName: diffRoleName(project),
+      directlyReadStackNames: [foundationStackName(project)],
+      maxSessionDuration: session,
+    });
+    new CdkDiffRole(this, 'Diff', {
+      roleName: diffRoleName(project),
+      trustedRoles: [pullRequest.role, ...trusted],
+      stackNames: STAGE_NAMES.map((stage) => stageStackName(project, stage)),
+      bootstrapQualifiers: STAGE_NAMES.map((stage) => project.stages[stage].bootstrapQualifier),
     });
     new CfnOutput(this, FOUNDATION_OUTPUTS.artifactBucketName, { value: artifacts.bucket.bucketName, description: 'Bucket of published releases' });
     new CfnOutput(this, FOUNDATION_OUTPUTS.pullRequestRoleArn, { value: pullRequest.role.roleArn, description: 'Role pull requests assume for cdk diff' });

@@ -1,14 +1,15 @@
 // One stage (staging or prod): network, load balancer, hosts and CodeDeploy, sized from @hello/config.
 import { posix } from 'node:path';
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ManagedPolicy, PermissionsBoundary, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import {
-  ALB_IDLE_TIMEOUT_SECONDS, HEALTH_CHECK, HEALTH_PATH, HOST_NODE_BIN, HOST_PATHS, NODE_MAJOR, RELEASE_PREFIX, SERVICE_NAME, SERVICE_PORT,
+  ALB_IDLE_TIMEOUT_SECONDS, HEALTH_CHECK, HEALTH_PATH, HOST_NODE_BIN, HOST_PATHS, NODE_MAJOR, RELEASE_PREFIX, SERVICE_NAME, SERVICE_PORT, VERSION_PATH,
 } from '@hello/config/constants';
 import type { ProjectSettings, StageName, StageSettings } from '@hello/config/define-project';
 import {
-  STAGE_OUTPUTS, artifactBucketName, codeDeployApplicationName, deploymentGroupName, logGroupNames,
+  STAGE_OUTPUTS, artifactBucketName, codeDeployApplicationName, deploymentGroupName, logGroupNames, stageBoundaryPolicyName,
 } from '@hello/config/naming';
 import { cloudWatchAgentConfig } from '../constructs/cloud-watch-agent-config.js';
 import { CodeDeployment } from '../constructs/code-deployment.js';
@@ -22,6 +23,10 @@ import { WebLoadBalancer } from '../constructs/web-load-balancer.js';
 /** Where the CodeDeploy agent writes its own log and the deployments' script output. */
 export const CODEDEPLOY_AGENT_LOG = '/var/log/aws/codedeploy-agent/codedeploy-agent.log';
 export const CODEDEPLOY_DEPLOYMENTS_LOG = '/opt/codedeploy-agent/deployment-root/deployment-logs/codedeploy-agent-deployments.log';
+
+/** How long a new host may take to serve; CloudFormation waits 5 minutes more for its signal. */
+export const HOST_READY_TIMEOUT = Duration.minutes(15);
+const SIGNAL_TIMEOUT = HOST_READY_TIMEOUT.plus(Duration.minutes(5));
 
 export interface StageStackProps extends StackProps {
   readonly project: Pick<ProjectSettings, 'name' | 'github' | 'aws'>;
@@ -37,6 +42,8 @@ export class StageStack extends Stack {
     super(scope, id, props);
     const { project, stage, settings } = props;
     this.configuredAzs = project.aws.availabilityZones;
+    // Every role the stack creates carries the stage's boundary: the execution role may create no other.
+    PermissionsBoundary.of(this).apply(ManagedPolicy.fromManagedPolicyName(this, 'Boundary', stageBoundaryPolicyName(project, stage)));
     const { vpc } = new Network(this, 'Network', {
       availabilityZones: project.aws.availabilityZones,
       natGateways: settings.natGateways,
@@ -65,6 +72,12 @@ export class StageStack extends Stack {
       serviceUser: SERVICE_NAME,
       directories: { root: HOST_PATHS.root, releases: HOST_PATHS.releases, config: posix.dirname(HOST_PATHS.envFile), tls: HOST_PATHS.tlsDir, logs: HOST_PATHS.logDir },
       cloudWatchAgentConfigJson: this.toJsonString(cloudWatchAgentConfig(logs.shipped)),
+      readiness: {
+        applicationName: codeDeployApplicationName(project, stage),
+        deploymentGroupName: deploymentGroupName(stage),
+        versionUrl: `https://127.0.0.1:${SERVICE_PORT}${VERSION_PATH}`,
+        timeoutSeconds: HOST_READY_TIMEOUT.toSeconds(),
+      },
     });
     const fleet = new WebFleet(this, 'Fleet', {
       vpc,
@@ -76,7 +89,17 @@ export class StageStack extends Stack {
       releaseBucket: Bucket.fromBucketName(this, 'ArtifactBucket', artifactBucketName(project)),
       releasePrefix: RELEASE_PREFIX,
       userData,
+      signalTimeout: SIGNAL_TIMEOUT,
     });
+    // The CloudWatch agent only creates streams in, and writes to, these groups (it never creates one).
+    for (const { logGroup } of logs.shipped) logGroup.grantWrite(fleet.role);
+    // The readiness check reads the group's last successful revision. A literal ARN: a reference
+    // would make the hosts wait for the group, which waits for the hosts.
+    fleet.role.addToPrincipalPolicy(new PolicyStatement({
+      sid: 'ReadOwnDeploymentGroup',
+      actions: ['codedeploy:GetDeploymentGroup', 'codedeploy:GetDeployment'],
+      resources: [this.formatArn({ service: 'codedeploy', resource: 'deploymentgroup', resourceName: `${codeDeployApplicationName(project, stage)}/${deploymentGroupName(stage)}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    }));
     const deployment = new CodeDeployment(this, 'Deployment', {
       applicationName: codeDeployApplicationName(project, stage),
       deploymentGroupName: deploymentGroupName(stage),

@@ -10,7 +10,7 @@ function props(stack: ReturnType<typeof scratchStack>, change: Partial<GithubDep
     provider: OidcProviderNative.fromOidcProviderArn(stack, 'P', 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'),
     roleName: 'r', subject: 'repo:o/r:environment:x', artifactBucketName: 'b', releasePrefix: 'releases/',
     deployTo: { applicationName: 'a', deploymentGroupName: 'x', deploymentConfigName: 'CodeDeployDefault.AllAtOnce' },
-    stageStackName: 's',
+    stageStackName: 's', bootstrapQualifier: 'q',
     ...change,
   };
 }

@@ -1,5 +1,6 @@
 // WebFleet's guard and options; the configured fleet is covered by the stage stack tests.
 import t from 'tap';
+import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { UserData } from 'aws-cdk-lib/aws-ec2';
 import { ApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -38,4 +39,20 @@ t.test('an x86 instance type gets the x86_64 AMI; grace period and volume size a
     // Even a one-host fleet keeps that host in service while a replacement starts (max 2 leaves room).
     template.hasResource('AWS::AutoScaling::AutoScalingGroup', { UpdatePolicy: { AutoScalingRollingUpdate: { MinInstancesInService: 1, MaxBatchSize: 1 } } });
   });
+});
+
+t.test('the signal timeout is bounded and used for creation and each replacement', async (t) => {
+  for (const minutes of [4, 61]) {
+    const stack = scratchStack();
+    t.throws(() => new WebFleet(stack, 'F', props(stack, { signalTimeout: Duration.minutes(minutes) })), { message: /^WebFleet signalTimeout: .+ is not allowed; expected 5 to 60 minutes \(a first boot installs Node and two agents\)$/ });
+  }
+  const stack = scratchStack();
+  const userData = UserData.forLinux();
+  new WebFleet(stack, 'F', props(stack, { signalTimeout: Duration.minutes(30), userData }));
+  t.doesNotThrow(() => Template.fromStack(stack).hasResource('AWS::AutoScaling::AutoScalingGroup', {
+    CreationPolicy: { ResourceSignal: { Count: 1, Timeout: 'PT30M' } },
+    UpdatePolicy: { AutoScalingRollingUpdate: { WaitOnResourceSignals: true, PauseTime: 'PT30M' } },
+  }));
+  // The user data reports its exit code to CloudFormation, whatever way it ends.
+  t.match(userData.render(), /trap exitTrap EXIT/);
 });

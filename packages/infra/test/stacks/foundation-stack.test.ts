@@ -1,12 +1,13 @@
 // The foundation stack as configured: artifact bucket, GitHub OIDC provider and least-privilege GitHub roles.
 import t from 'tap';
 import { Match } from 'aws-cdk-lib/assertions';
-import { RELEASE_PREFIX } from '@hello/config/constants';
+import { DEPLOY_JOB_TIMEOUT_MINUTES, RELEASE_PREFIX } from '@hello/config/constants';
 import {
-  FOUNDATION_OUTPUTS, artifactBucketName, deployRoleName, environmentSubject, pullRequestRoleName, pullRequestSubject,
+  FOUNDATION_OUTPUTS, artifactBucketName, bootstrapExecutionPolicyName, deployRoleName, diffRoleName, environmentSubject, foundationStackName,
+  pullRequestRoleName, pullRequestSubject, stageBoundaryPolicyName,
 } from '@hello/config/naming';
 import { ArtifactBucket } from '../../src/constructs/artifact-bucket.js';
-import { DEPLOY_ACTIONS, WATCH_ACTIONS } from '../../src/constructs/github-deploy-role.js';
+import { DEPLOYMENT_TARGET_ACTIONS, DEPLOY_ACTIONS, WATCH_ACTIONS } from '../../src/constructs/github-deploy-role.js';
 import { deployRoleOutputKey } from '../../src/stacks/foundation-stack.js';
 import { buildTestApp, templateJson } from '../helpers/test-app.js';
 
@@ -45,8 +46,9 @@ t.test('artifact bucket', async (t) => {
     // TLS-only: any plain-HTTP request is denied.
     template.hasResourceProperties('AWS::S3::BucketPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
   });
-  // Deleting the stack keeps every published release.
-  t.match(templateJson(template).Resources[ArtifactBucket.LOGICAL_ID], { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  // Deleting the stack keeps every published release; a failed first create removes the empty
+  // bucket, so the retry does not fail with "already exists".
+  t.match(templateJson(template).Resources[ArtifactBucket.LOGICAL_ID], { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
 });
 
 t.test('the bucket keeps its pinned logical id', async (t) => {
@@ -107,8 +109,33 @@ t.test('each deploy role drives CodeDeploy on its own stage only', async (t) => 
     ].sort(), `${stage} resources`);
     // Reads the stage stack's outputs (EndpointUrl) and nothing else in CloudFormation.
     t.same(sid(statementsOf(deployRoleName(project, stage)), 'ReadStageOutputs'), { Sid: 'ReadStageOutputs', Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: `arn:aws:cloudformation:${region}:${account}:stack/${project.name}-${stage}/*` }, `${stage} outputs`);
-    // Deploys the stage stack through the CDK bootstrap roles of this account and region.
-    t.same(sid(statementsOf(deployRoleName(project, stage)), 'DeployStageStack')?.Resource, `arn:aws:iam::${account}:role/cdk-hnb659fds-*-role-${account}-${region}`, `${stage} bootstrap`);
+    // Deploys the stage stack through its own qualifier's deploy and publishing roles (and reads
+    // templates through the diff role), never CDK's default administrator roles or another stage's.
+    const q = project.stages[stage].bootstrapQualifier;
+    t.same(sorted(sid(statementsOf(deployRoleName(project, stage)), 'DeployStageStack')?.Resource), [
+      `arn:aws:iam::${account}:role/cdk-${q}-deploy-role-${account}-${region}`,
+      `arn:aws:iam::${account}:role/cdk-${q}-file-publishing-role-${account}-${region}`,
+      `arn:aws:iam::${account}:role/${diffRoleName(project)}`,
+    ].sort(), `${stage} bootstrap`);
+    // Reading deployment targets supports no resource type in IAM: only "*" grants it (read-only).
+    t.same(sid(statementsOf(deployRoleName(project, stage)), 'WatchDeploymentTargets'), { Sid: 'WatchDeploymentTargets', Effect: 'Allow', Action: [...DEPLOYMENT_TARGET_ACTIONS].sort(), Resource: '*' }, `${stage} targets`);
+  }
+});
+
+t.test('GitHub sessions last as long as a deploy job may run', async (t) => {
+  // A job that outlives its credentials fails halfway through a deployment.
+  for (const name of [deployRoleName(project, 'staging'), deployRoleName(project, 'prod'), pullRequestRoleName(project)]) {
+    t.doesNotThrow(() => template.hasResourceProperties('AWS::IAM::Role', { RoleName: name, MaxSessionDuration: DEPLOY_JOB_TIMEOUT_MINUTES * 60 }), name);
+  }
+});
+
+t.test('each stage gets a named execution policy and boundary for its cdk bootstrap', async (t) => {
+  for (const stage of ['staging', 'prod'] as const) {
+    t.doesNotThrow(() => {
+      // `cdk bootstrap --cloudformation-execution-policies` and `--custom-permissions-boundary` name these.
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: bootstrapExecutionPolicyName(project, stage) });
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: stageBoundaryPolicyName(project, stage) });
+    }, stage);
   }
 });
 
@@ -134,8 +161,12 @@ t.test('pull request role is read-only and trusted only for pull requests', asyn
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': pullRequestSubject(project) } } })] },
     });
   });
-  // Only the bootstrap lookup role (ReadOnlyAccess): never the deploy or publishing roles.
-  t.same(statementsOf(pullRequestRoleName(project)), [{ Sid: 'DiffStacks', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${account}:role/cdk-hnb659fds-lookup-role-${account}-${region}` }]);
+  // Only the diff role (templates of this project) and the foundation's template: never a
+  // bootstrap role, whose lookup role reads every object in the account.
+  t.same(statementsOf(pullRequestRoleName(project)), [
+    { Sid: 'DiffStacks', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: `arn:aws:iam::${account}:role/${diffRoleName(project)}` },
+    { Sid: 'ReadFoundationTemplate', Effect: 'Allow', Action: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'], Resource: `arn:aws:cloudformation:${region}:${account}:stack/${foundationStackName(project)}/*` },
+  ]);
 });
 
 t.test('outputs the names the release CLI and workflows read', async (t) => {

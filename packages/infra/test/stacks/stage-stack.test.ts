@@ -5,9 +5,11 @@ import { Match } from 'aws-cdk-lib/assertions';
 import {
   ALB_IDLE_TIMEOUT_SECONDS, HEALTH_CHECK, HEALTH_PATH, HOST_NODE_BIN, HOST_PATHS, NODE_MAJOR, RELEASE_PREFIX, SERVICE_NAME, SERVICE_PORT,
 } from '@hello/config/constants';
-import { STAGE_OUTPUTS, artifactBucketName, codeDeployApplicationName, logGroupNames } from '@hello/config/naming';
+import {
+  STAGE_OUTPUTS, artifactBucketName, codeDeployApplicationName, diffRoleName, logGroupNames, stageBoundaryPolicyName,
+} from '@hello/config/naming';
 import { Network } from '../../src/constructs/network.js';
-import { CODEDEPLOY_AGENT_LOG, CODEDEPLOY_DEPLOYMENTS_LOG } from '../../src/stacks/stage-stack.js';
+import { CODEDEPLOY_AGENT_LOG, CODEDEPLOY_DEPLOYMENTS_LOG, HOST_READY_TIMEOUT } from '../../src/stacks/stage-stack.js';
 import { buildTestApp, templateJson } from '../helpers/test-app.js';
 import { userDataText } from '../helpers/user-data-text.js';
 
@@ -51,6 +53,18 @@ t.test('load balancer', async (t) => {
   });
 });
 
+t.test('the load balancer sends traffic only to the hosts, on the service port', async (t) => {
+  const groups = staging.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Internet-facing load balancer' } });
+  const [albGroup] = Object.keys(groups);
+  // An empty SecurityGroupEgress would leave EC2's default allow-all rule: only the match-nothing rule is inline.
+  t.same((groups[albGroup!] as { Properties: { SecurityGroupEgress: unknown } }).Properties.SecurityGroupEgress,
+    [{ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', IpProtocol: 'icmp', FromPort: 252, ToPort: 86 }]);
+  // The one real egress rule: to the fleet's security group on the service port.
+  const egress = Object.values(staging.findResources('AWS::EC2::SecurityGroupEgress')).map((r) => (r as { Properties: Record<string, unknown> }).Properties);
+  t.same(egress.filter((e) => JSON.stringify(e.GroupId).includes(albGroup!)).map((e) => [e.IpProtocol, e.FromPort, e.ToPort, JSON.stringify(e.DestinationSecurityGroupId)]),
+    [['tcp', SERVICE_PORT, SERVICE_PORT, JSON.stringify({ 'Fn::GetAtt': [Object.keys(staging.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('Service hosts') } }))[0], 'GroupId'] })]]);
+});
+
 t.test('target group is tied to @hello/config', async (t) => {
   t.doesNotThrow(() => {
     // The port and health path the service actually serves; HTTPS to the host; the shared thresholds.
@@ -73,12 +87,13 @@ t.test('target group is tied to @hello/config', async (t) => {
 
 t.test('auto scaling group', async (t) => {
   t.doesNotThrow(() => {
-    // Size from config, replaced on failed ELB health checks after a boot grace period.
+    // Size from config; EC2 status checks only, so a host without a revision (a new stage) is not
+    // replaced every grace period for failing the ELB check.
     staging.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
       MinSize: String(settings.capacity.min),
       MaxSize: String(settings.capacity.max),
       DesiredCapacity: String(settings.capacity.desired),
-      HealthCheckType: 'ELB',
+      HealthCheckType: 'EC2',
       HealthCheckGracePeriod: 300,
       // Private subnets of both AZs.
       VPCZoneIdentifier: [Match.objectLike({ Ref: Match.stringLikeRegexp('private') }), Match.objectLike({ Ref: Match.stringLikeRegexp('private') })],
@@ -86,9 +101,16 @@ t.test('auto scaling group', async (t) => {
       LaunchTemplate: Match.objectLike({ LaunchTemplateId: Match.anyValue() }),
     });
     staging.resourceCountIs('AWS::AutoScaling::LaunchConfiguration', 0);
-    // Rolling replacement keeps at least one host in service.
-    staging.hasResource('AWS::AutoScaling::AutoScalingGroup', { UpdatePolicy: { AutoScalingRollingUpdate: Match.objectLike({ MinInstancesInService: 1, MaxBatchSize: 1 }) } });
+    // Rolling replacement keeps the configured minimum in service and waits, bounded, for each new
+    // host's signal (sent once it serves the current revision).
+    staging.hasResource('AWS::AutoScaling::AutoScalingGroup', {
+      UpdatePolicy: { AutoScalingRollingUpdate: Match.objectLike({ MinInstancesInService: Math.min(settings.capacity.min, settings.capacity.max - 1), MaxBatchSize: 1, WaitOnResourceSignals: true, PauseTime: 'PT20M' }) },
+      // The first create waits for the minimum number of hosts too.
+      CreationPolicy: { ResourceSignal: { Count: settings.capacity.min, Timeout: 'PT20M' } },
+    });
   });
+  // The host gives up waiting before CloudFormation does, so its failure signal arrives in time.
+  t.ok(HOST_READY_TIMEOUT.toMinutes() < 20);
 });
 
 t.test('launch template', async (t) => {
@@ -128,13 +150,12 @@ t.test('host security group admits only the load balancer on the service port', 
 
 t.test('instance role: Session Manager, CloudWatch agent, release reads', async (t) => {
   t.doesNotThrow(() => {
-    // Exactly the two AWS policies the agents need; nothing like CloudWatchFullAccess.
+    // Session Manager only; the CloudWatch agent gets its stage's log groups (policy simulation test).
     staging.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] }),
-      ManagedPolicyArns: [
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] },
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/CloudWatchAgentServerPolicy']] },
-      ],
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] }],
+      // Every role of the stage carries its boundary.
+      PermissionsBoundary: `arn:aws:iam::${project.aws.account}:policy/${stageBoundaryPolicyName(project, 'staging')}`,
     });
     // The CodeDeploy agent reads release zips, only under the release prefix.
     staging.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([{
@@ -146,8 +167,17 @@ t.test('instance role: Session Manager, CloudWatch agent, release reads', async 
 
 t.test('user data prepares the host for the CodeDeploy hooks', async (t) => {
   const script = userDataText(staging);
-  // Stops at the first failing step instead of leaving a half-configured host.
-  t.match(script, /^#!\/bin\/bash\nset -euo pipefail\n/);
+  // Stops at the first failing step instead of leaving a half-configured host, and signals
+  // CloudFormation with the script's exit code however it ends.
+  t.match(script, /^#!\/bin\/bash\n/);
+  t.match(script, /\nset -euo pipefail\n/);
+  t.match(script, /trap exitTrap EXIT/);
+  t.match(script, new RegExp(`/opt/aws/bin/cfn-signal --stack ${built.stages.staging.stackName} --resource FleetAsg[A-Za-z0-9]+ --region ${project.aws.region} -e \\$exitCode`));
+  // Logrotate's timer runs the rotation the hooks configure.
+  t.match(script, 'systemctl enable --now logrotate.timer');
+  // The host signals only once it serves the group's last successful revision, or there is none.
+  t.match(script, `--application-name ${codeDeployApplicationName(project, 'staging')} --deployment-group-name staging`);
+  t.match(script, `https://127.0.0.1:${SERVICE_PORT}/version`);
   // Node from the AL2023 packages, pinned as /usr/bin/node, checked.
   t.match(script, `dnf install -y nodejs${NODE_MAJOR} `);
   t.match(script, `alternatives --set node /usr/bin/node-${NODE_MAJOR}`);
@@ -174,7 +204,9 @@ t.test('log groups with the stage retention, kept on delete', async (t) => {
   for (const name of [names.service, names.codeDeployAgent, names.codeDeployDeployments]) {
     t.doesNotThrow(() => {
       // Retention from config; logs outlive a torn-down stack.
-      staging.hasResource('AWS::Logs::LogGroup', { Properties: { LogGroupName: name, RetentionInDays: settings.logRetentionDays }, DeletionPolicy: 'Retain' });
+      // Kept on delete and replacement; removed only when the first create rolls back, so a retry
+      // does not fail on a leftover group of the same name.
+      staging.hasResource('AWS::Logs::LogGroup', { Properties: { LogGroupName: name, RetentionInDays: settings.logRetentionDays }, DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
     }, name);
   }
   t.doesNotThrow(() => prod.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: logGroupNames(project, 'prod').service, RetentionInDays: project.stages.prod.logRetentionDays }));
@@ -204,6 +236,22 @@ t.test('CodeDeploy', async (t) => {
     staging.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'HTTPCode_Target_5XX_Count', Namespace: 'AWS/ApplicationELB', Statistic: 'Sum', Period: 60 });
     staging.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'UnHealthyHostCount', Namespace: 'AWS/ApplicationELB', Threshold: 1 });
   });
+  // No data (no traffic, no registered targets) is not a regression: only real 5xx or unhealthy
+  // hosts stop a deployment. A new stage's UnHealthyHostCount alarm is the one the release CLI
+  // overrides for the group's first deployment (docs/aws-setup.md).
+  const alarms = Object.values(staging.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: { TreatMissingData: string; MetricName: string } }).Properties);
+  t.same(alarms.map((a) => [a.MetricName, a.TreatMissingData]).sort(), [['HTTPCode_Target_5XX_Count', 'notBreaching'], ['UnHealthyHostCount', 'notBreaching']]);
+});
+
+t.test('each stage deploys through its own bootstrap qualifier and diffs through the diff role', async (t) => {
+  for (const stage of ['staging', 'prod'] as const) {
+    const artifact = built.app.synth().getStackByName(built.stages[stage].stackName);
+    const q = project.stages[stage].bootstrapQualifier;
+    const { account, region } = project.aws;
+    t.equal(artifact.assumeRoleArn, `arn:\${AWS::Partition}:iam::${account}:role/cdk-${q}-deploy-role-${account}-${region}`, `${stage} deploy role`);
+    t.equal(artifact.cloudFormationExecutionRoleArn, `arn:\${AWS::Partition}:iam::${account}:role/cdk-${q}-cfn-exec-role-${account}-${region}`, `${stage} execution role`);
+    t.equal(artifact.lookupRole?.arn, `arn:\${AWS::Partition}:iam::${account}:role/${diffRoleName(project)}`, `${stage} lookup role`);
+  }
 });
 
 t.test('outputs', async (t) => {

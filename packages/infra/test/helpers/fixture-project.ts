@@ -1,0 +1,29 @@
+// A project unlike the shipped settings (account, region, names, immutable OIDC subject), so tests
+// prove the stacks follow whatever project.ts says rather than the values it ships with.
+import { defineProject, type ProjectSettings } from '@hello/config/define-project';
+
+export const fixtureProject: ProjectSettings = defineProject({
+  name: 'shop',
+  github: { owner: 'acme-corp', repo: 'shop-web', subjectPrefix: 'repo:acme-corp@4242/shop-web@777' },
+  aws: { account: '210987654321', region: 'eu-central-1', availabilityZones: ['eu-central-1a', 'eu-central-1b'] },
+  stages: {
+    staging: {
+      instanceType: 't3.small',
+      capacity: { min: 1, desired: 1, max: 3 },
+      deploymentConfig: 'CodeDeployDefault.AllAtOnce',
+      natGateways: 1,
+      bootstrapQualifier: 'shopstg',
+      deregistrationDelaySeconds: 20,
+      logRetentionDays: 14,
+    },
+    prod: {
+      instanceType: 'm7g.large',
+      capacity: { min: 3, desired: 3, max: 3 },
+      deploymentConfig: 'CodeDeployDefault.HalfAtATime',
+      natGateways: 2,
+      bootstrapQualifier: 'shopprd',
+      deregistrationDelaySeconds: 45,
+      logRetentionDays: 90,
+    },
+  },
+});
