@@ -6,9 +6,8 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import { STAGE_NAMES } from '@hello/config/define-project';
 import { foundationStackName, stageStackName } from '@hello/config/naming';
 import { project } from '@hello/config/project';
-import { assertAccount } from '../aws/assert-account.js';
-import { explainAwsError } from '../aws/explain-aws-error.js';
-import { CliError, EXIT, UsageError } from '../release/cli-error.js';
+import { checkAccount } from '@hello/release/check-account';
+import { CliError, EXIT, UsageError } from '@hello/release/cli-error';
 import { formatStackOutputs, type StackOutputs } from './print-stack-outputs.js';
 
 export interface InfraDeps {
@@ -90,11 +89,7 @@ export async function runInfraCommand(argv: readonly string[], deps: InfraDeps):
       deps.stdout.write(infraHelp());
       return EXIT.ok;
     }
-    try {
-      await assertAccount(deps.sts(), project.aws.account);
-    } catch (error) {
-      throw explainAwsError(error, { action: 'sts:GetCallerIdentity', resource: `account ${project.aws.account}` });
-    }
+    await checkAccount(deps.sts());
     const outputsFile = resolve(deps.packageDir, OUTPUTS_FILE);
     const code = await deps.runCdk(cdkArgs(parsed, deps.env, outputsFile));
     if (parsed.command === 'deploy' && code === 0) {
