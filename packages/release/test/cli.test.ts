@@ -18,5 +18,5 @@ t.test('the entry runs the command line it is given', async (t) => {
     process.argv = argv;
   }
   t.equal(process.exitCode, 0);
-  t.match(out, /^region=us-east-1\naccount=\d{12}\nrole-arn=arn:aws:iam::\d{12}:role\/hello-github-deploy-staging\n/);
+  t.match(out, /^region=eu-central-1\naccount=\d{12}\nrole-arn=arn:aws:iam::\d{12}:role\/hello-github-deploy-staging\n/);
 });

@@ -41,7 +41,7 @@ t.test('a shell region other than the project region is noted, not used', async 
   t.teardown(aws.restore);
   const deps = testDeps({ env: { AWS_REGION: 'eu-west-1' } });
   t.equal(await runRelease(['smoke', '--version', 'x'], deps), 2);
-  t.match(deps.err(), "note: using the project's region us-east-1 (packages/config/src/project.ts), not AWS_REGION=eu-west-1");
+  t.match(deps.err(), "note: using the project's region eu-central-1 (packages/config/src/project.ts), not AWS_REGION=eu-west-1");
 });
 
 t.test('an unexpected error keeps its stack trace and exits 1', async (t) => {

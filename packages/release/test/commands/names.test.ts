@@ -8,11 +8,11 @@ t.test('prints the names of a stage as key=value lines, without calling AWS', as
   const deps = testDeps();
   t.equal(await runRelease(['names', '--stage', 'prod'], deps), 0);
   t.equal(deps.out(), [
-    'region=us-east-1',
-    'account=123456789012',
-    'role-arn=arn:aws:iam::123456789012:role/hello-github-deploy-prod',
+    'region=eu-central-1',
+    'account=210987654321',
+    'role-arn=arn:aws:iam::210987654321:role/hello-github-deploy-prod',
     'stack=hello-prod',
-    'bucket=hello-artifacts-123456789012-us-east-1',
+    'bucket=hello-artifacts-210987654321-eu-central-1',
     'application=hello-prod',
     'deployment-group=prod',
     '',
@@ -24,7 +24,7 @@ t.test('prints the names of a stage as key=value lines, without calling AWS', as
 t.test('--pull-request prints the region and the read-only role', async (t) => {
   const deps = testDeps();
   t.equal(await runRelease(['names', '--pull-request'], deps), 0);
-  t.equal(deps.out(), 'region=us-east-1\nrole-arn=arn:aws:iam::123456789012:role/hello-github-pull-request\n');
+  t.equal(deps.out(), 'region=eu-central-1\nrole-arn=arn:aws:iam::210987654321:role/hello-github-pull-request\n');
 });
 
 t.test('exactly one of --stage and --pull-request', async (t) => {

@@ -98,7 +98,7 @@ t.test('a missing stack, a missing output and other errors are explained', async
   const argv = ['smoke', '--stage', 'prod', '--version', 'v1'];
   const missing = testDeps();
   t.equal(await runRelease(argv, missing), 1);
-  t.match(missing.err(), 'the stack hello-prod does not exist in us-east-1: deploy it first (pnpm infra:deploy hello-prod)');
+  t.match(missing.err(), 'the stack hello-prod does not exist in eu-central-1: deploy it first (pnpm infra:deploy hello-prod)');
   const noOutput = testDeps();
   t.equal(await runRelease(argv, noOutput), 1);
   t.match(noOutput.err(), 'the stack hello-prod has no EndpointUrl output');
