@@ -1,5 +1,8 @@
-// Entry of `pnpm release`: the real process, handed to runRelease.
-import { createReleaseDeps } from './release-deps.js';
-import { runRelease } from './run-release.js';
+// Entry of `pnpm release` and of the bundle the pipeline runs (`node release.mjs`).
+import { runEntry } from './run-entry.js';
 
-process.exitCode = await runRelease(process.argv.slice(2), createReleaseDeps(process));
+process.exitCode = await runEntry(process, async () => {
+  const { createReleaseDeps } = await import('./release-deps.js');
+  const { runRelease } = await import('./run-release.js');
+  return (argv) => runRelease(argv, createReleaseDeps(process));
+});

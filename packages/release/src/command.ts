@@ -1,6 +1,7 @@
 // The shape of a release command and the one argument parser they share (node:util parseArgs).
 import { parseArgs } from 'node:util';
 import { UsageError, type ExitCode } from './cli-error.js';
+import { describeParseError } from './describe-parse-error.js';
 import type { ReleaseDeps } from './release-deps.js';
 
 export interface OptionSpec {
@@ -38,7 +39,8 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: command.positional !== undefined });
   } catch (error) {
-    throw new UsageError(`${command.name}: ${(error as Error).message}\nSee: pnpm release ${command.name} --help`);
+    const flags = [...Object.entries(command.options).map(([name, spec]) => `--${name}${spec.value === undefined ? '' : ` ${spec.value}`}`), '--help'];
+    throw new UsageError(`${command.name}: ${describeParseError(error, flags)}\nSee: pnpm release ${command.name} --help`);
   }
   if (parsed.positionals.length > 1) {
     throw new UsageError(`${command.name} takes one ${String(command.positional)}, got: ${parsed.positionals.join(' ')}`);

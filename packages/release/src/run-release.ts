@@ -10,6 +10,7 @@ import { rollbackCommand } from './commands/rollback.js';
 import { smokeCommand } from './commands/smoke.js';
 import { watchCommand } from './commands/watch.js';
 import type { ReleaseDeps } from './release-deps.js';
+import { reportError, wantsVerbose, withoutVerbose } from './report-error.js';
 
 export const COMMANDS: readonly Command[] = [
   publishCommand,
@@ -35,6 +36,7 @@ export function mainHelp(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Exit codes: 0 done, 1 refused or failed, 2 wrong command line, 3 a time bound ran out.',
+    'Errors: a few lines saying what, the value and what is allowed; --verbose or DEBUG=1 adds stack traces.',
     'Output: live progress on a terminal; plain lines, ::group:: and $GITHUB_STEP_SUMMARY with CI=true.',
     'Run `pnpm release <command> --help` for its options and examples.',
     '',
@@ -42,10 +44,13 @@ export function mainHelp(): string {
 }
 
 export async function runRelease(argv: readonly string[], deps: ReleaseDeps): Promise<ExitCode> {
-  const [name, ...rest] = argv;
+  const verbose = wantsVerbose(argv, deps.env);
+  const [name, ...rest] = withoutVerbose(argv);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     deps.stdout.write(mainHelp());
-    return name === undefined ? EXIT.usage : EXIT.ok;
+    if (name !== undefined) return EXIT.ok;
+    deps.stderr.write(`error: no command given; the commands are: ${COMMANDS.map((c) => c.name).join(', ')}\n`);
+    return EXIT.usage;
   }
   const command = COMMANDS.find((c) => c.name === name);
   try {
@@ -61,12 +66,8 @@ export async function runRelease(argv: readonly string[], deps: ReleaseDeps): Pr
     if (note !== undefined) deps.stderr.write(`${note}\n`);
     return await command.run(args, deps);
   } catch (error) {
-    if (error instanceof CliError) {
-      deps.stderr.write(`error: ${error.message}\n`);
-      return error.exitCode;
-    }
-    // A bug, not a situation a person caused: keep the stack trace.
-    deps.stderr.write(`unexpected error: ${(error as Error).stack ?? String(error)}\n`);
-    return EXIT.failed;
+    const report = reportError(error, verbose);
+    deps.stderr.write(report.text);
+    return report.exitCode;
   }
 }
