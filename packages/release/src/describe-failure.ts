@@ -41,7 +41,8 @@ export function describeFailure(snapshot: DeploymentSnapshot, consoleUrl: string
   const lines = [failureHeadline(snapshot)];
   const failures = hostFailures(snapshot);
   for (const f of failures) {
-    const script = f.script === undefined ? '' : ` (${f.script})`;
+    // A stopped host's event reports an empty script name: no `()` then.
+    const script = f.script === undefined || f.script === '' ? '' : ` (${f.script})`;
     lines.push(`host ${f.host} failed at ${f.event}: ${f.errorCode}${script}: ${f.message}`);
     if (f.logTail !== undefined && f.logTail.trim() !== '') {
       lines.push(`  log tail of ${f.event} on ${f.host}:`, ...f.logTail.trimEnd().split('\n').map((l) => `    ${l}`));

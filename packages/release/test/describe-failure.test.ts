@@ -20,3 +20,13 @@ t.test('a failed event without diagnostics still names the host and event', (t) 
   ], 'a blank log tail is left out');
   t.end();
 });
+
+t.test("a stopped host's event with an empty script name gets no empty parentheses", (t) => {
+  const snapshot = {
+    id: 'd-2',
+    status: 'Stopped',
+    hosts: [{ id: 'i-c', status: 'Failed', events: [{ name: 'AfterInstall', status: 'Failed', diagnostics: { errorCode: 'UnknownError' as const, scriptName: '', message: 'stopped' } }] }],
+  };
+  t.equal(describeFailure(snapshot, 'https://console')[1], 'host i-c failed at AfterInstall: UnknownError: stopped');
+  t.end();
+});

@@ -21,6 +21,16 @@ interface SdkError {
 }
 
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'Forbidden']);
+/**
+ * Credentials AWS does not accept (expired, revoked, mistyped, wrong clock): AWS's "Common Errors"
+ * pages (ExpiredTokenException, IncompleteSignature, InvalidClientTokenId,
+ * UnrecognizedClientException, RequestExpired; several of them HTTP 403), STS's ExpiredToken and
+ * S3's InvalidAccessKeyId/InvalidToken. A 403 with one of these is not a permissions problem.
+ */
+const INVALID_CREDENTIALS = new Set([
+  'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch',
+  'InvalidSignatureException', 'IncompleteSignature', 'InvalidAccessKeyId', 'InvalidToken', 'RequestExpired', 'AuthFailure',
+]);
 const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'SlowDown', 'RequestLimitExceeded']);
 const MISSING = new Set(['ApplicationDoesNotExistException', 'DeploymentGroupDoesNotExistException']);
 
@@ -36,10 +46,24 @@ export function explainAwsError(error: unknown, context: AwsCallContext): CliErr
   const name = e.name ?? 'Error';
   const detail = `${name}: ${e.message ?? 'no message'}`;
   const who = context.callerArn === undefined ? 'these credentials' : principalName(context.callerArn);
+  if (INVALID_CREDENTIALS.has(name)) {
+    return new CliError(
+      `invalid credentials: AWS rejected the credentials for ${context.action} (expired, revoked or mistyped; not a permissions problem). ` +
+        'Sign in again (aws sso login, a fresh AWS_PROFILE or access key) or, in GitHub Actions, check the OIDC step and the session duration. ' +
+        `(${detail})`,
+    );
+  }
   if (ACCESS_DENIED.has(name) || e.$metadata?.httpStatusCode === 403) {
+    // A HEAD request's 403 has no body, so the SDK names it Unknown/UnknownError.
+    const shown = e.$metadata?.httpStatusCode === 403 && !ACCESS_DENIED.has(name) ? `HTTP 403 (${detail}; a HEAD response carries no error code)` : detail;
+    // Every S3 call here sends ExpectedBucketOwner: S3 answers a bucket of another account with
+    // the same 403 AccessDenied as a missing permission.
+    const owner = context.action.startsWith('s3:')
+      ? ` Or the bucket belongs to another account than ${project.aws.account} (S3 answers 403 when ExpectedBucketOwner does not match): check who owns it.`
+      : '';
     return new CliError(
       `access denied: ${who} may not ${context.action} on ${context.resource}. ` +
-        `Use the role the foundation stack (${foundationStackName(project)}) grants for this, or extend its policy. (${detail})`,
+        `Use the role the foundation stack (${foundationStackName(project)}) grants for this, or extend its policy.${owner} (${shown})`,
     );
   }
   if (name === 'NoSuchBucket') {
