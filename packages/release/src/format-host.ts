@@ -18,10 +18,28 @@ export function eventDuration(event: HostEvent): string {
   return `${((event.endTime.getTime() - event.startTime.getTime()) / 1000).toFixed(1)}s`;
 }
 
-/** `i-0abc  InProgress  ✓ApplicationStop ✓DownloadBundle ▶BeforeInstall ·AfterInstall`. */
-export function hostLine(host: HostState, idWidth: number): string {
-  const events = host.events.map((e) => `${eventMark(e.status)}${e.name}`).join(' ');
-  return `${host.id.padEnd(idWidth)}  ${host.status.padEnd(10)}  ${events}`.trimEnd();
+/** The event a person wants to see: the failed one, else the running one, else the next, else the last. */
+function currentEvent(host: HostState): HostEvent | undefined {
+  const by = (status: string): HostEvent | undefined => host.events.find((e) => e.status === status);
+  return by('Failed') ?? by('InProgress') ?? by('Pending') ?? host.events.at(-1);
+}
+
+/**
+ * One compact line per host for a terminal, `i-0abc  InProgress  2/9 ▶BeforeInstall`: a host id
+ * (19 characters), a status and the longest event name (18) stay well inside 80 columns, where
+ * every event in a row (13 of them) took ~250.
+ */
+export function compactHostLine(host: HostState, idWidth: number): string {
+  const done = host.events.filter((e) => e.status === 'Succeeded' || e.status === 'Skipped').length;
+  const current = currentEvent(host);
+  const event = current === undefined ? '' : `${done}/${host.events.length} ${eventMark(current.status)}${current.name}`;
+  return `${host.id.padEnd(idWidth)}  ${host.status.padEnd(10)}  ${event}`.trimEnd();
+}
+
+/** Cuts a line to the terminal's width, so one line is one row and redrawing counts rows right. */
+export function fitLine(line: string, columns: number): string {
+  const chars = [...line];
+  return chars.length < columns ? line : `${chars.slice(0, Math.max(1, columns - 2)).join('')}…`;
 }
 
 export function idWidth(hosts: readonly HostState[]): number {

@@ -17,6 +17,8 @@ export interface ReleaseDeps {
   readonly env: Env;
   /** Whether stdout is a terminal: live progress instead of plain lines. */
   readonly isTTY: boolean;
+  /** The terminal's width, when stdout is one that says. */
+  readonly columns?: number | undefined;
   /** Directory relative paths (--file) are resolved from: where the person ran pnpm. */
   readonly cwd: string;
   readonly now: () => number;
@@ -28,7 +30,7 @@ export interface ReleaseDeps {
 
 export interface ProcessLike {
   readonly env: Env;
-  readonly stdout: TextSink & { isTTY?: boolean };
+  readonly stdout: TextSink & { isTTY?: boolean; columns?: number };
   readonly stderr: TextSink;
   cwd(): string;
 }
@@ -42,6 +44,7 @@ export function createReleaseDeps(proc: ProcessLike): ReleaseDeps {
     stderr: proc.stderr,
     env: proc.env,
     isTTY: proc.stdout.isTTY === true,
+    columns: proc.stdout.columns,
     // pnpm runs the script in packages/infra; INIT_CWD is where the person typed the command.
     cwd: proc.env.INIT_CWD ?? proc.cwd(),
     now: () => Date.now(),

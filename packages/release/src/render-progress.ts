@@ -1,7 +1,7 @@
 // Shows a deployment as it runs: a live table on a terminal; plain lines, a ::group:: per host and
 // a step summary on CI; plain lines elsewhere (a pipe, a log file).
 import { failureHeadline } from './describe-failure.js';
-import { eventDuration, hostLine, idWidth } from './format-host.js';
+import { compactHostLine, eventDuration, fitLine, idWidth } from './format-host.js';
 import type { DeploymentSnapshot } from './read-deployment.js';
 import { outputMode, type ReleaseDeps } from './release-deps.js';
 import { stepSummary } from './step-summary.js';
@@ -18,16 +18,22 @@ function headline(s: DeploymentSnapshot): string {
   return `deployment ${s.id}: ${s.status} (${done}/${s.hosts.length} hosts done)`;
 }
 
-function tableLines(s: DeploymentSnapshot): string[] {
+/** Used when the terminal does not say its width. */
+export const DEFAULT_COLUMNS = 80;
+
+function tableLines(s: DeploymentSnapshot, columns: number): string[] {
   const width = idWidth(s.hosts);
-  return [headline(s), ...s.hosts.map((h) => `  ${hostLine(h, width)}`)];
+  return [headline(s), ...s.hosts.map((h) => `  ${compactHostLine(h, width)}`)].map((line) => fitLine(line, columns));
 }
 
-/** Redraws the table in place with ANSI cursor movement. */
+/**
+ * Redraws the table in place with ANSI cursor movement. Every line is cut to the terminal's
+ * width: a wrapped line would take two rows and the cursor would go up too few.
+ */
 function ttyRenderer(deps: ReleaseDeps): ProgressRenderer {
   let drawn = 0;
   const draw = (s: DeploymentSnapshot): void => {
-    const lines = tableLines(s);
+    const lines = tableLines(s, deps.columns ?? DEFAULT_COLUMNS);
     // Up over the previous table, then clear to the end of the screen.
     const erase = drawn > 0 ? `\x1b[${drawn}A\x1b[0J` : '';
     deps.stdout.write(`${erase}${lines.join('\n')}\n`);

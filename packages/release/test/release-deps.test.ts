@@ -5,10 +5,11 @@ import { createReleaseDeps, outputMode } from '../src/release-deps.js';
 
 t.test('the real world: streams, cwd, clock, files and one set of AWS clients', async (t) => {
   const dir = t.testdir({ 'in.txt': 'bytes' });
-  const stdout = { write: () => true, isTTY: true };
+  const stdout = { write: () => true, isTTY: true, columns: 100 };
   const deps = createReleaseDeps({ env: { INIT_CWD: '/where/pnpm/ran' }, stdout, stderr: stdout, cwd: () => '/pkg' });
   t.equal(deps.cwd, '/where/pnpm/ran');
   t.equal(deps.isTTY, true);
+  t.equal(deps.columns, 100, 'the terminal width, for the progress table');
   t.equal(deps.aws(), deps.aws(), 'clients are created once');
   t.equal((await deps.readFile(join(dir, 'in.txt'))).toString(), 'bytes');
   await deps.appendFile(join(dir, 'out.txt'), 'a');
