@@ -12,13 +12,17 @@ const snapshot = (status: string) => ({
   })),
 });
 
+// ESC [ n A (cursor up n rows), ESC [ 0 J (clear to the end of the screen).
+const ESC = String.fromCharCode(27);
+const ERASE = new RegExp(`${ESC}\\[(\\d+)A${ESC}\\[0J`);
+
 /** The rows a terminal shows after the renderer's output (cursor up + clear honoured). */
 function screen(out: string): string[] {
   const rows: string[] = [];
-  for (const chunk of out.split(/(?=\x1b\[\d+A\x1b\[0J)/)) {
-    const up = /^\x1b\[(\d+)A\x1b\[0J/.exec(chunk);
+  for (const chunk of out.split(new RegExp(`(?=${ERASE.source})`))) {
+    const up = ERASE.exec(chunk);
     if (up) rows.splice(rows.length - Number(up[1]));
-    rows.push(...chunk.replace(/^\x1b\[\d+A\x1b\[0J/, '').split('\n').slice(0, -1));
+    rows.push(...chunk.replace(ERASE, '').split('\n').slice(0, -1));
   }
   return rows;
 }
@@ -36,7 +40,7 @@ t.test('on a terminal: every row fits 80 columns and a redraw replaces exactly t
     '  i-0123456789abcdef0  Succeeded   3/13 ▶BlockTraffic',
     '  i-0fedcba9876543210  Succeeded   3/13 ▶BlockTraffic',
   ]);
-  t.ok(deps.out().split('\n').every((line) => [...line.replace(/\x1b\[\d+A\x1b\[0J/, '')].length < 80));
+  t.ok(deps.out().split('\n').every((line) => [...line.replace(ERASE, '')].length < 80));
 });
 
 t.test("a narrow terminal: rows are cut to its width, so none wraps", async (t) => {
@@ -47,7 +51,7 @@ t.test("a narrow terminal: rows are cut to its width, so none wraps", async (t) 
   const rows = screen(deps.out());
   t.equal(rows.length, 3);
   t.ok(rows.every((row) => [...row].length < 30), rows.join('\n'));
-  t.match(rows[1], /^  i-0123456789abcdef0  InPr.*…$/);
+  t.match(rows[1], /^ {2}i-0123456789abcdef0 {2}InPr.*…$/);
 });
 
 t.test('not a terminal: plain lines, no cursor movement', async (t) => {
@@ -55,7 +59,7 @@ t.test('not a terminal: plain lines, no cursor movement', async (t) => {
   const renderer = createProgressRenderer(deps, 'https://console');
   renderer.update(snapshot('InProgress'));
   await renderer.finish(snapshot('Succeeded'));
-  t.notMatch(deps.out(), '\x1b[');
+  t.notMatch(deps.out(), ESC);
   t.match(deps.out(), '[+0s] deployment d-0123456789: InProgress (0/2 hosts done)\n');
   t.match(deps.out(), '[+0s] i-0123456789abcdef0 BlockTraffic InProgress\n');
 });
