@@ -1,5 +1,6 @@
 // One smoke probe: which version `/version` reports and whether `/` answers 200.
 import { VERSION_PATH } from '@hello/config/constants';
+import type { HttpGet } from './http-get.js';
 
 export interface Probe {
   /** The version `/version` reported, if it answered JSON with a string `version`. */
@@ -11,9 +12,10 @@ export interface Probe {
 
 type Answer = { readonly status: number; readonly body: string } | { readonly error: string };
 
-async function get(fetchFn: typeof fetch, url: string, timeoutMs: number): Promise<Answer> {
+async function get(fetchFn: HttpGet, url: string, timeoutMs: number): Promise<Answer> {
   try {
-    const response = await fetchFn(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow', headers: { accept: 'application/json' } });
+    // fetch follows redirects by default (the load balancer's :80 answers 301 to https).
+    const response = await fetchFn(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
     return { status: response.status, body: await response.text() };
   } catch (error) {
     // fetch wraps the reason (ECONNREFUSED, a bad certificate, a blocked port) in `cause`.
@@ -31,7 +33,7 @@ function reportedVersion(body: string): string | undefined {
   }
 }
 
-export async function probeService(fetchFn: typeof fetch, baseUrl: string, timeoutMs: number): Promise<Probe> {
+export async function probeService(fetchFn: HttpGet, baseUrl: string, timeoutMs: number): Promise<Probe> {
   const base = baseUrl.replace(/\/+$/, '');
   const [v, root] = await Promise.all([get(fetchFn, `${base}${VERSION_PATH}`, timeoutMs), get(fetchFn, `${base}/`, timeoutMs)]);
   const version = 'status' in v && v.status === 200 ? reportedVersion(v.body) : undefined;

@@ -1,7 +1,10 @@
 // Everything the release commands touch outside themselves, injectable so tests run fast and offline.
 import { appendFile, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { createAwsClients, type AwsClients } from './aws/aws-clients.js';
+import { findLocalCertificate } from './local-certificate.js';
 
 export interface TextSink {
   write(text: string): unknown;
@@ -26,6 +29,8 @@ export interface ReleaseDeps {
   readonly fetch: typeof fetch;
   readonly readFile: (path: string) => Promise<Buffer>;
   readonly appendFile: (path: string, text: string) => Promise<void>;
+  /** `pnpm start`'s localhost certificate in this checkout, when there is one. */
+  readonly localCertificate?: string | undefined;
 }
 
 export interface ProcessLike {
@@ -52,6 +57,8 @@ export function createReleaseDeps(proc: ProcessLike): ReleaseDeps {
     fetch,
     readFile: (path) => readFile(path),
     appendFile: (path, text) => appendFile(path, text),
+    // Found from this file: packages/release/src or dist, inside the checkout, whatever the cwd.
+    localCertificate: findLocalCertificate(dirname(fileURLToPath(import.meta.url))),
   };
 }
 

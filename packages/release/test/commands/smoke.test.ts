@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import t, { type Test } from 'tap';
+import { localHttps, serviceAt } from '../local-https.js';
 import { runRelease } from '../../src/run-release.js';
 import { awsError, mockAws, testDeps } from '../release-test-deps.js';
 
@@ -120,4 +122,40 @@ t.test('bad --url and a missing --stage are usage errors', async (t) => {
   t.teardown(aws.restore);
   t.equal(await runRelease(['smoke', '--version', 'v'], deps), 2);
   t.match(deps.err(), '--stage <stage> is required');
+});
+
+t.test("a local https server: --ca trusts its certificate, from any working directory", async (t) => {
+  const server = await localHttps(t, serviceAt('dev'));
+  const deps = testDeps({ fetch: globalThis.fetch, files: { [server.certFile]: server.cert } });
+  t.equal(await runRelease(['smoke', '--url', server.url, '--version', 'dev', '--ca', server.certFile], deps), 0);
+  t.match(deps.out(), `smoke test passed: ${server.url} serves dev and / answers 200`);
+  const relative = { ...testDeps({ fetch: globalThis.fetch, files: { [server.certFile]: server.cert } }), cwd: dirname(server.certFile) };
+  t.equal(await runRelease(['smoke', '--url', server.url, '--version', 'dev', '--ca', 'cert.pem'], relative), 0, 'a relative --ca is read from where pnpm was run');
+});
+
+t.test("a loopback https URL trusts pnpm start's certificate of this checkout, and says so", async (t) => {
+  const server = await localHttps(t, serviceAt('dev'));
+  const deps = { ...testDeps({ fetch: globalThis.fetch, files: { [server.certFile]: server.cert } }), localCertificate: server.certFile };
+  t.equal(await runRelease(['smoke', '--url', server.url, '--version', 'dev'], deps), 0);
+  t.equal(deps.err(), `note: trusting the local development certificate ${server.certFile} for ${new URL(server.url).host}\n`);
+});
+
+t.test('an untrusted certificate fails with the reason and the way out', async (t) => {
+  const server = await localHttps(t, serviceAt('dev'));
+  const deps = testDeps({ fetch: globalThis.fetch });
+  t.equal(await runRelease(['smoke', '--url', server.url, '--version', 'dev', '--timeout', '1s'], deps), 1);
+  t.match(deps.err(), 'still does not serve dev: /version fails (DEPTH_ZERO_SELF_SIGNED_CERT); / fails (DEPTH_ZERO_SELF_SIGNED_CERT)');
+  t.match(deps.err(), "(the server's certificate is not trusted: pass --ca <its cert.pem>)");
+});
+
+t.test('--ca must be a readable PEM certificate', async (t) => {
+  const missing = testDeps();
+  t.equal(await runRelease(['smoke', '--url', 'https://localhost:8443', '--version', 'dev', '--ca', '/nope.pem'], missing), 2);
+  t.match(missing.err(), '--ca /nope.pem: cannot read it (ENOENT); expected a PEM certificate file');
+  const notPem = testDeps({ files: { '/work/key.txt': 'hello' } });
+  t.equal(await runRelease(['smoke', '--url', 'https://localhost:8443', '--version', 'dev', '--ca', 'key.txt'], notPem), 2);
+  t.match(notPem.err(), '--ca /work/key.txt: not a PEM certificate (no -----BEGIN CERTIFICATE----- line)');
+  const odd = { ...testDeps(), readFile: () => Promise.reject(new Error('odd')) };
+  t.equal(await runRelease(['smoke', '--url', 'https://localhost:8443', '--version', 'dev', '--ca', 'x.pem'], odd), 2);
+  t.match(odd.err(), 'cannot read it (odd)');
 });
