@@ -1,9 +1,12 @@
 // Entry of `pnpm infra:diff` and `pnpm infra:deploy`: the real process, STS and this package's CDK CLI.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { announceNodeSupport } from '@hello/release/node-support';
 import { runEntry } from '@hello/release/run-entry';
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
+
+announceNodeSupport(process);
 
 // Loaded inside runEntry: invalid settings throw while they load and are reported in a few lines.
 process.exitCode = await runEntry(process, async () => {
