@@ -39,14 +39,16 @@ export function httpGetTrusting(ca: readonly string[]): HttpGet {
       } catch (error) {
         throw new Error('fetch failed', { cause: error });
       }
+      // Always set on the response to a client request (node:http sets it from the status line).
+      const status = res.statusCode as number;
       const location = res.headers.location;
-      if (res.statusCode !== undefined && res.statusCode >= 300 && res.statusCode < 400 && location !== undefined && hop < MAX_REDIRECTS) {
+      if (status >= 300 && status < 400 && location !== undefined && hop < MAX_REDIRECTS) {
         res.resume();
         target = new URL(location, target);
         continue;
       }
       const text = await body(res);
-      return { status: res.statusCode ?? 0, text: () => Promise.resolve(text) };
+      return { status, text: () => Promise.resolve(text) };
     }
   };
 }

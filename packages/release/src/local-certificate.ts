@@ -9,13 +9,13 @@ export const LOCAL_CERTIFICATE = join('apps', 'hello', '.certs', 'cert.pem');
 
 /** The local certificate of the checkout that holds `fromDir`, if it exists; undefined elsewhere (a downloaded bundle). */
 export function findLocalCertificate(fromDir: string): string | undefined {
-  for (let dir = fromDir; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) {
-      const file = join(dir, LOCAL_CERTIFICATE);
-      return existsSync(file) ? file : undefined;
-    }
+  let dir = fromDir;
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
     if (dirname(dir) === dir) return undefined;
+    dir = dirname(dir);
   }
+  const file = join(dir, LOCAL_CERTIFICATE);
+  return existsSync(file) ? file : undefined;
 }
 
 /** Whether a URL points at this machine: only then is the local certificate trusted by default. */
