@@ -92,13 +92,13 @@ t.test('the wrong account is refused with both accounts named, and cdk never run
   t.same(run.runs, []);
 });
 
-t.test('STS failures are explained', async (t) => {
+t.test('STS failures are explained: an expired token is invalid credentials, not a permission', async (t) => {
   const mock = sts(t);
   mock.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('expired'), { name: 'ExpiredToken', $metadata: { httpStatusCode: 400 } }));
   const run = deps();
   t.equal(await runInfraCommand(['diff'], run.d), 1);
-  t.match(run.err(), `account ${project.aws.account}`);
-  t.match(run.err(), 'ExpiredToken: expired');
+  t.match(run.err(), /^error: invalid credentials: AWS rejected the credentials for sts:GetCallerIdentity \(expired, revoked or mistyped; not a permissions problem\)/);
+  t.match(run.err(), '(ExpiredToken: expired)');
 });
 
 t.test('usage errors say what is missing or wrong and what is allowed', async (t) => {
