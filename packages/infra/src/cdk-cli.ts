@@ -1,9 +1,16 @@
 // Entry of `pnpm infra:diff` and `pnpm infra:deploy`: the real process, STS and this package's CDK CLI.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInfraDeps } from './cdk/create-infra-deps.js';
-import { runInfraCommand } from './cdk/run-infra-command.js';
+import { announceNodeSupport } from '@hello/release/node-support';
+import { runEntry } from '@hello/release/run-entry';
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 
-process.exitCode = await runInfraCommand(process.argv.slice(2), createInfraDeps(process, packageDir, join(packageDir, 'node_modules', '.bin', 'cdk')));
+announceNodeSupport(process);
+
+// Loaded inside runEntry: invalid settings throw while they load and are reported in a few lines.
+process.exitCode = await runEntry(process, async () => {
+  const { createInfraDeps } = await import('./cdk/create-infra-deps.js');
+  const { runInfraCommand } = await import('./cdk/run-infra-command.js');
+  return (argv) => runInfraCommand(argv, createInfraDeps(process, packageDir, join(packageDir, 'node_modules', '.bin', 'cdk')));
+});

@@ -1,13 +1,14 @@
 // The real world of `pnpm infra:*`: this process's streams and environment, STS, the CDK CLI.
 import { readFile } from 'node:fs/promises';
-import { createAwsClients } from '../aws/aws-clients.js';
-import type { ProcessLike } from '../release/release-deps.js';
+import { createStsClient } from '@hello/release/check-account';
 import { runCdk } from './run-cdk.js';
 import type { InfraDeps } from './run-infra-command.js';
 
-export function createInfraDeps(proc: Omit<ProcessLike, 'cwd'>, packageDir: string, cdkBin: string): InfraDeps {
+type ProcessLike = Pick<InfraDeps, 'env' | 'stdout' | 'stderr'>;
+
+export function createInfraDeps(proc: ProcessLike, packageDir: string, cdkBin: string): InfraDeps {
   return {
-    sts: () => createAwsClients(proc.env).sts,
+    sts: () => createStsClient(proc.env),
     runCdk: (args) => runCdk(cdkBin, args, packageDir),
     readFile: (path) => readFile(path, 'utf8'),
     stdout: proc.stdout,

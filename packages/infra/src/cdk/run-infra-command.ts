@@ -6,9 +6,10 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import { STAGE_NAMES } from '@hello/config/define-project';
 import { foundationStackName, stageStackName } from '@hello/config/naming';
 import { project } from '@hello/config/project';
-import { assertAccount } from '../aws/assert-account.js';
-import { explainAwsError } from '../aws/explain-aws-error.js';
-import { CliError, EXIT, UsageError } from '../release/cli-error.js';
+import { checkAccount } from '@hello/release/check-account';
+import { CliError, EXIT, UsageError } from '@hello/release/cli-error';
+import { describeParseError } from '@hello/release/describe-parse-error';
+import { reportError, VERBOSE_FLAG, wantsVerbose } from '@hello/release/report-error';
 import { formatStackOutputs, type StackOutputs } from './print-stack-outputs.js';
 
 export interface InfraDeps {
@@ -30,52 +31,59 @@ export const STACK_NAMES: readonly string[] = [foundationStackName(project), ...
 
 export function infraHelp(): string {
   return [
-    'Usage: pnpm infra:diff [<stack>...] [--no-change-set] [-- <cdk options>]',
-    '       pnpm infra:deploy <stack>... | --all [-- <cdk options>]',
+    'Usage: pnpm infra:diff [<stack>...] [--no-change-set] [--verbose] [-- <cdk options>]',
+    '       pnpm infra:deploy <stack>... | --all [--verbose] [-- <cdk options>]',
     '',
     `Checks with STS that the credentials belong to account ${project.aws.account} (packages/config), then runs`,
     '`cdk diff` (all stacks unless named) or `cdk deploy`. With CI=true deploy passes --require-approval never.',
     '--no-change-set diffs against the deployed template only; the read-only pull-request role needs it.',
+    '--verbose (or DEBUG=1) passes --verbose to cdk and shows stack traces of errors.',
     `A deploy writes the stack outputs to packages/infra/${OUTPUTS_FILE} and prints them (endpoint URLs).`,
     '',
     `Stacks: ${STACK_NAMES.join(', ')}`,
-    'Exit codes: the CDK CLI\'s; 1 when the account is wrong (nothing is run), 2 for a wrong command line.',
+    'Exit codes: the CDK CLI\'s; 1 when the account or the settings are wrong (nothing is run), 2 for a wrong command line.',
     '',
   ].join('\n');
 }
 
-interface Parsed { command: 'diff' | 'deploy'; stacks: string[]; all: boolean; help: boolean; noChangeSet: boolean; passthrough: string[] }
+interface Parsed { command: 'diff' | 'deploy'; stacks: string[]; all: boolean; help: boolean; noChangeSet: boolean; verbose: boolean; passthrough: string[] }
+
+const OPTIONS = ['--all', '--no-change-set', VERBOSE_FLAG, '--help'];
 
 function parse(argv: readonly string[]): Parsed {
   const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h') return { command: 'diff', stacks: [], all: false, help: true, noChangeSet: false, passthrough: [] };
+  if (command === '--help' || command === '-h') return { command: 'diff', stacks: [], all: false, help: true, noChangeSet: false, verbose: false, passthrough: [] };
+  if (command === undefined) throw new UsageError('infra: no command given; the commands are diff and deploy (pnpm infra:diff, pnpm infra:deploy)');
   if (command !== 'diff' && command !== 'deploy') {
-    throw new UsageError(`expected diff or deploy, got ${JSON.stringify(command ?? '')}\n${infraHelp()}`);
+    throw new UsageError(`infra: unknown command ${JSON.stringify(command)}; the commands are diff and deploy (pnpm infra:diff, pnpm infra:deploy)`);
   }
   const split = rest.indexOf('--');
   const own = split === -1 ? rest : rest.slice(0, split);
   const passthrough = split === -1 ? [] : rest.slice(split + 1);
   let parsed;
   try {
-    parsed = parseArgs({ args: own, options: { help: { type: 'boolean', short: 'h' }, all: { type: 'boolean' }, 'no-change-set': { type: 'boolean' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: own, options: { help: { type: 'boolean', short: 'h' }, all: { type: 'boolean' }, 'no-change-set': { type: 'boolean' }, verbose: { type: 'boolean' } }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`infra:${command}: ${(error as Error).message}; pass CDK options after --, e.g. pnpm infra:${command} ${stageStackName(project, 'staging')} -- --verbose`);
+    throw new UsageError(`infra:${command}: ${describeParseError(error, OPTIONS)}; CDK options go after --, e.g. pnpm infra:${command} ${stageStackName(project, 'staging')} -- --context key=value`);
   }
   const stacks = parsed.positionals;
   const unknown = stacks.filter((s) => !STACK_NAMES.includes(s));
   if (unknown.length > 0) throw new UsageError(`unknown stack ${unknown.join(', ')}; the stacks are: ${STACK_NAMES.join(', ')}`);
   const all = parsed.values.all === true;
   const help = parsed.values.help === true;
-  if (!help && command === 'deploy' && (stacks.length === 0) === !all) {
-    throw new UsageError(`infra:deploy needs the stacks to deploy (${STACK_NAMES.join(', ')}) or --all, not both`);
+  if (!help && command === 'deploy' && stacks.length === 0 && !all) {
+    throw new UsageError(`infra:deploy: no stack given; name the stacks to deploy (${STACK_NAMES.join(', ')}) or pass --all`);
+  }
+  if (command === 'deploy' && stacks.length > 0 && all) {
+    throw new UsageError(`infra:deploy: ${stacks.join(', ')} and --all: name stacks or pass --all, not both`);
   }
   const noChangeSet = parsed.values['no-change-set'] === true;
   if (noChangeSet && command !== 'diff') throw new UsageError('--no-change-set goes with infra:diff only');
-  return { command, stacks, all, help, noChangeSet, passthrough };
+  return { command, stacks, all, help, noChangeSet, verbose: parsed.values.verbose === true, passthrough };
 }
 
 function cdkArgs(p: Parsed, env: InfraDeps['env'], outputsFile: string): string[] {
-  const selection = p.all ? ['--all'] : p.stacks;
+  const selection = [...(p.all ? ['--all'] : p.stacks), ...(p.verbose ? [VERBOSE_FLAG] : [])];
   // Without a change set, diff needs only the bootstrap lookup role: the pull-request role's mode.
   if (p.command === 'diff') return ['diff', ...selection, ...(p.noChangeSet ? ['--no-change-set'] : []), ...p.passthrough];
   const ci = env.CI === 'true' || env.GITHUB_ACTIONS === 'true';
@@ -90,11 +98,7 @@ export async function runInfraCommand(argv: readonly string[], deps: InfraDeps):
       deps.stdout.write(infraHelp());
       return EXIT.ok;
     }
-    try {
-      await assertAccount(deps.sts(), project.aws.account);
-    } catch (error) {
-      throw explainAwsError(error, { action: 'sts:GetCallerIdentity', resource: `account ${project.aws.account}` });
-    }
+    await checkAccount(deps.sts());
     const outputsFile = resolve(deps.packageDir, OUTPUTS_FILE);
     const code = await deps.runCdk(cdkArgs(parsed, deps.env, outputsFile));
     if (parsed.command === 'deploy' && code === 0) {
@@ -108,8 +112,8 @@ export async function runInfraCommand(argv: readonly string[], deps: InfraDeps):
     }
     return code;
   } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    deps.stderr.write(`error: ${error.message}\n`);
-    return error.exitCode;
+    const report = reportError(error, wantsVerbose(argv, deps.env));
+    deps.stderr.write(report.text);
+    return report.exitCode;
   }
 }

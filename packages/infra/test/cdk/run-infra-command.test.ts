@@ -1,10 +1,15 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { foundationStackName, stageStackName } from '@hello/config/naming';
 import { project } from '@hello/config/project';
 import { mockClient } from 'aws-sdk-client-mock';
 import t, { type Test } from 'tap';
 import { runInfraCommand, type InfraDeps } from '../../src/cdk/run-infra-command.js';
 
 const OUTPUTS = '/pkg/cdk-outputs.json';
+// Stack names come from the settings, whatever project name the user chose.
+const FOUNDATION = foundationStackName(project);
+const STAGING = stageStackName(project, 'staging');
+const PROD = stageStackName(project, 'prod');
 
 function deps(options: { env?: Record<string, string>; code?: number; outputs?: string } = {}) {
   let out = '';
@@ -38,25 +43,25 @@ t.test('diff checks the account, then diffs every stack (or the named ones)', as
   t.equal(await runInfraCommand(['diff'], all.d), 0);
   t.same(all.runs, [['diff']]);
   const named = deps({ code: 1 });
-  t.equal(await runInfraCommand(['diff', 'hello-staging', '--', '--context', 'x=y'], named.d), 1, "cdk's exit code is passed on");
-  t.same(named.runs, [['diff', 'hello-staging', '--context', 'x=y']]);
+  t.equal(await runInfraCommand(['diff', STAGING, '--', '--context', 'x=y'], named.d), 1, "cdk's exit code is passed on");
+  t.same(named.runs, [['diff', STAGING, '--context', 'x=y']]);
   // The pull-request role can only read: its diff must not create a change set.
   const readOnly = deps();
   t.equal(await runInfraCommand(['diff', '--no-change-set'], readOnly.d), 0);
   t.same(readOnly.runs, [['diff', '--no-change-set']]);
   const wrong = deps();
-  t.equal(await runInfraCommand(['deploy', 'hello-staging', '--no-change-set'], wrong.d), 2, 'deploy refuses the diff-only flag');
+  t.equal(await runInfraCommand(['deploy', STAGING, '--no-change-set'], wrong.d), 2, 'deploy refuses the diff-only flag');
   t.same(wrong.runs, []);
   t.match(wrong.err(), '--no-change-set goes with infra:diff only');
 });
 
 t.test('deploy writes an outputs file and prints the stack outputs', async (t) => {
   sts(t);
-  const outputs = JSON.stringify({ 'hello-staging': { EndpointUrl: 'https://staging.example.com', DeploymentGroupName: 'staging' }, 'hello-foundation': {} });
+  const outputs = JSON.stringify({ [STAGING]: { EndpointUrl: 'https://staging.example.com', DeploymentGroupName: 'staging' }, [FOUNDATION]: {} });
   const run = deps({ outputs });
-  t.equal(await runInfraCommand(['deploy', 'hello-staging'], run.d), 0);
-  t.same(run.runs, [['deploy', 'hello-staging', '--outputs-file', OUTPUTS]]);
-  t.match(run.out(), `Stack outputs (also in ${OUTPUTS}):\nhello-staging\n  EndpointUrl          https://staging.example.com\n  DeploymentGroupName  staging\nhello-foundation\n  (no outputs)\n`);
+  t.equal(await runInfraCommand(['deploy', STAGING], run.d), 0);
+  t.same(run.runs, [['deploy', STAGING, '--outputs-file', OUTPUTS]]);
+  t.match(run.out(), `Stack outputs (also in ${OUTPUTS}):\n${STAGING}\n  EndpointUrl          https://staging.example.com\n  DeploymentGroupName  staging\n${FOUNDATION}\n  (no outputs)\n`);
 });
 
 t.test('on CI deploy never waits for an approval prompt', async (t) => {
@@ -71,43 +76,46 @@ t.test('on CI deploy never waits for an approval prompt', async (t) => {
 t.test('a failed deploy returns its code and prints no outputs; unreadable outputs are an error', async (t) => {
   sts(t);
   const failed = deps({ code: 1 });
-  t.equal(await runInfraCommand(['deploy', 'hello-prod'], failed.d), 1);
+  t.equal(await runInfraCommand(['deploy', PROD], failed.d), 1);
   t.notMatch(failed.out(), 'Stack outputs');
   const unreadable = deps();
-  t.equal(await runInfraCommand(['deploy', 'hello-prod'], unreadable.d), 1);
+  t.equal(await runInfraCommand(['deploy', PROD], unreadable.d), 1);
   t.match(unreadable.err(), `deployed, but cannot read the stack outputs from ${OUTPUTS}: ENOENT`);
 });
 
 t.test('the wrong account is refused with both accounts named, and cdk never runs', async (t) => {
   sts(t, '999988887777');
   const run = deps();
-  t.equal(await runInfraCommand(['deploy', 'hello-prod'], run.d), 1);
+  t.equal(await runInfraCommand(['deploy', PROD], run.d), 1);
   t.match(run.err(), `wrong AWS account: expected ${project.aws.account}`);
   t.match(run.err(), 'found 999988887777');
   t.same(run.runs, []);
 });
 
-t.test('STS failures are explained', async (t) => {
+t.test('STS failures are explained: an expired token is invalid credentials, not a permission', async (t) => {
   const mock = sts(t);
   mock.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('expired'), { name: 'ExpiredToken', $metadata: { httpStatusCode: 400 } }));
   const run = deps();
   t.equal(await runInfraCommand(['diff'], run.d), 1);
-  t.match(run.err(), 'sts:GetCallerIdentity on account 123456789012 failed: ExpiredToken: expired');
+  t.match(run.err(), /^error: invalid credentials: AWS rejected the credentials for sts:GetCallerIdentity \(expired, revoked or mistyped; not a permissions problem\)/);
+  t.match(run.err(), '(ExpiredToken: expired)');
 });
 
-t.test('usage errors name what is allowed', async (t) => {
+t.test('usage errors say what is missing or wrong and what is allowed', async (t) => {
+  const stacks = `${FOUNDATION}, ${STAGING}, ${PROD}`;
   const cases: [string[], string][] = [
-    [[], 'expected diff or deploy, got ""'],
-    [['destroy'], 'expected diff or deploy, got "destroy"'],
-    [['deploy'], 'infra:deploy needs the stacks to deploy (hello-foundation, hello-staging, hello-prod) or --all'],
-    [['deploy', '--all', 'hello-prod'], 'or --all, not both'],
-    [['diff', 'hello-qa'], 'unknown stack hello-qa; the stacks are: hello-foundation, hello-staging, hello-prod'],
-    [['diff', '--verbose'], "infra:diff: Unknown option '--verbose'"],
+    [[], 'error: infra: no command given; the commands are diff and deploy (pnpm infra:diff, pnpm infra:deploy)\n'],
+    [['destroy'], 'error: infra: unknown command "destroy"; the commands are diff and deploy'],
+    [['deploy'], `error: infra:deploy: no stack given; name the stacks to deploy (${stacks}) or pass --all\n`],
+    [['deploy', '--all', PROD], `error: infra:deploy: ${PROD} and --all: name stacks or pass --all, not both\n`],
+    [['diff', `${project.name}-qa`], `unknown stack ${project.name}-qa; the stacks are: ${stacks}`],
+    [['diff', '--context', 'x=y'], `error: infra:diff: unknown option --context; the options are: --all, --no-change-set, --verbose, --help; CDK options go after --, e.g. pnpm infra:diff ${STAGING} -- --context key=value\n`],
   ];
   for (const [argv, message] of cases) {
     const run = deps();
     t.equal(await runInfraCommand(argv, run.d), 2, argv.join(' '));
     t.match(run.err(), message);
+    t.ok(run.err().split('\n').length <= 3, 'a few lines');
     t.same(run.runs, []);
   }
 });
@@ -121,8 +129,16 @@ t.test('--help explains both commands without calling AWS', async (t) => {
   }
 });
 
-t.test('a bug is not swallowed', async (t) => {
+t.test('--verbose goes to cdk too; a bug is one line, with its stack only when asked', async (t) => {
   sts(t);
-  const run = deps();
-  await t.rejects(runInfraCommand(['diff'], { ...run.d, runCdk: () => Promise.reject(new TypeError('bug')) }), { message: 'bug' });
+  const verbose = deps();
+  t.equal(await runInfraCommand(['diff', STAGING, '--verbose'], verbose.d), 0);
+  t.same(verbose.runs, [['diff', STAGING, '--verbose']]);
+  const bug = () => Promise.reject(new TypeError('bug'));
+  const quiet = deps();
+  t.equal(await runInfraCommand(['diff'], { ...quiet.d, runCdk: bug }), 1);
+  t.equal(quiet.err(), 'unexpected error: TypeError: bug\n(a bug: run again with --verbose or DEBUG=1 for the stack trace)\n');
+  const debug = deps({ env: { DEBUG: '1' } });
+  t.equal(await runInfraCommand(['diff'], { ...debug.d, runCdk: bug }), 1);
+  t.match(debug.err(), /^unexpected error: TypeError: bug\n\s+at /);
 });

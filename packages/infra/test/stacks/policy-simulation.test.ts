@@ -15,8 +15,8 @@ import { templatePolicies, type PolicyDocument } from '../helpers/template-polic
 import { buildTestApp } from '../helpers/test-app.js';
 import { PLANNED_OPERATIONS, WATCHED_OPERATIONS, cliPermissions, type Arns } from '../helpers/release-cli-permissions.js';
 
-/** Where the release CLI's source lives (the integrator repoints this when it moves to packages/release/src). */
-const RELEASE_CLI_SOURCE_DIRS = ['src/release', 'src/aws'].map((dir) => fileURLToPath(new URL(`../../${dir}/`, import.meta.url)));
+/** Where the release CLI's source lives (the workspace package @hello/release). */
+const RELEASE_CLI_SOURCE_DIRS = [fileURLToPath(new URL('../../../release/src/', import.meta.url))];
 
 const built = buildTestApp(project);
 const { account, region } = project.aws;
@@ -60,7 +60,7 @@ const executionRole = (stage: StageName): SimulatedPrincipal => ({
   boundary: foundation.managedPolicy(stageBoundaryPolicyName(project, stage)),
 });
 
-const foundCalls = findSdkCalls(RELEASE_CLI_SOURCE_DIRS, fileURLToPath(new URL('../../', import.meta.url)));
+const foundCalls = findSdkCalls(RELEASE_CLI_SOURCE_DIRS, fileURLToPath(new URL('../../../', import.meta.url)));
 // Plus the calls the CLI makes after this push, so the roles already grant them.
 const sdkCalls = [...foundCalls, ...PLANNED_OPERATIONS.filter((op) => !foundCalls.some((c) => c.operation === op)).map((operation) => ({ operation, files: ['planned'] }))];
 

@@ -1,0 +1,32 @@
+// A checked connection to the configured account: every command opens one before calling AWS.
+import type { AwsClients } from './aws/aws-clients.js';
+import { checkAccount, type Caller } from './aws/check-account.js';
+import { explainAwsError } from './aws/explain-aws-error.js';
+import type { ReleaseDeps } from './release-deps.js';
+
+export interface AwsSession {
+  readonly clients: AwsClients;
+  readonly caller: Caller;
+  /** Runs one AWS call; a failure becomes a CliError naming the caller, action and resource. */
+  call<T>(action: string, resource: string, fn: () => Promise<T>, stack?: string): Promise<T>;
+  explain(error: unknown, action: string, resource: string, stack?: string): Error;
+}
+
+export async function openSession(deps: ReleaseDeps): Promise<AwsSession> {
+  const clients = deps.aws();
+  const caller: Caller = await checkAccount(clients.sts);
+  const explain = (error: unknown, action: string, on: string, stack?: string): Error =>
+    explainAwsError(error, { action, resource: on, callerArn: caller.arn, ...(stack === undefined ? {} : { stack }) });
+  return {
+    clients,
+    caller,
+    explain,
+    async call(action, on, fn, stack) {
+      try {
+        return await fn();
+      } catch (error) {
+        throw explain(error, action, on, stack);
+      }
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// The body of a CLI entry file: load the program, run it, and turn anything thrown on the way
+// (including invalid settings, which throw while their module loads) into a short report.
+import type { ExitCode } from './cli-error.js';
+import { reportError, wantsVerbose } from './report-error.js';
+
+export interface EntryProcess {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stderr: { write(text: string): unknown };
+}
+
+/**
+ * `load` imports the program dynamically: a static import would throw before any code of the
+ * entry runs, and Node would print its uncaught-exception dump (code frame, stack, the settings'
+ * problem list twice) instead of the few lines reportError writes.
+ */
+export async function runEntry(proc: EntryProcess, load: () => Promise<(argv: readonly string[]) => Promise<number>>): Promise<number> {
+  const argv = proc.argv.slice(2);
+  try {
+    const run = await load();
+    return await run(argv);
+  } catch (error) {
+    const report = reportError(error, wantsVerbose(argv, proc.env));
+    proc.stderr.write(report.text);
+    return report.exitCode satisfies ExitCode;
+  }
+}

@@ -1,0 +1,104 @@
+import type { AddressInfo } from 'node:net';
+import { project } from '@hello/config/project';
+import t, { type Test } from 'tap';
+import { createAwsClients, regionNote, usesCustomS3Endpoint } from '../../src/aws/aws-clients.js';
+
+t.test('path-style S3 only with a custom endpoint', (t) => {
+  t.equal(usesCustomS3Endpoint({}), false);
+  t.equal(usesCustomS3Endpoint({ AWS_ENDPOINT_URL: 'http://minio:9000' }), true);
+  t.equal(usesCustomS3Endpoint({ AWS_ENDPOINT_URL_S3: 'http://minio:9000' }), true);
+  t.end();
+});
+
+t.test('the clients use the project region whatever the shell says', async (t) => {
+  const clients = createAwsClients({ AWS_REGION: 'eu-west-1' });
+  t.equal(await clients.sts.config.region(), project.aws.region);
+  t.equal(await clients.s3.config.region(), project.aws.region);
+  t.equal(await clients.codeDeploy.config.region(), project.aws.region);
+  t.equal(await clients.cloudFormation.config.region(), project.aws.region);
+  t.equal(await clients.sts.config.maxAttempts(), 8);
+  t.equal(clients.s3.config.forcePathStyle, false);
+  t.equal(regionNote({}), undefined);
+  t.equal(regionNote({ AWS_DEFAULT_REGION: project.aws.region }), undefined);
+  t.match(regionNote({ AWS_DEFAULT_REGION: 'ap-south-1' }), 'not AWS_REGION=ap-south-1');
+});
+
+/**
+ * A loopback stand-in for STS (query protocol) and CodeDeploy (JSON protocol), reached through the
+ * SDK's standard AWS_ENDPOINT_URL: proves that standard configuration works unchanged and that a
+ * throttled call is retried by the SDK's retry strategy (aws-sdk-client-mock would bypass it).
+ */
+async function fakeAws(t: Test, throttleFirst: number): Promise<{ url: string; calls: string[] }> {
+  const { createServer } = await import('node:http');
+  const calls: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const target = req.headers['x-amz-target'];
+      if (typeof target !== 'string') {
+        calls.push(body.includes('GetCallerIdentity') ? 'GetCallerIdentity' : body);
+        res.writeHead(200, { 'content-type': 'text/xml' }).end(
+          `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${project.aws.account}:user/ci</Arn><UserId>AIDA</UserId><Account>${project.aws.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
+        return;
+      }
+      const op = target.split('.')[1] ?? '';
+      calls.push(op);
+      const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(value));
+      if (op === 'GetDeployment' && calls.filter((c) => c === op).length <= throttleFirst) {
+        json(400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
+      } else if (op === 'GetDeployment') {
+        json(200, { deploymentInfo: { deploymentId: 'd-THROTTLE1', status: 'Succeeded' } });
+      } else {
+        json(200, { targetIds: [] });
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  }));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, calls };
+}
+
+function withEnv(t: Test, values: Record<string, string>): void {
+  const saved = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, values);
+  t.teardown(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+}
+
+const standardEnv = (url: string) => ({
+  AWS_ENDPOINT_URL: url,
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'secret',
+  AWS_CONFIG_FILE: '/nonexistent/aws-config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+});
+
+t.test('a throttled call is retried with backoff by the SDK and then succeeds', async (t) => {
+  const { runRelease } = await import('../../src/run-release.js');
+  const { testDeps } = await import('../release-test-deps.js');
+  const server = await fakeAws(t, 1);
+  withEnv(t, standardEnv(server.url));
+  const deps = { ...testDeps(), aws: () => createAwsClients({}) };
+  t.equal(await runRelease(['watch', 'd-THROTTLE1'], deps), 0, deps.err());
+  t.same(server.calls, ['GetCallerIdentity', 'GetDeployment', 'GetDeployment', 'ListDeploymentTargets']);
+});
+
+t.test('when the retries run out, the throttling is explained', async (t) => {
+  const { runRelease } = await import('../../src/run-release.js');
+  const { testDeps } = await import('../release-test-deps.js');
+  const server = await fakeAws(t, 100);
+  withEnv(t, { ...standardEnv(server.url), AWS_MAX_ATTEMPTS: '2' });
+  const deps = { ...testDeps(), aws: () => createAwsClients(process.env) };
+  t.equal(await runRelease(['watch', 'd-THROTTLE1'], deps), 1);
+  t.match(deps.err(), 'AWS throttled codedeploy:GetDeployment on d-THROTTLE1 2 time(s) despite retries with backoff');
+  t.equal(server.calls.filter((c) => c === 'GetDeployment').length, 2);
+});

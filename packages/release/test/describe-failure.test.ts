@@ -1,0 +1,32 @@
+import t from 'tap';
+import { describeFailure, hostFailures } from '../src/describe-failure.js';
+
+t.test('a failed event without diagnostics still names the host and event', (t) => {
+  const snapshot = {
+    id: 'd-1',
+    status: 'Failed',
+    hosts: [
+      { id: 'i-a', status: 'Failed', events: [{ name: 'BeforeInstall', status: 'Failed' }] },
+      { id: 'i-b', status: 'Failed', events: [{ name: 'Install', status: 'Failed', diagnostics: { errorCode: 'ScriptTimedOut' as const, message: 'slow', logTail: '  \n' } }] },
+    ],
+  };
+  t.same(hostFailures(snapshot).map((f) => [f.host, f.event, f.errorCode, f.message]), [['i-a', 'BeforeInstall', 'UnknownError', 'no message'], ['i-b', 'Install', 'ScriptTimedOut', 'slow']]);
+  const lines = describeFailure(snapshot, 'https://console');
+  t.same(lines, [
+    'deployment d-1 Failed: no error code: no message',
+    'host i-a failed at BeforeInstall: UnknownError: no message',
+    'host i-b failed at Install: ScriptTimedOut: slow',
+    'console: https://console',
+  ], 'a blank log tail is left out');
+  t.end();
+});
+
+t.test("a stopped host's event with an empty script name gets no empty parentheses", (t) => {
+  const snapshot = {
+    id: 'd-2',
+    status: 'Stopped',
+    hosts: [{ id: 'i-c', status: 'Failed', events: [{ name: 'AfterInstall', status: 'Failed', diagnostics: { errorCode: 'UnknownError' as const, scriptName: '', message: 'stopped' } }] }],
+  };
+  t.equal(describeFailure(snapshot, 'https://console')[1], 'host i-c failed at AfterInstall: UnknownError: stopped');
+  t.end();
+});
