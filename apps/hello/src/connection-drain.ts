@@ -18,6 +18,8 @@ export class ConnectionDrain {
   readonly #handshaking = new Map<string, Socket>();
   /** TLS connections and the bytes they had sent when their last reply was written. */
   readonly #secure = new Map<TLSSocket, number>();
+  /** Replies in progress: those started before the drain get `Connection: close` too. */
+  readonly #replying = new Set<ServerResponse>();
 
   /** @param server the https.Server (Fastify's app.server) */
   constructor(server: EventEmitter) {
@@ -34,7 +36,11 @@ export class ConnectionDrain {
     // Before Fastify's listener, so the header is set before any route can reply.
     server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
       if (this.#draining) res.setHeader('connection', 'close');
-      res.once('finish', () => this.#secure.set(req.socket as TLSSocket, req.socket.bytesRead));
+      this.#replying.add(res);
+      res.once('close', () => {
+        this.#replying.delete(res);
+        this.#secure.set(req.socket as TLSSocket, req.socket.bytesRead);
+      });
     });
   }
 
@@ -54,6 +60,7 @@ export class ConnectionDrain {
    */
   async drain(lingerMs: number, pollMs = 20): Promise<void> {
     this.#draining = true;
+    for (const res of this.#replying) if (!res.headersSent) res.setHeader('connection', 'close');
     const deadline = Date.now() + lingerMs;
     while (Date.now() < deadline && [...this.#secure.values()].some((bytes) => bytes > 0)) {
       await new Promise((resolve) => setTimeout(resolve, pollMs));
@@ -72,8 +79,7 @@ export class ConnectionDrain {
       closed++;
     }
     for (const [socket, bytesAtLastReply] of this.#secure) {
-      const replying = (socket as TLSSocket & { _httpMessage?: unknown })._httpMessage;
-      if (socket.bytesRead === bytesAtLastReply && !replying) {
+      if (socket.bytesRead === bytesAtLastReply && ![...this.#replying].some((res) => res.socket === socket)) {
         socket.destroy();
         closed++;
       }
