@@ -13,6 +13,7 @@ import {
   TLS_HANDSHAKE_TIMEOUT_MS,
 } from '@hello/config/constants';
 import { clientErrorHandler } from './client-errors.js';
+import { errorBody } from './plugins/error-replies.js';
 import { RequestLogController } from './request-log-controller.js';
 
 /** Proxies whose X-Forwarded-* headers are believed: loopback and private (VPC) addresses only. */
@@ -116,8 +117,12 @@ export function serverOptions({ tls, logger, headers, timeouts = SERVER_TIMEOUTS
     // cannot have their own log level or serializers.
     childLoggerFactory: (logger) => logger,
     clientErrorHandler: clientErrorHandler(logger, headers),
-    // A bad URL (`/%zz`) and the like go to the app's error handler: security headers, no echo.
-    frameworkErrors: (error, _request, reply) => reply.send(error as never),
+    // A bad URL (`/%zz`) and the like, which Fastify answers before any hook runs: the security
+    // headers and the status, never the input.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode ?? 400;
+      return reply.headers(headers).code(status).send(errorBody(status));
+    },
     // Requests that arrive while shutting down are served, with `Connection: close` (Fastify and
     // ConnectionDrain set it); only /healthz turns 503, so the load balancer stops sending.
     return503OnClosing: false,
