@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Server } from 'node:https';
-import type { FastifyBaseLogger, FastifyHttpsOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyHttpsOptions, FastifyReply } from 'fastify';
 import {
   BODY_LIMIT_BYTES,
   CONNECTIONS_CHECK_INTERVAL_MS,
@@ -121,7 +121,7 @@ export function serverOptions({ tls, logger, headers, timeouts = SERVER_TIMEOUTS
     // headers and the status, never the input.
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode ?? 400;
-      return reply.headers(headers).code(status).send(errorBody(status));
+      void (reply as FastifyReply).headers(headers).code(status).send(errorBody(status));
     },
     // Requests that arrive while shutting down are served, with `Connection: close` (Fastify and
     // ConnectionDrain set it); only /healthz turns 503, so the load balancer stops sending.

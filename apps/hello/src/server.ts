@@ -6,6 +6,7 @@ import fp from 'fastify-plugin';
 import { loadServiceEnv, type ServiceEnv } from '@hello/config/service-env';
 import serviceApp from './app.js';
 import { ConnectionDrain } from './connection-drain.js';
+import { installLazySourceMaps } from './lazy-source-maps.js';
 import { createLogger } from './logger.js';
 import { captureHelmetHeaders } from './plugins/security-headers.js';
 import { serverOptions } from './server-options.js';
@@ -17,6 +18,9 @@ function exitWith(what: string, error: unknown): never {
   process.stderr.write(`hello: cannot start: ${what}: ${(error as Error).message}\n`);
   process.exit(1);
 }
+
+// The release bundle ships app/server.mjs.map: stack traces name the TypeScript sources.
+installLazySourceMaps(import.meta.url);
 
 let env: ServiceEnv;
 let app: FastifyInstance;
