@@ -108,3 +108,10 @@ t.test('the request id is the ALB trace id when it looks like one, a UUID otherw
   t.match(requestId({ [REQUEST_ID_HEADER]: 'R'.repeat(257) }), uuid, 'too long');
   t.not(requestId({}), requestId({}));
 });
+
+t.test('routes with schemas are refused at start-up: no validator or serializer compiler is loaded', async (t) => {
+  const withBody = build(t, { extend: (app) => app.post('/typed', { schema: { body: { type: 'object' } } }, async () => 'x') });
+  await t.rejects(withBody, /route schemas are not supported/);
+  const withReply = build(t, { extend: (app) => app.get('/typed', { schema: { response: { 200: { type: 'object' } } } }, async () => ({})) });
+  await t.rejects(withReply, /response schemas are not supported/);
+});
