@@ -12,14 +12,15 @@ import type { TLSSocket } from 'node:tls';
 
 const key = (socket: Socket): string => `${socket.remoteAddress}|${socket.remotePort}`;
 
+/** The reply Node is writing on a connection, if any (http's `socket._httpMessage`). */
+const replyOf = (socket: Socket): ServerResponse | null | undefined =>
+  (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+
 export class ConnectionDrain {
   #draining = false;
   /** TCP connections whose TLS handshake has not finished, by remote address and port. */
   readonly #handshaking = new Map<string, Socket>();
-  /** TLS connections and the bytes they had sent when their last reply was written. */
-  readonly #secure = new Map<TLSSocket, number>();
-  /** Replies in progress: those started before the drain get `Connection: close` too. */
-  readonly #replying = new Set<ServerResponse>();
+  readonly #secure = new Set<TLSSocket>();
 
   /** @param server the https.Server (Fastify's app.server) */
   constructor(server: EventEmitter) {
@@ -30,17 +31,12 @@ export class ConnectionDrain {
     });
     server.on('secureConnection', (socket: TLSSocket) => {
       this.#handshaking.delete(key(socket));
-      this.#secure.set(socket, 0);
+      this.#secure.add(socket);
       socket.once('close', () => this.#secure.delete(socket));
     });
     // Before Fastify's listener, so the header is set before any route can reply.
-    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
       if (this.#draining) res.setHeader('connection', 'close');
-      this.#replying.add(res);
-      res.once('close', () => {
-        this.#replying.delete(res);
-        this.#secure.set(req.socket as TLSSocket, req.socket.bytesRead);
-      });
     });
   }
 
@@ -55,22 +51,26 @@ export class ConnectionDrain {
   }
 
   /**
-   * Starts draining and waits until no connection that ever carried a request is left, or
-   * lingerMs passed (connections that are still idle then are closed by server.close()).
+   * Starts draining (replies in progress get `Connection: close` too) and waits until no
+   * connection that ever sent a byte is left, or lingerMs passed; server.close() then closes the
+   * ones that are idle.
    */
   async drain(lingerMs: number, pollMs = 20): Promise<void> {
     this.#draining = true;
-    for (const res of this.#replying) if (!res.headersSent) res.setHeader('connection', 'close');
+    for (const socket of this.#secure) {
+      const res = replyOf(socket);
+      if (res && !res.headersSent) res.setHeader('connection', 'close');
+    }
     const deadline = Date.now() + lingerMs;
-    while (Date.now() < deadline && [...this.#secure.values()].some((bytes) => bytes > 0)) {
+    while (Date.now() < deadline && [...this.#secure].some((socket) => socket.bytesRead > 0)) {
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
 
   /**
    * Destroys the connections on which no request has started to arrive: TCP without a finished
-   * handshake, and TLS connections that sent no byte since their last reply and have no reply
-   * in progress. Returns how many it closed.
+   * handshake, and TLS connections that never sent a byte. (Node's closeIdleConnections(), which
+   * server.close() calls, closes those that are idle between two requests.) Returns how many.
    */
   closeSilent(): number {
     let closed = 0;
@@ -78,8 +78,8 @@ export class ConnectionDrain {
       socket.destroy();
       closed++;
     }
-    for (const [socket, bytesAtLastReply] of this.#secure) {
-      if (socket.bytesRead === bytesAtLastReply && ![...this.#replying].some((res) => res.socket === socket)) {
+    for (const socket of this.#secure) {
+      if (socket.bytesRead === 0 && !replyOf(socket)) {
         socket.destroy();
         closed++;
       }
