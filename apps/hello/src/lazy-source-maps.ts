@@ -42,6 +42,8 @@ export function installLazySourceMaps(bundleUrl: string): boolean {
     return fn ? `${fn} (${where})` : where;
   };
   Error.prepareStackTrace = (error: Error, frames: Frame[]) =>
+    // V8's CallSite has a toString() (its usual frame text); Node's typings do not declare it.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     [header(error), ...frames.map((frame) => `    at ${mapped(frame) ?? String(frame)}`)].join('\n');
   return true;
 }

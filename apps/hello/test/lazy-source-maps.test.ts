@@ -16,10 +16,10 @@ async function bundled(dir: string, name: string): Promise<string> {
 }
 
 // tap runs tests with --enable-source-maps; the service runs without, as the unit starts it.
-const saved = Error.prepareStackTrace;
+const saved: unknown = Reflect.get(Error, 'prepareStackTrace');
 process.setSourceMapsEnabled(false);
 t.teardown(() => {
-  Error.prepareStackTrace = saved;
+  Reflect.set(Error, 'prepareStackTrace', saved);
   process.setSourceMapsEnabled(true);
 });
 

@@ -1,7 +1,8 @@
 import t from 'tap';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestLogController } from '../src/request-log-controller.js';
-import { build, type LogLine } from './helpers/build.js';
+import { build, listen, type LogLine } from './helpers/build.js';
+import { openTls } from './helpers/client.js';
 
 const requestLines = (logs: LogLine[]) => logs.filter((l) => 'statusCode' in l);
 
@@ -45,4 +46,23 @@ t.test('a response that failed on the wire is logged as an error', async (t) => 
     ['info', { reqId: 'r-1', method: 'GET', url: '/', statusCode: 200, responseTime: 1.23 }, 'request completed'],
   ]);
   t.equal(lines.length, 2);
+});
+
+t.test('a request the client gives up on before the reply gets one line, without query values', async (t) => {
+  const { app, logs } = await build(t, {
+    extend: (app) => app.get('/wait', async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      return 'late';
+    }),
+  });
+  const port = await listen(app);
+  const socket = await openTls(port);
+  socket.on('error', () => undefined);
+  socket.write('GET /wait?secret=s3cret HTTP/1.1\r\nHost: x\r\n\r\n');
+  await new Promise((r) => setTimeout(r, 100));
+  socket.destroy();
+  const deadline = Date.now() + 5000;
+  while (!logs.some((l) => l.msg === 'request aborted') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  t.match(logs.find((l) => l.msg === 'request aborted'), { level: 30, method: 'GET', url: '/wait?secret', reqId: String });
+  t.notMatch(JSON.stringify(logs), /s3cret/);
 });
