@@ -38,7 +38,7 @@ function isHttpError(code: string): boolean {
  */
 export function clientErrorHandler(log: FastifyBaseLogger, headers: Readonly<Record<string, string>>) {
   return (error: ClientError, socket: Socket): void => {
-    const code = error.code ?? 'UNKNOWN';
+    const code = String(error.code);
     const remoteAddress = socket.remoteAddress;
     if (!isHttpError(code)) {
       log.debug({ code, remoteAddress, err: error.message }, 'connection refused');

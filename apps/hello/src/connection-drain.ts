@@ -59,7 +59,8 @@ export class ConnectionDrain {
     this.#draining = true;
     for (const socket of this.#secure) {
       const res = replyOf(socket);
-      if (res && !res.headersSent) res.setHeader('connection', 'close');
+      // A reply whose head is already out keeps its connection; Node closes it once idle.
+      if (res?.headersSent === false) res.setHeader('connection', 'close');
     }
     const deadline = Date.now() + lingerMs;
     while (Date.now() < deadline && [...this.#secure].some((socket) => socket.bytesRead > 0)) {

@@ -35,7 +35,7 @@ export function installLazySourceMaps(bundleUrl: string): boolean {
         map = null; // an unreadable map: plain bundle frames
       }
     }
-    const entry = map?.findEntry((frame.getLineNumber() ?? 1) - 1, (frame.getColumnNumber() ?? 1) - 1);
+    const entry = map?.findEntry(Number(frame.getLineNumber()) - 1, Number(frame.getColumnNumber()) - 1);
     if (entry === undefined || !('originalSource' in entry)) return undefined;
     const where = `${entry.originalSource}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
     const fn = frame.getFunctionName();

@@ -137,6 +137,8 @@ export function serverOptions({ tls, logger, headers, timeouts = SERVER_TIMEOUTS
     // A bad URL (`/%zz`) and the like, which Fastify answers before any hook runs: the security
     // headers and the status, never the input.
     frameworkErrors: (error, _request, reply) => {
+      // Every Fastify framework error carries a statusCode (fastify/lib/errors.js); 400 guards the type.
+      /* c8 ignore next */
       const status = error.statusCode ?? 400;
       void (reply as FastifyReply).headers(headers).code(status).send(errorBody(status));
     },

@@ -37,8 +37,8 @@ export function readTlsFiles(env: Pick<ServiceEnv, 'TLS_CERT_FILE' | 'TLS_KEY_FI
   const x509 = parse('TLS_CERT_FILE', env.TLS_CERT_FILE, 'PEM certificate', () => new X509Certificate(cert));
   const privateKey: KeyObject = parse('TLS_KEY_FILE', env.TLS_KEY_FILE, 'PEM private key (unencrypted)', () => createPrivateKey(key));
   if (!x509.checkPrivateKey(privateKey)) {
-    throw problem('TLS_KEY_FILE', env.TLS_KEY_FILE, `this ${privateKey.asymmetricKeyType ?? ''} key does not belong to `
-      + `the certificate in TLS_CERT_FILE=${env.TLS_CERT_FILE} (its key is ${x509.publicKey.asymmetricKeyType ?? 'unknown'}); `
+    throw problem('TLS_KEY_FILE', env.TLS_KEY_FILE, `this ${String(privateKey.asymmetricKeyType)} key does not belong to `
+      + `the certificate in TLS_CERT_FILE=${env.TLS_CERT_FILE} (its key is ${String(x509.publicKey.asymmetricKeyType)}); `
       + 'expected the private key of that certificate');
   }
   return { cert, key };

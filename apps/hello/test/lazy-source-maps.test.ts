@@ -6,12 +6,15 @@ import { build } from 'esbuild';
 import { installLazySourceMaps } from '../src/lazy-source-maps.js';
 
 // A bundle made like the release's (minified, linked map without sources): a throw on line 4.
-const FIXTURE = 'export function outer() {\n  return inner();\n}\nfunction inner(): never {\n  throw new Error("boom from the fixture");\n}\n';
+const FIXTURE = 'export function outer() {\n  return inner();\n}\nfunction inner(): never {\n  throw new Error("boom from the fixture");\n}\n'
+  + 'if (process.env.FIXTURE_THROW_AT_LOAD === "1") {\n  throw new Error("at load");\n}\n';
+// Code the bundler adds (like the release's require shim) has no place in the map.
+const BANNER = 'export function unmapped() { throw new Error("from the banner"); }';
 
 async function bundled(dir: string, name: string): Promise<string> {
   writeFileSync(join(dir, `${name}.ts`), FIXTURE);
   const outfile = join(dir, `${name}.mjs`);
-  await build({ entryPoints: [join(dir, `${name}.ts`)], outfile, bundle: true, format: 'esm', platform: 'node', minify: true, keepNames: true, sourcemap: 'linked', sourcesContent: false, logLevel: 'error' });
+  await build({ entryPoints: [join(dir, `${name}.ts`)], outfile, bundle: true, format: 'esm', platform: 'node', minify: true, keepNames: true, sourcemap: 'linked', sourcesContent: false, banner: { js: BANNER }, logLevel: 'error' });
   return outfile;
 }
 
@@ -34,6 +37,15 @@ t.test('frames of the bundle name the TypeScript source and line; the map is rea
   t.match(error.stack, /at inner \([^)]*fixture\.ts:5:\d+\)/, 'the throwing line in the source');
   t.match(error.stack, /at outer \([^)]*fixture\.ts:2:\d+\)/);
   t.match(error.stack, /lazy-source-maps\.test\.ts/, 'frames of other files are left as they are');
+  const { unmapped } = await import(url) as { unmapped: () => never };
+  const banner = t.throws(() => unmapped()) as Error;
+  t.match(banner.stack, /at unmapped \([^)]*fixture\.mjs:1:\d+\)/, 'a place the map does not cover stays as it is');
+  process.env.FIXTURE_THROW_AT_LOAD = '1';
+  t.teardown(() => delete process.env.FIXTURE_THROW_AT_LOAD);
+  const other = pathToFileURL(await bundled(dir, 'at-load')).href;
+  t.equal(installLazySourceMaps(other), true);
+  const atLoad = await import(other).catch((error: unknown) => error) as Error;
+  t.match(atLoad.stack, /\n    at [^ (]*at-load\.ts:8:\d+/, 'module code (no function name): the place alone');
 });
 
 t.test('an unreadable map leaves the bundle\'s own frames', async (t) => {

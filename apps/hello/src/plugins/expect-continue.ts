@@ -21,7 +21,7 @@ const expectContinue: FastifyPluginCallback<ExpectContinueOptions> = (app, opts,
       const body = JSON.stringify(errorBody(413));
       res.writeHead(413, { ...opts.headers, 'content-type': 'application/json; charset=utf-8', connection: 'close' });
       res.end(body);
-      app.log.info({ method: req.method, url: logUrl(req.url ?? ''), statusCode: 413, contentLength: length }, 'request refused');
+      app.log.info({ method: req.method, url: logUrl(String(req.url)), statusCode: 413, contentLength: length }, 'request refused');
       return;
     }
     res.writeContinue();
