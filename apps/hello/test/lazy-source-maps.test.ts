@@ -45,7 +45,7 @@ t.test('frames of the bundle name the TypeScript source and line; the map is rea
   const other = pathToFileURL(await bundled(dir, 'at-load')).href;
   t.equal(installLazySourceMaps(other), true);
   const atLoad = await import(other).catch((error: unknown) => error) as Error;
-  t.match(atLoad.stack, /\n    at [^ (]*at-load\.ts:8:\d+/, 'module code (no function name): the place alone');
+  t.match(atLoad.stack, /\n {4}at [^ (]*at-load\.ts:8:\d+/, 'module code (no function name): the place alone');
 });
 
 t.test('an unreadable map leaves the bundle\'s own frames', async (t) => {
