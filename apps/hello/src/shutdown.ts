@@ -18,7 +18,7 @@ const SILENT_CHECK_MS = 100;
 export interface ShutdownOptions {
   readonly graceMs: number;
   readonly drain: Pick<ConnectionDrain, 'drain' | 'closeSilent' | 'size'>;
-  /** @default SHUTDOWN_LINGER_MS */
+  /** @default SHUTDOWN_LINGER_MS, or half the grace period when that is shorter */
   readonly lingerMs?: number;
 }
 
@@ -26,7 +26,7 @@ export function shutdownHandler(app: Pick<FastifyInstance, 'log' | 'close'>, opt
   return async ({ signal, err }: ShutdownCause): Promise<void> => {
     if (err !== undefined) app.log.error({ err }, 'shutting down after an unexpected error');
     else app.log.info({ signal, graceMs: opts.graceMs, connections: opts.drain.size }, 'shutting down');
-    await opts.drain.drain(opts.lingerMs ?? SHUTDOWN_LINGER_MS);
+    await opts.drain.drain(opts.lingerMs ?? Math.min(SHUTDOWN_LINGER_MS, opts.graceMs / 2));
     const closing = app.close();
     // server.close() stops accepting; a connection may still have been accepted just before it.
     opts.drain.closeSilent();

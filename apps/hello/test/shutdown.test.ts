@@ -38,3 +38,9 @@ t.test('a crash is logged as an error, then the app closes', async (t) => {
   await shutdownHandler(app, { graceMs: 5000, drain, lingerMs: 7 })({ err });
   t.same(calls.slice(0, 3), [['error', { err }, 'shutting down after an unexpected error'], ['drain', 7], ['close']]);
 });
+
+t.test('a grace period shorter than two lingers gets half of it to linger, so the exit stays clean', async (t) => {
+  const { app, calls, drain } = fakes();
+  await shutdownHandler(app, { graceMs: 600, drain })({ signal: 'SIGTERM' });
+  t.same(calls[1], ['drain', 300]);
+});
