@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { hostname, tmpdir } from 'node:os';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { VERSION_PATH } from '@hello/config/constants';
+import { HEALTH_PATH, VERSION_PATH } from '@hello/config/constants';
 import { LOG_FLUSH_INTERVAL_MS } from '../src/logger.js';
 import { testCertificate } from './helpers/certificate.js';
 import { freePort, logLines, startChild } from './helpers/child-server.js';
@@ -81,6 +81,7 @@ t.test('serves over HTTPS, then SIGTERM drains and exits 0', async (t) => {
   const version = JSON.parse((await fetchOver(ports.serving, VERSION_PATH)).body) as Record<string, unknown>;
   t.match(version, { version: 'f00dcafe', stage: 'prod' });
   t.notOk('node' in version, '/version does not tell the Node version');
+  t.equal((await fetchOver(ports.serving, HEALTH_PATH)).status, 200, 'healthy while serving');
   // Connections that never send a request must not hold the shutdown (Node does not count them idle).
   const silentTls = await openTls(ports.serving);
   silentTls.on('error', () => undefined);
