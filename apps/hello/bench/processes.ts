@@ -1,6 +1,6 @@
 // Starting servers for the benchmark: spawn, time to the first 200, resident memory, stop.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { once } from 'node:events';
 
@@ -24,11 +24,16 @@ export function get(url: string): Promise<{ status: number; rawHeaders: string[]
   });
 }
 
-/** Spawns `node file` with env, stdout to logFile (not a TTY, as under systemd), and waits for a 200. */
-export async function start(file: string, env: Record<string, string>, logFile: string, url: string): Promise<Started> {
+/**
+ * Spawns `node ...args` with env, stdout and stderr appended to logFile (not a TTY: as the unit's
+ * StandardOutput=append:), and waits for a 200.
+ */
+export async function start(args: readonly string[], env: Record<string, string>, logFile: string, url: string): Promise<Started> {
+  const file = args.at(-1) ?? '';
   const out = openSync(logFile, 'a');
   const t0 = performance.now();
-  const child = spawn(process.execPath, [file], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', out, 'inherit'] });
+  const child = spawn(process.execPath, [...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', out, out] });
+  closeSync(out);
   const deadline = t0 + 10_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${file} exited with ${child.exitCode} before answering`);

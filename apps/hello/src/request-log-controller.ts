@@ -1,10 +1,17 @@
-// One JSON line per finished request (method, url, status, response time, request id), in
-// place of Fastify's two: "incoming request" and "request completed".
+// One JSON line per request (method, url without query values, status, response time, request
+// id), in place of Fastify's two ("incoming request" and "request completed"), and one for a
+// request the client gave up on before the reply (Fastify logs none).
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { answeredByClientError } from './client-errors.js';
+import { logUrl } from './log-url.js';
 
 export class RequestLogController extends LogController {
-  override incomingRequest(): void {
-    // The completion line carries everything; a second line per request only costs throughput.
+  override incomingRequest(request: FastifyRequest, reply: FastifyReply): void {
+    // The completion line carries everything; only a reply that never finishes needs a line here.
+    reply.raw.once('close', () => {
+      if (reply.raw.writableFinished || answeredByClientError.has(reply.raw)) return;
+      request.log.info({ reqId: request.id, method: request.method, url: logUrl(request.url) }, 'request aborted');
+    });
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
@@ -12,7 +19,7 @@ export class RequestLogController extends LogController {
     const line = {
       reqId: request.id,
       method: request.method,
-      url: request.url,
+      url: logUrl(request.url),
       statusCode: reply.statusCode,
       // Milliseconds; two decimals are plenty and keep the line short.
       responseTime: Math.round(reply.elapsedTime * 100) / 100,

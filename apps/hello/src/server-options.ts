@@ -2,14 +2,18 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Server } from 'node:https';
-import type { FastifyBaseLogger, FastifyHttpsOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyHttpsOptions, FastifyReply } from 'fastify';
 import {
   BODY_LIMIT_BYTES,
+  CONNECTIONS_CHECK_INTERVAL_MS,
   HEADERS_TIMEOUT_MS,
   KEEP_ALIVE_TIMEOUT_MS,
   MAX_HEADER_BYTES,
   REQUEST_TIMEOUT_MS,
+  TLS_HANDSHAKE_TIMEOUT_MS,
 } from '@hello/config/constants';
+import { clientErrorHandler } from './client-errors.js';
+import { errorBody } from './plugins/error-replies.js';
 import { RequestLogController } from './request-log-controller.js';
 
 /** Proxies whose X-Forwarded-* headers are believed: loopback and private (VPC) addresses only. */
@@ -36,10 +40,12 @@ export function requestId(headers: IncomingHttpHeaders): string {
 
 export interface ServerTimeouts {
   readonly keepAliveTimeoutMs: number;
+  /** At most requestTimeoutMs (Node's rule; Node would otherwise enforce the larger one). */
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
   /** How often Node looks for connections past headersTimeout or requestTimeout. */
   readonly checkIntervalMs: number;
+  readonly handshakeTimeoutMs: number;
 }
 
 /** The production timeouts, from the shared constants (keep-alive above the ALB's idle timeout). */
@@ -47,32 +53,76 @@ export const SERVER_TIMEOUTS: ServerTimeouts = Object.freeze({
   keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
   headersTimeoutMs: HEADERS_TIMEOUT_MS,
   requestTimeoutMs: REQUEST_TIMEOUT_MS,
-  checkIntervalMs: 5_000,
+  checkIntervalMs: CONNECTIONS_CHECK_INTERVAL_MS,
+  handshakeTimeoutMs: TLS_HANDSHAKE_TIMEOUT_MS,
 });
+
+/**
+ * TLS 1.2: only ECDHE key exchange with AEAD ciphers (GCM, ChaCha20-Poly1305), the set of
+ * Mozilla's "intermediate" profile, instead of Node's default list (CBC with SHA-1, CCM8, ARIA).
+ * TLS 1.3: its three standard suites, as Node enables them by default.
+ */
+export const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+/**
+ * The service validates no request with a JSON schema, so Fastify's default compilers (ajv with
+ * its meta-schemas, fast-json-stringify) are never loaded: ~20-30 ms of every cold start. A route
+ * that declares a schema fails at start-up with this message instead of running unchecked.
+ */
+export const NO_SCHEMA_COMPILERS = {
+  compilersFactory: {
+    buildValidator: () => () => {
+      throw new Error('route schemas are not supported: the service loads no validator compiler (see NO_SCHEMA_COMPILERS)');
+    },
+    buildSerializer: () => () => {
+      throw new Error('response schemas are not supported: the service loads no serializer compiler (see NO_SCHEMA_COMPILERS)');
+    },
+  },
+};
 
 export interface ServerSettings {
   readonly tls: { readonly cert: string | Buffer; readonly key: string | Buffer };
   readonly logger: FastifyBaseLogger;
+  /** Security headers for the replies Node-level refusals get (the app's plugin sets the rest). */
+  readonly headers: Readonly<Record<string, string>>;
   /** @default SERVER_TIMEOUTS (tests shorten them to watch a timeout happen) */
   readonly timeouts?: ServerTimeouts;
 }
 
 export type ServiceServerOptions = FastifyHttpsOptions<Server, FastifyBaseLogger>;
 
-export function serverOptions({ tls, logger, timeouts = SERVER_TIMEOUTS }: ServerSettings): ServiceServerOptions {
+export function serverOptions({ tls, logger, headers, timeouts = SERVER_TIMEOUTS }: ServerSettings): ServiceServerOptions {
+  if (timeouts.headersTimeoutMs > timeouts.requestTimeoutMs) {
+    throw new Error(`server timeouts: headersTimeoutMs (${timeouts.headersTimeoutMs}) must be <= requestTimeoutMs `
+      + `(${timeouts.requestTimeoutMs}); Node would otherwise apply the larger one to the whole request`);
+  }
   return {
     https: {
       cert: tls.cert,
       key: tls.key,
       minVersion: 'TLSv1.2',
+      ciphers: TLS_CIPHERS,
+      handshakeTimeout: timeouts.handshakeTimeoutMs,
       maxHeaderSize: MAX_HEADER_BYTES,
-      // Fastify sets keepAliveTimeout and requestTimeout itself; headersTimeout only Node knows.
+      // Both here, so createServer checks the pair; Fastify sets requestTimeout again afterwards.
       headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
       connectionsCheckingInterval: timeouts.checkIntervalMs,
     },
     keepAliveTimeout: timeouts.keepAliveTimeoutMs,
     requestTimeout: timeouts.requestTimeoutMs,
     bodyLimit: BODY_LIMIT_BYTES,
+    schemaController: NO_SCHEMA_COMPILERS,
     trustProxy: [...TRUSTED_PROXIES],
     // Not requestIdHeader: a client could put anything there; requestId() checks it first.
     requestIdHeader: false,
@@ -83,8 +133,18 @@ export function serverOptions({ tls, logger, timeouts = SERVER_TIMEOUTS }: Serve
     // JSON encoding each time): the lines about a request name its reqId themselves. So routes
     // cannot have their own log level or serializers.
     childLoggerFactory: (logger) => logger,
-    // Requests that arrive once shutdown began (health checks included) get 503.
-    return503OnClosing: true,
+    clientErrorHandler: clientErrorHandler(logger, headers),
+    // A bad URL (`/%zz`) and the like, which Fastify answers before any hook runs: the security
+    // headers and the status, never the input.
+    frameworkErrors: (error, _request, reply) => {
+      // Every Fastify framework error carries a statusCode (fastify/lib/errors.js); 400 guards the type.
+      /* c8 ignore next */
+      const status = error.statusCode ?? 400;
+      void (reply as FastifyReply).headers(headers).code(status).send(errorBody(status));
+    },
+    // Requests that arrive while shutting down are served, with `Connection: close` (Fastify and
+    // ConnectionDrain set it); only /healthz turns 503, so the load balancer stops sending.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
   };
 }

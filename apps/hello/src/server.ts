@@ -5,7 +5,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { loadServiceEnv, type ServiceEnv } from '@hello/config/service-env';
 import serviceApp from './app.js';
+import { ConnectionDrain } from './connection-drain.js';
+import { installLazySourceMaps } from './lazy-source-maps.js';
 import { createLogger } from './logger.js';
+import { captureHelmetHeaders } from './plugins/security-headers.js';
 import { serverOptions } from './server-options.js';
 import { shutdownHandler } from './shutdown.js';
 import { readTlsFiles } from './tls-files.js';
@@ -16,28 +19,35 @@ function exitWith(what: string, error: unknown): never {
   process.exit(1);
 }
 
+// The release bundle ships app/server.mjs.map: stack traces name the TypeScript sources.
+installLazySourceMaps(import.meta.url);
+
 let env: ServiceEnv;
 let app: FastifyInstance;
+const headers = captureHelmetHeaders();
 try {
   env = loadServiceEnv(process.env);
   const logger = await createLogger({ level: env.LOG_LEVEL, pretty: process.stdout.isTTY === true });
-  app = Fastify(serverOptions({ tls: readTlsFiles(env), logger }));
+  app = Fastify(serverOptions({ tls: readTlsFiles(env), logger, headers }));
 } catch (error) {
   exitWith('bad configuration', error);
 }
 
+const drain = new ConnectionDrain(app.server);
 await app.register(fp(serviceApp), {
   stage: env.STAGE,
   version: env.RELEASE_VERSION,
   hostname: hostname(),
   startedAt: new Date(),
+  headers,
+  draining: () => drain.draining,
 });
 
 // SIGTERM (systemd stop) or SIGINT: exit 0 once in-flight requests are done, or 1 when that
 // takes longer than SHUTDOWN_GRACE_MS (close-with-grace also exits 1 on a second signal).
 closeWithGrace(
   { delay: env.SHUTDOWN_GRACE_MS, logger: { error: (message: unknown) => app.log.error(message) } },
-  shutdownHandler(app, env.SHUTDOWN_GRACE_MS),
+  shutdownHandler(app, { graceMs: env.SHUTDOWN_GRACE_MS, drain }),
 );
 
 try {
@@ -45,3 +55,5 @@ try {
 } catch (error) {
   exitWith(`cannot listen on ${env.HOST}:${env.PORT}`, error);
 }
+// The Node version is for the operator's log, not for /version (anyone can read that).
+app.log.info({ node: process.version, release: env.RELEASE_VERSION, stage: env.STAGE }, 'started');

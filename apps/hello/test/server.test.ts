@@ -1,11 +1,12 @@
 import t from 'tap';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { generateKeyPairSync } from 'node:crypto';
+import { connect as tcpConnect, createServer } from 'node:net';
 import { once } from 'node:events';
 import { hostname, tmpdir } from 'node:os';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { VERSION_PATH } from '@hello/config/constants';
+import { HEALTH_PATH, VERSION_PATH } from '@hello/config/constants';
 import { LOG_FLUSH_INTERVAL_MS } from '../src/logger.js';
 import { testCertificate } from './helpers/certificate.js';
 import { freePort, logLines, startChild } from './helpers/child-server.js';
@@ -20,6 +21,7 @@ const tls = { TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key
 writeFileSync(tls.TLS_CERT_FILE, cert);
 writeFileSync(tls.TLS_KEY_FILE, key);
 writeFileSync(join(dir, 'junk.pem'), 'not a certificate');
+writeFileSync(join(dir, 'rsa-key.pem'), generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
 const occupied = createServer().listen(0, '127.0.0.1');
 await once(occupied, 'listening');
 const busyPort = (occupied.address() as { port: number }).port;
@@ -29,6 +31,7 @@ const children = {
   badEnv: startChild('server.ts', { STAGE: 'nope', PORT: 'eighty' }),
   noCert: startChild('server.ts', { ...tls, TLS_CERT_FILE: join(dir, 'missing.pem') }),
   junkCert: startChild('server.ts', { ...tls, TLS_CERT_FILE: join(dir, 'junk.pem'), PORT: String(await freePort()), HOST: '127.0.0.1' }),
+  mismatched: startChild('server.ts', { ...tls, TLS_KEY_FILE: join(dir, 'rsa-key.pem'), PORT: String(await freePort()), HOST: '127.0.0.1' }),
   busy: startChild('server.ts', { ...tls, PORT: String(busyPort), HOST: '127.0.0.1' }),
   serving: startChild('server.ts', { ...tls, PORT: String(ports.serving), HOST: '127.0.0.1', STAGE: 'prod', RELEASE_VERSION: 'f00dcafe' }),
   slow: startChild('server.ts', { ...tls, PORT: String(ports.slow), HOST: '127.0.0.1', SHUTDOWN_GRACE_MS: '300' }),
@@ -57,6 +60,12 @@ t.test('a file that is no certificate: exit 1 before listening', async (t) => {
   t.match(children.junkCert.stderr(), /cannot start: bad configuration: .*(PEM|certificate|no start line)/i);
 });
 
+t.test('a key that does not match the certificate: exit 1 naming both settings, before listening', async (t) => {
+  t.equal(await children.mismatched.exited, 1);
+  t.match(children.mismatched.stderr(), `cannot start: bad configuration: TLS_KEY_FILE=${dir}/rsa-key.pem: this rsa key does not belong to the certificate in TLS_CERT_FILE=${tls.TLS_CERT_FILE}`);
+  t.notMatch(children.mismatched.stdout(), /listening/);
+});
+
 t.test('a port in use: exit 1 naming the address', async (t) => {
   t.equal(await children.busy.exited, 1);
   t.match(children.busy.stderr(), `hello: cannot start: cannot listen on 127.0.0.1:${busyPort}: `);
@@ -70,7 +79,15 @@ t.test('serves over HTTPS, then SIGTERM drains and exits 0', async (t) => {
   t.equal(hello.status, 200);
   t.equal(hello.body, `Hello World from ${hostname()} in prod\n`);
   const version = JSON.parse((await fetchOver(ports.serving, VERSION_PATH)).body) as Record<string, unknown>;
-  t.match(version, { version: 'f00dcafe', stage: 'prod', node: process.version });
+  t.match(version, { version: 'f00dcafe', stage: 'prod' });
+  t.notOk('node' in version, '/version does not tell the Node version');
+  t.equal((await fetchOver(ports.serving, HEALTH_PATH)).status, 200, 'healthy while serving');
+  // Connections that never send a request must not hold the shutdown (Node does not count them idle).
+  const silentTls = await openTls(ports.serving);
+  silentTls.on('error', () => undefined);
+  const silentTcp = tcpConnect(ports.serving, '127.0.0.1');
+  silentTcp.on('error', () => undefined);
+  await once(silentTcp, 'connect');
   // Log lines are buffered, but reach stdout within LOG_FLUSH_INTERVAL_MS even when traffic stops.
   const deadline = Date.now() + LOG_FLUSH_INTERVAL_MS + 2000;
   while (!stdout().includes('"url":"/version"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -78,11 +95,13 @@ t.test('serves over HTTPS, then SIGTERM drains and exits 0', async (t) => {
   child.kill('SIGTERM');
   const started = Date.now();
   t.equal(await exited, 0);
-  t.ok(Date.now() - started < 5000, 'well inside the grace period');
+  t.ok(Date.now() - started < 5000, 'well inside the grace period, silent connections or not');
+  t.ok(silentTls.destroyed || silentTls.readableEnded, 'the silent TLS connection was closed');
   const lines = logLines(stdout());
   t.ok(lines.length >= 3, 'stdout is JSON lines (not a TTY)');
   t.match(lines.find((l) => l.statusCode === 200), { msg: 'request completed', method: 'GET', url: '/', reqId: String });
-  t.match(lines.find((l) => l.msg === 'shutting down'), { signal: 'SIGTERM', graceMs: 10_000 });
+  t.match(lines.find((l) => l.msg === 'shutting down'), { signal: 'SIGTERM', graceMs: 10_000, connections: 2 });
+  t.match(lines.find((l) => l.msg === 'started'), { node: process.version, release: 'f00dcafe', stage: 'prod' });
 });
 
 t.test('a request that outlives SHUTDOWN_GRACE_MS cannot hold the exit: exit 1 after the grace', async (t) => {

@@ -44,11 +44,24 @@ export const ALB_IDLE_TIMEOUT_SECONDS = 60;
 /** Node's keepAliveTimeout: longer than the ALB's idle timeout so the ALB always closes first. */
 export const KEEP_ALIVE_TIMEOUT_MS = (ALB_IDLE_TIMEOUT_SECONDS + 5) * 1000;
 
-/** Node's headersTimeout: must exceed keepAliveTimeout (Node's own rule for reused sockets). */
-export const HEADERS_TIMEOUT_MS = KEEP_ALIVE_TIMEOUT_MS + 1000;
-
-/** Whole-request bound, so a slow client cannot hold a socket forever. */
+/**
+ * Whole-request bound (headers and body), so a slow client cannot hold a socket for long.
+ * Node counts it from the first byte of a request; an idle keep-alive socket is not timed by it.
+ */
 export const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Node's headersTimeout: the time a request (or a fresh connection) gets to send all its headers.
+ * Node's rule: at most REQUEST_TIMEOUT_MS. A larger one is refused by createServer, but Fastify
+ * sets requestTimeout after construction, and Node then enforces the larger of the two.
+ */
+export const HEADERS_TIMEOUT_MS = 10_000;
+
+/** How often Node looks for requests past those two bounds: each fires up to this much late. */
+export const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
+
+/** A TCP connection must finish its TLS handshake within this (Node's default is 120 s). */
+export const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** Target group health check: the load balancer and the local rehearsal use the same numbers. */
 export const HEALTH_CHECK = {

@@ -4,7 +4,23 @@ import * as c from '../src/constants.js';
 // These relations are what keeps the ALB, the service and systemd from fighting each other.
 t.test('the service keeps connections open longer than the ALB', async (t) => {
   t.ok(c.KEEP_ALIVE_TIMEOUT_MS > c.ALB_IDLE_TIMEOUT_SECONDS * 1000, 'else the ALB reuses sockets the service closed: 502s');
-  t.ok(c.HEADERS_TIMEOUT_MS > c.KEEP_ALIVE_TIMEOUT_MS, 'Node requires headersTimeout above keepAliveTimeout');
+});
+
+// Node's http server (lib/_http_server.js, storeHTTPOptions) throws ERR_OUT_OF_RANGE
+// "headersTimeout ... <= requestTimeout" when both are given; set apart, it enforces the larger.
+t.test('Node\'s rule: headersTimeout <= requestTimeout', async (t) => {
+  t.ok(c.HEADERS_TIMEOUT_MS <= c.REQUEST_TIMEOUT_MS);
+});
+
+t.test('Node checks the request bounds often enough to keep them', async (t) => {
+  // connectionsCheckingInterval: a timeout fires up to one interval late.
+  t.ok(c.CONNECTIONS_CHECK_INTERVAL_MS * 5 <= c.HEADERS_TIMEOUT_MS, 'headers timeout late by at most 20 %');
+  t.ok(c.CONNECTIONS_CHECK_INTERVAL_MS > 0);
+});
+
+t.test('a silent connection is dropped in seconds, not minutes', async (t) => {
+  t.ok(c.TLS_HANDSHAKE_TIMEOUT_MS > 0 && c.TLS_HANDSHAKE_TIMEOUT_MS <= c.HEADERS_TIMEOUT_MS);
+  t.ok(c.HEADERS_TIMEOUT_MS < c.ALB_IDLE_TIMEOUT_SECONDS * 1000);
 });
 
 t.test('the process always exits inside systemd\'s stop timeout', async (t) => {

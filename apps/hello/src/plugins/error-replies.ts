@@ -1,4 +1,6 @@
-// JSON for unknown routes and failures; a 5xx never shows the client a message or a stack.
+// JSON for unknown routes and failures. No reply echoes the request (path, content type, ...):
+// a client error gets its status text, a 5xx never shows a message or a stack. Errors Fastify
+// raises before its hooks run (a bad URL) still carry the security headers.
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
@@ -15,18 +17,35 @@ export function errorBody(statusCode: number, message?: string): ErrorBody {
   return { statusCode, error, message: message ?? error };
 }
 
-const errorReplies: FastifyPluginCallback = (app, _opts, done) => {
+/** Methods the read-only paths answer. */
+export const ALLOWED_METHODS = 'GET, HEAD';
+
+export interface ErrorRepliesOptions {
+  readonly headers: Readonly<Record<string, string>>;
+  /** Paths that exist: any other method on them gets 405 with Allow, whatever the method. */
+  readonly paths: readonly string[];
+}
+
+const errorReplies: FastifyPluginCallback<ErrorRepliesOptions> = (app, opts, done) => {
+  const known = new Set(opts.paths);
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    reply.headers(opts.headers);
     const status = error.statusCode;
-    // Client errors (413, 415, ...) come from Fastify with a safe message; anything else is ours.
     if (status !== undefined && status >= 400 && status < 500) {
-      return reply.code(status).send(errorBody(status, error.message));
+      request.log.debug({ reqId: request.id, code: error.code }, 'client error');
+      return reply.code(status).send(errorBody(status));
     }
     request.log.error({ reqId: request.id, err: error }, 'request failed');
     return reply.code(500).send(errorBody(500));
   });
 
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody(404)));
+  // Methods Fastify does not route at all (WebDAV's PROPFIND, MKCOL, ...) end up here too.
+  app.setNotFoundHandler((request, reply) => {
+    const query = request.url.indexOf('?');
+    const path = query === -1 ? request.url : request.url.slice(0, query);
+    if (known.has(path)) return reply.code(405).header('allow', ALLOWED_METHODS).send(errorBody(405));
+    return reply.code(404).send(errorBody(404));
+  });
   done();
 };
 

@@ -1,13 +1,11 @@
 // 405 with an Allow header for writes to the read-only routes; oversized bodies still get 413.
 import type { FastifyPluginCallback } from 'fastify';
-import { errorBody } from './error-replies.js';
+import { ALLOWED_METHODS, errorBody } from './error-replies.js';
 
 export interface MethodNotAllowedOptions {
   /** Paths that only answer GET (and HEAD). */
   readonly paths: readonly string[];
 }
-
-export const ALLOWED_METHODS = 'GET, HEAD';
 
 /** Registered without fastify-plugin: its catch-all body parser stays inside this scope. */
 const methodNotAllowed: FastifyPluginCallback<MethodNotAllowedOptions> = (app, opts, done) => {

@@ -5,11 +5,8 @@ import fp from 'fastify-plugin';
 import helmet, { type HelmetOptions } from 'helmet';
 
 export interface SecurityHeadersOptions {
-  /**
-   * Helmet's options. Only static ones make sense here: the headers are captured once.
-   * @default helmet's defaults (HSTS one year with subdomains, a strict CSP, nosniff, ...)
-   */
-  readonly helmet?: Readonly<HelmetOptions>;
+  /** The headers, from captureHelmetHeaders(): also sent by replies Fastify's hooks never see. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /**
@@ -38,7 +35,7 @@ export function captureHelmetHeaders(options: Readonly<HelmetOptions> = {}): Rea
 }
 
 const securityHeaders: FastifyPluginCallback<SecurityHeadersOptions> = (app, opts, done) => {
-  const headers = captureHelmetHeaders(opts.helmet);
+  const { headers } = opts;
   // onRequest, so replies from the error and not-found handlers carry them too.
   app.addHook('onRequest', (_request, reply, next) => {
     reply.headers(headers);

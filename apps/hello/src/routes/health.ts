@@ -1,13 +1,26 @@
-// GET /healthz for the target group and ValidateService: 200 while serving.
+// GET /healthz for the target group and ValidateService: 200 while serving, 503 once draining.
 import type { FastifyPluginCallback } from 'fastify';
 import { HEALTH_PATH } from '@hello/config/constants';
 
 const HEALTHY = JSON.stringify({ status: 'ok' });
+const DRAINING = JSON.stringify({ status: 'draining' });
 
-const health: FastifyPluginCallback = (app, _opts, done) => {
-  // Once shutdown begins, Fastify answers every request, this one included, with 503
-  // (return503OnClosing), so the load balancer stops sending traffic before the process exits.
-  app.get(HEALTH_PATH, (_request, reply) => reply.type('application/json; charset=utf-8').send(HEALTHY));
+export interface HealthOptions {
+  /** True once shutdown began: the load balancer then stops sending before the process exits. */
+  readonly draining: () => boolean;
+}
+
+const health: FastifyPluginCallback<HealthOptions> = (app, opts, done) => {
+  // app.close() without the drain (tests, a crash) turns health 503 too.
+  let closing = false;
+  app.addHook('preClose', (next) => {
+    closing = true;
+    next();
+  });
+  app.get(HEALTH_PATH, (_request, reply) => {
+    reply.type('application/json; charset=utf-8');
+    return closing || opts.draining() ? reply.code(503).send(DRAINING) : reply.send(HEALTHY);
+  });
   done();
 };
 

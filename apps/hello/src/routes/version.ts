@@ -1,4 +1,5 @@
 // GET /version: which release runs where; deploy checks wait until it reports the new version.
+// No Node version: it tells an attacker which CVEs apply (the start-up log line has it).
 import type { FastifyPluginCallback } from 'fastify';
 import { VERSION_PATH } from '@hello/config/constants';
 
@@ -6,14 +7,11 @@ export interface VersionOptions {
   readonly version: string;
   readonly stage: string;
   readonly startedAt: Date;
-  /** @default process.version */
-  readonly node?: string;
 }
 
 export interface VersionBody {
   readonly version: string;
   readonly stage: string;
-  readonly node: string;
   readonly startedAt: string;
 }
 
@@ -21,7 +19,6 @@ const version: FastifyPluginCallback<VersionOptions> = (app, opts, done) => {
   const body: VersionBody = {
     version: opts.version,
     stage: opts.stage,
-    node: opts.node ?? process.version,
     startedAt: opts.startedAt.toISOString(),
   };
   const json = JSON.stringify(body);

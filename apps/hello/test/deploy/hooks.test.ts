@@ -80,7 +80,7 @@ t.test('AfterInstall installs a verified release and everything around it', asyn
   t.equal(statSync(join(host.tlsDir, 'key.pem')).mode & 0o777, 0o640);
   const unit = readFileSync(join(host.unitDir, UNIT_NAME), 'utf8');
   t.match(unit, `EnvironmentFile=${host.envFile}\n`);
-  t.match(unit, `ExecStart=${process.execPath} --enable-source-maps ${host.root}/current/app/server.mjs\n`);
+  t.match(unit, `ExecStart=${process.execPath} ${host.root}/current/app/server.mjs\n`);
   t.match(unit, `StandardOutput=append:${host.logFile}\n`);
   t.notMatch(unit, HOST_PATHS.root, 'every host path moved');
   t.match(readFileSync(join(host.logrotateDir, SERVICE_NAME), 'utf8'), `${host.logFile} {`);

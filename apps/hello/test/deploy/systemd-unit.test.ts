@@ -31,7 +31,7 @@ t.test('the unit keeps the config numbers and the hardening', async (t) => {
   t.same(directive('TimeoutStopSec'), [String(SYSTEMD_STOP_TIMEOUT_SECONDS)]);
   t.same(directive('User'), [SERVICE_NAME]);
   t.same(directive('EnvironmentFile'), [HOST_PATHS.envFile]);
-  t.same(directive('ExecStart'), [`${HOST_NODE_BIN} --enable-source-maps ${HOST_PATHS.current}/app/server.mjs`]);
+  t.same(directive('ExecStart'), [`${HOST_NODE_BIN} ${HOST_PATHS.current}/app/server.mjs`]);
   t.same(directive('StandardOutput'), [`append:${HOST_PATHS.logFile}`]);
   t.same(directive('Restart'), ['always']);
   for (const [name, value] of [['NoNewPrivileges', 'yes'], ['ProtectSystem', 'strict'], ['ProtectHome', 'yes'], ['PrivateTmp', 'yes'], ['CapabilityBoundingSet', ''], ['AmbientCapabilities', '']]) {

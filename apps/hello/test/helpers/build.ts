@@ -5,7 +5,9 @@ import Fastify from 'fastify';
 import fp from 'fastify-plugin';
 import type { Test } from 'tap';
 import serviceApp, { type AppOptions } from '../../src/app.js';
+import { ConnectionDrain } from '../../src/connection-drain.js';
 import { createLogger } from '../../src/logger.js';
+import { captureHelmetHeaders } from '../../src/plugins/security-headers.js';
 import { serverOptions, type ServerTimeouts } from '../../src/server-options.js';
 import { testCertificate } from './certificate.js';
 
@@ -18,16 +20,17 @@ export const TEST_APP: AppOptions = {
 
 export type LogLine = Record<string, unknown>;
 
-async function create(timeouts?: ServerTimeouts) {
+async function create(timeouts?: ServerTimeouts, level = 'info') {
   const logs: LogLine[] = [];
   const logger = await createLogger({
-    level: 'info',
+    level,
     pretty: false,
     destination: { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) },
   });
   const { cert, key } = await testCertificate();
-  const app = Fastify(serverOptions({ tls: { cert, key }, logger, ...(timeouts ? { timeouts } : {}) }));
-  return { app, logs };
+  const app = Fastify(serverOptions({ tls: { cert, key }, logger, headers: captureHelmetHeaders(), ...(timeouts ? { timeouts } : {}) }));
+  const drain = new ConnectionDrain(app.server);
+  return { app, logs, drain };
 }
 
 export type TestApp = Awaited<ReturnType<typeof create>>['app'];
@@ -35,17 +38,19 @@ export type TestApp = Awaited<ReturnType<typeof create>>['app'];
 export interface BuildOptions {
   readonly app?: Partial<AppOptions>;
   readonly timeouts?: ServerTimeouts;
+  /** @default 'info' */
+  readonly level?: string;
   /** Adds test-only routes next to the service's. */
   readonly extend?: (app: TestApp) => void;
 }
 
-export async function build(t: Test, options: BuildOptions = {}): Promise<{ app: TestApp; logs: LogLine[] }> {
-  const { app, logs } = await create(options.timeouts);
-  await app.register(fp(serviceApp), { ...TEST_APP, ...options.app });
+export async function build(t: Test, options: BuildOptions = {}): Promise<{ app: TestApp; logs: LogLine[]; drain: ConnectionDrain }> {
+  const { app, logs, drain } = await create(options.timeouts, options.level);
+  await app.register(fp(serviceApp), { ...TEST_APP, draining: () => drain.draining, ...options.app });
   options.extend?.(app);
   t.teardown(() => app.close());
   await app.ready();
-  return { app, logs };
+  return { app, logs, drain };
 }
 
 /** Listens on an ephemeral loopback port and returns it. */

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { errorBody } from '../../src/plugins/error-replies.js';
-import { build } from '../helpers/build.js';
+import { build, listen } from '../helpers/build.js';
+import { exchange } from '../helpers/client.js';
 
 t.test('unknown routes get a 404 in JSON that does not echo the request', async (t) => {
   const { app } = await build(t);
@@ -24,15 +25,29 @@ t.test('a failure answers 500 without message or stack, and is logged with both'
   t.match(logged, { level: 50, reqId: String, err: { message: 'database password is hunter2', stack: /Error/ } });
 });
 
-t.test('errors carrying a 4xx status keep their (client-facing) message', async (t) => {
+t.test('a 4xx reply names its status and never echoes the error\'s message', async (t) => {
   const { app } = await build(t, {
     extend: (app) => app.get('/teapot', async () => {
-      throw Object.assign(new Error('short and stout'), { statusCode: 418 });
+      throw Object.assign(new Error('short and stout <script>'), { statusCode: 418 });
     }),
   });
   const res = await app.inject({ method: 'GET', url: '/teapot' });
   t.equal(res.statusCode, 418);
-  t.same(res.json(), { statusCode: 418, error: "I'm a Teapot", message: 'short and stout' });
+  t.same(res.json(), { statusCode: 418, error: "I'm a Teapot", message: "I'm a Teapot" });
+});
+
+t.test('framework errors (bad URL, bad content type) carry the security headers and echo nothing', async (t) => {
+  const { app } = await build(t, { extend: (app) => app.post('/echo', async (request) => request.body) });
+  const port = await listen(app);
+  const badUrl = await exchange(port, 'GET /%zz<script> HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  t.match(badUrl, /^HTTP\/1\.1 400 Bad Request\r\n/);
+  t.match(badUrl, /strict-transport-security: max-age=/i);
+  t.match(badUrl, /x-content-type-options: nosniff/i);
+  t.notMatch(badUrl, /%zz|<script>/);
+  const badType = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'text/evil<script>' }, payload: 'x' });
+  t.equal(badType.statusCode, 415);
+  t.notMatch(badType.body, /evil|<script>/);
+  t.match(badType.headers, { 'strict-transport-security': /max-age/ });
 });
 
 t.test('error bodies name the status', async (t) => {

@@ -36,7 +36,7 @@ t.test('HSTS and friends are on every reply: routes, 404s and 405s', async (t) =
 });
 
 t.test('helmet options reach the replies', async (t) => {
-  const { app } = await build(t, { app: { helmet: { strictTransportSecurity: { maxAge: 600 } } } });
+  const { app } = await build(t, { app: { headers: captureHelmetHeaders({ strictTransportSecurity: { maxAge: 600 } }) } });
   const res = await app.inject({ method: 'GET', url: '/' });
   t.equal(res.headers['strict-transport-security'], 'max-age=600; includeSubDomains');
 });
