@@ -13,7 +13,7 @@ import { serverOptions } from './server-options.js';
 import { shutdownHandler } from './shutdown.js';
 import { readTlsFiles } from './tls-files.js';
 
-/** Bad configuration: say what is wrong on stderr (systemd's journal) and exit non-zero. */
+/** Bad configuration: say what is wrong on stderr (the unit appends it to /var/log/hello/service.log) and exit non-zero. */
 function exitWith(what: string, error: unknown): never {
   process.stderr.write(`hello: cannot start: ${what}: ${(error as Error).message}\n`);
   process.exit(1);
