@@ -1,9 +1,15 @@
 import t from 'tap';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { setTimeout } from 'node:timers/promises';
+import { SERVICE_ENV_NAMES } from '@hello/config/service-env';
 import { freePort, startChild } from '../helpers/child-server.js';
 import { fetchOver } from '../helpers/client.js';
 
 t.setTimeout(120_000); // the child compiles the TypeScript sources first
+
+const serveEntry = new URL('../../src/dev/serve.ts', import.meta.url).pathname;
 
 t.test('serve makes a certificate and serves the local stage on localhost', async (t) => {
   const dir = t.testdir({});
@@ -18,4 +24,35 @@ t.test('serve makes a certificate and serves the local stage on localhost', asyn
   t.match(res.body, / in local\n$/);
   serve.child.kill('SIGTERM');
   t.equal(await serve.exited, 0);
+});
+
+// Ctrl-C as a terminal delivers it: to the whole foreground process group, while the pnpm layers
+// above send their own copy. The server must see one SIGINT (a second means "force quit", exit 1).
+t.test('Ctrl-C to the process group, twice over, stops the server cleanly: exit 0', async (t) => {
+  const dir = t.testdir({});
+  const port = await freePort();
+  const env: Record<string, string | undefined> = { ...process.env, PORT: String(port) };
+  for (const name of SERVICE_ENV_NAMES) if (name !== 'PORT') delete env[name];
+  // detached: its own process group, which the test signals as a terminal's Ctrl-C would.
+  const serve = spawn(process.execPath, [...process.execArgv, serveEntry, dir], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const group = -serve.pid!;
+  t.teardown(() => {
+    if (serve.exitCode === null) process.kill(group, 'SIGKILL');
+  });
+  let out = '';
+  serve.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  serve.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  const exited = once(serve, 'exit');
+  while (!out.includes('Server listening at')) await once(serve.stdout, 'data');
+  process.kill(group, 'SIGINT');
+  await setTimeout(50); // pnpm passes it on from its own event loop, a moment later
+  if (serve.exitCode === null) process.kill(serve.pid!, 'SIGINT');
+  const [code, signal] = (await exited) as [number | null, string | null];
+  t.same({ code, signal }, { code: 0, signal: null }, 'exits 0, not killed by a signal');
+  t.match(out, '"signal":"SIGINT"');
+  t.notMatch(out, /second SIGINT/);
 });
