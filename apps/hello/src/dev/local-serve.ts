@@ -15,6 +15,19 @@ type Env = Record<string, string | undefined>;
  */
 export const STOP_SIGNALS = { SIGINT: 'SIGINT', SIGTERM: 'SIGTERM', SIGHUP: 'SIGTERM' } as const;
 
+/**
+ * A handler for every stop signal that passes the first one on (as STOP_SIGNALS says) and drops
+ * the rest: the copies that the terminal and each pnpm layer deliver for one Ctrl-C.
+ */
+export function forwardFirstStopSignal(send: (signal: NodeJS.Signals) => void) {
+  let forwarded = false;
+  return (signal: keyof typeof STOP_SIGNALS): void => {
+    if (forwarded) return;
+    forwarded = true;
+    send(STOP_SIGNALS[signal]);
+  };
+}
+
 /** serve's exit code from the server's: the same code, or 128 + n when signal n killed it. */
 export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
   if (code !== null) return code;

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exitCodeOf, prepareLocalServe, STOP_SIGNALS } from './local-serve.js';
+import { exitCodeOf, forwardFirstStopSignal, prepareLocalServe, STOP_SIGNALS } from './local-serve.js';
 
 process.stdout.write(await prepareLocalServe(process.env, process.argv[2]));
 
@@ -17,12 +17,6 @@ const server = spawn(process.execPath, [...process.execArgv, entry], {
   detached: true,
 });
 
-let forwarded = false;
-for (const [signal, sendAs] of Object.entries(STOP_SIGNALS) as [NodeJS.Signals, NodeJS.Signals][]) {
-  process.on(signal, () => {
-    if (forwarded) return;
-    forwarded = true;
-    server.kill(sendAs);
-  });
-}
+const forward = forwardFirstStopSignal((signal) => server.kill(signal));
+for (const signal of Object.keys(STOP_SIGNALS) as (keyof typeof STOP_SIGNALS)[]) process.on(signal, forward);
 server.on('exit', (code, signal) => process.exit(exitCodeOf(code, signal)));
