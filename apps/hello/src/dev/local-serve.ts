@@ -1,4 +1,5 @@
 // What `pnpm start` needs before the server starts: the local environment and a certificate.
+import { constants as osConstants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SERVICE_PORT } from '@hello/config/constants';
 import { ensureLocalCertificate } from './local-certificate.js';
@@ -7,6 +8,31 @@ import { ensureLocalCertificate } from './local-certificate.js';
 export const DEFAULT_CERT_DIR = fileURLToPath(new URL('../../.certs', import.meta.url));
 
 type Env = Record<string, string | undefined>;
+
+/**
+ * The signals serve passes on to the server, and as what: a closed terminal (SIGHUP) stops the
+ * server like systemd does.
+ */
+export const STOP_SIGNALS = { SIGINT: 'SIGINT', SIGTERM: 'SIGTERM', SIGHUP: 'SIGTERM' } as const;
+
+/**
+ * A handler for every stop signal that passes the first one on (as STOP_SIGNALS says) and drops
+ * the rest: the copies that the terminal and each pnpm layer deliver for one Ctrl-C.
+ */
+export function forwardFirstStopSignal(send: (signal: NodeJS.Signals) => void) {
+  let forwarded = false;
+  return (signal: keyof typeof STOP_SIGNALS): void => {
+    if (forwarded) return;
+    forwarded = true;
+    send(STOP_SIGNALS[signal]);
+  };
+}
+
+/** serve's exit code from the server's: the same code, or 128 + n when signal n killed it. */
+export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  return signal === null ? 1 : 128 + osConstants.signals[signal];
+}
 
 /** The variables serve sets, keeping any the user set: a local stage, loopback, the local cert. */
 export function localServeEnv(env: Env, certDir = DEFAULT_CERT_DIR) {

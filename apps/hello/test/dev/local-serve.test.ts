@@ -1,5 +1,5 @@
 import t from 'tap';
-import { DEFAULT_CERT_DIR, localServeEnv, prepareLocalServe } from '../../src/dev/local-serve.js';
+import { DEFAULT_CERT_DIR, exitCodeOf, forwardFirstStopSignal, localServeEnv, prepareLocalServe, STOP_SIGNALS } from '../../src/dev/local-serve.js';
 
 t.test('serve defaults to a local stage on loopback:8443 with the git-ignored certificate', async (t) => {
   t.match(DEFAULT_CERT_DIR, /apps\/hello\/\.certs$/);
@@ -27,4 +27,27 @@ t.test('the certificate is made on the first start and reused afterwards', async
   const second = await prepareLocalServe(env, dir);
   t.notMatch(second, /created/);
   t.match(second, 'curl -k https://localhost:9443/');
+});
+
+t.test('serve exits with the server\'s code, or 128 + the signal that killed it', async (t) => {
+  t.equal(exitCodeOf(0, null), 0);
+  t.equal(exitCodeOf(1, null), 1);
+  t.equal(exitCodeOf(null, 'SIGKILL'), 137);
+  t.equal(exitCodeOf(null, null), 1);
+});
+
+t.test('a closed terminal stops the server as systemd would; Ctrl-C passes on as itself', async (t) => {
+  t.same(STOP_SIGNALS, { SIGINT: 'SIGINT', SIGTERM: 'SIGTERM', SIGHUP: 'SIGTERM' });
+});
+
+t.test('one Ctrl-C arrives several times (terminal, pnpm layers): only the first is passed on', async (t) => {
+  const sent: string[] = [];
+  const forward = forwardFirstStopSignal((signal) => sent.push(signal));
+  forward('SIGINT');
+  forward('SIGINT');
+  forward('SIGTERM');
+  t.same(sent, ['SIGINT']);
+  const hangup: string[] = [];
+  forwardFirstStopSignal((signal) => hangup.push(signal))('SIGHUP');
+  t.same(hangup, ['SIGTERM']);
 });
