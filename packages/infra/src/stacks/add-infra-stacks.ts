@@ -1,5 +1,5 @@
 // The app's stacks: the foundation once, then one stage stack per stage, named from @hello/config/naming.
-import { CliCredentialsStackSynthesizer, DefaultStackSynthesizer, type App, type Environment } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, LegacyStackSynthesizer, type App, type Environment } from 'aws-cdk-lib';
 import { STAGE_NAMES, type ProjectSettings, type StageName } from '@hello/config/define-project';
 import { diffRoleName, foundationStackName, stageStackName } from '@hello/config/naming';
 import { FoundationStack } from './foundation-stack.js';
@@ -14,8 +14,12 @@ export interface InfraStacks {
 export function addInfraStacks(app: App, project: ProjectSettings, env: Required<Pick<Environment, 'account' | 'region'>>): InfraStacks {
   const foundation = new FoundationStack(app, foundationStackName(project), {
     env,
-    // An administrator deploys it with their own credentials: no bootstrap roles (and none to abuse).
-    synthesizer: new CliCredentialsStackSynthesizer(),
+    // An administrator deploys it with their own credentials and no bootstrap at all: no bootstrap
+    // roles (and none to abuse), no template asset (CliCredentialsStackSynthesizer would upload the
+    // template to the default `cdk-hnb659fds-assets-*` bucket, which only `cdk bootstrap` creates;
+    // BootstraplessSynthesizer still names the default bootstrap roles). The CLI passes this
+    // template inline, so it must stay under CloudFormation's 51,200-byte TemplateBody limit.
+    synthesizer: new LegacyStackSynthesizer(),
     project,
     description: `${project.name}: artifact bucket, GitHub OIDC provider and deploy roles (once per account)`,
   });

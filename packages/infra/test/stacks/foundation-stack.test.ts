@@ -181,3 +181,16 @@ t.test('cdk-nag: no unacknowledged finding', async (t) => {
   t.doesNotThrow(() => built.app.synth({ force: true }));
   t.same(built.nag.validateScope(built.foundation).violations, []);
 });
+
+// The foundation deploys before any bootstrap exists: nothing may point the CLI at a bootstrap
+// bucket, role or version parameter, and CloudFormation's inline TemplateBody limit is 51,200 bytes.
+t.test('the foundation deploys with the caller\'s credentials and no CDK bootstrap', (t) => {
+  const artifact = built.app.synth().getStackByName(built.foundation.stackName);
+  t.equal(artifact.stackTemplateAssetObjectUrl, undefined, 'no template asset to upload');
+  t.equal(artifact.assumeRoleArn, undefined, 'no bootstrap deploy role');
+  t.equal(artifact.cloudFormationExecutionRoleArn, undefined, 'no bootstrap execution role');
+  t.equal(artifact.requiresBootstrapStackVersion, undefined, 'no bootstrap version check');
+  t.same(artifact.assets, [], 'no file or image assets');
+  t.ok(JSON.stringify(artifact.template).length < 51_200, 'the template fits CloudFormation\'s inline TemplateBody limit');
+  t.end();
+});
