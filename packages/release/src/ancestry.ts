@@ -20,7 +20,7 @@ export async function readAncestors(deps: ReleaseDeps, file: string, version: st
   try {
     text = (await deps.readFile(isAbsolute(file) ? file : join(deps.cwd, file))).toString('utf8');
   } catch (error) {
-    throw new UsageError(`--ancestors ${file}: cannot read it (${(error as { code?: string }).code ?? (error as Error).message}); ${hint}`);
+    throw new UsageError(`--ancestors ${file}: cannot read it (${(error as Error).message}); ${hint}`);
   }
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
   const [first] = lines;

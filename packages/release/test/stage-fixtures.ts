@@ -33,7 +33,7 @@ export function neverDeployed(aws: Aws, stage: StageName): void {
 }
 
 /** `stage`'s last successful (and last attempted, unless given) deployment ran `s3Location` on `hosts`. */
-export function stageRan(aws: Aws, stage: StageName, deploymentId: string, s3Location: S3Location | undefined, options: { hosts?: DeploymentTarget[]; lastAttempted?: { deploymentId: string; status: 'Failed' | 'InProgress' } } = {}): void {
+export function stageRan(aws: Aws, stage: StageName, deploymentId: string, s3Location: S3Location | undefined, options: { hosts?: DeploymentTarget[]; lastAttempted?: { deploymentId: string; status?: 'Failed' | 'InProgress' } } = {}): void {
   const hosts = options.hosts ?? ALL_OK;
   aws.codeDeploy.on(GetDeploymentGroupCommand, groupOf(stage)).resolves({
     deploymentGroupInfo: {

@@ -112,13 +112,13 @@ t.test('when the retries run out, the throttling is explained', async (t) => {
 
 /** GitHub OIDC as configure-aws-credentials leaves it for a step that signs in by itself. */
 async function webIdentityEnv(t: Test, url: string): Promise<Record<string, string>> {
-  const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const dir = await mkdtemp(join(tmpdir(), 'release-oidc-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const tokenFile = join(dir, 'token');
-  await writeFile(tokenFile, 'header.payload.signature');
+  const fs = await import('node:fs/promises');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'release-oidc-'));
+  t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
+  const tokenFile = path.join(dir, 'token');
+  await fs.writeFile(tokenFile, 'header.payload.signature');
   return {
     AWS_ENDPOINT_URL: url,
     AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,

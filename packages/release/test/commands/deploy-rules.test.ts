@@ -131,7 +131,7 @@ t.test('a bad --ancestors file is a usage error naming the problem, before any A
   const aws = mockAws();
   t.teardown(aws.restore);
   const cases: [string, string | undefined, string][] = [
-    ['missing', undefined, '--ancestors /tmp/list.txt: cannot read it (ENOENT); pass the output of `git rev-list'],
+    ['missing', undefined, '--ancestors /tmp/list.txt: cannot read it (ENOENT /tmp/list.txt); pass the output of `git rev-list'],
     ['empty', '\n\n', '--ancestors /tmp/list.txt is empty; pass the output of'],
     ['not shas', `${C}\nmain\n`, '--ancestors /tmp/list.txt: line 2 "main" is not a full git commit sha (40 or 64 lowercase hex digits)'],
     ['another version first', `${B}\n${A}\n`, `--ancestors /tmp/list.txt starts with ${B}, not the version being deployed ${C}`],

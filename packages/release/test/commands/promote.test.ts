@@ -69,6 +69,10 @@ t.test(`refuses when ${from} attempted another deployment after its last success
   const deps = testDeps();
   t.equal(await runRelease(argv, deps), 1);
   t.match(deps.err(), `${from}'s last deployment d-LATER0001 is Failed, after its last successful one d-STAGING01; its hosts may run something else`);
+  stageRan(aws, from, 'd-STAGING01', ran, { lastAttempted: { deploymentId: 'd-LATER0002' } });
+  const unknown = testDeps();
+  t.equal(await runRelease(argv, unknown), 1);
+  t.match(unknown.err(), `${from}'s last deployment d-LATER0002 is Unknown`);
   t.equal(created(aws).length, 0);
 });
 
@@ -135,6 +139,10 @@ t.test(`refuses when ${from} never succeeded, or its group is missing`, async (t
   const never = testDeps();
   t.equal(await runRelease(argv, never), 1);
   t.match(never.err(), `${from} has no successful deployment yet`);
+  aws.codeDeploy.on(GetDeploymentGroupCommand, groupOf(from)).resolves({});
+  const sparse = testDeps();
+  t.equal(await runRelease(argv, sparse), 1);
+  t.match(sparse.err(), `${from} has no successful deployment yet`, 'a sparse answer is a group without history');
   aws.codeDeploy.on(GetDeploymentGroupCommand).rejects(awsError('DeploymentGroupDoesNotExistException'));
   const missing = testDeps();
   t.equal(await runRelease(argv, missing), 1);

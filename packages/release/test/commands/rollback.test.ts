@@ -117,7 +117,7 @@ t.test('looks through at most 100 earlier deployments, 25 per batch', async (t) 
     return { deployments: many.slice(at, at + 50).map((d) => d.deploymentId), nextToken: at + 50 < many.length ? String(at + 50) : undefined };
   });
   aws.codeDeploy.on(BatchGetDeploymentsCommand).callsFake((input: { deploymentIds: string[] }) => ({
-    deploymentsInfo: many.filter((d) => input.deploymentIds.includes(d.deploymentId)),
+    deploymentsInfo: many.filter((d) => input.deploymentIds.includes(d.deploymentId as string)),
   }));
   const deps = testDeps();
   t.equal(await runRelease(['rollback', '--stage', 'staging'], deps), 1);
