@@ -34,23 +34,17 @@ export async function readAncestors(deps: ReleaseDeps, file: string, version: st
 /**
  * Refuses when the stage's last successful deployment is not the version or one of its ancestors
  * (deploying would move it backwards or sideways), unless `allowOlder` says it is deliberate.
+ * Returns the line saying what it found (`ancestry: ...`), which deploy and deploy --check print.
  */
-export async function checkAncestry(deps: ReleaseDeps, session: AwsSession, stage: StageName, version: string, ancestors: ReadonlySet<string>, allowOlder: boolean): Promise<void> {
+export async function checkAncestry(session: AwsSession, stage: StageName, version: string, ancestors: ReadonlySet<string>, allowOlder: boolean): Promise<string> {
   const last = await lastSuccessfulDeployment(session, stage);
   const runs = last?.revision?.s3Location;
-  if (last === undefined) {
-    deps.stdout.write(`ancestry: ${stage} has no successful deployment yet; nothing to compare ${version} with\n`);
-    return;
-  }
+  if (last === undefined) return `ancestry: ${stage} has no successful deployment yet; nothing to compare ${version} with`;
   const ranVersion = [...ancestors].find((sha) => releaseKey(sha) === runs?.key);
   if (ranVersion !== undefined) {
-    deps.stdout.write(`ancestry: ${stage} runs ${ranVersion === version ? `${version} itself` : `${ranVersion}, an ancestor of ${version}`} (deployment ${last.deploymentId})\n`);
-    return;
+    return `ancestry: ${stage} runs ${ranVersion === version ? `${version} itself` : `${ranVersion}, an ancestor of ${version}`} (deployment ${last.deploymentId})`;
   }
   const what = `${stage} runs ${describeLocation(runs)} (deployment ${last.deploymentId}), which is neither ${version} nor one of its ancestors`;
-  if (allowOlder) {
-    deps.stdout.write(`ancestry: ${what}; deploying anyway (--allow-older)\n`);
-    return;
-  }
+  if (allowOlder) return `ancestry: ${what}; allowed by --allow-older`;
   throw new CliError(`refusing to deploy ${version} to ${stage}: ${what}, so deploying it would move ${stage} backwards or sideways. For a deliberate rollback or redeploy, pass --allow-older (or use \`pnpm release rollback --stage ${stage}\`)`);
 }
