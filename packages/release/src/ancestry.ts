@@ -5,7 +5,7 @@ import { releaseKey } from '@hello/config/naming';
 import type { AwsSession } from './aws-session.js';
 import { CliError, UsageError } from './cli-error.js';
 import type { ReleaseDeps } from './release-deps.js';
-import { describeLocation, lastSuccessfulDeployment } from './successful-revisions.js';
+import { describeLocation, findDeploymentGroup, lastSuccessfulDeployment } from './successful-revisions.js';
 
 /** What `git rev-list` prints: full object names, SHA-1 (40 hex digits) or SHA-256 (64). */
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
@@ -37,7 +37,9 @@ export async function readAncestors(deps: ReleaseDeps, file: string, version: st
  * Returns the line saying what it found (`ancestry: ...`), which deploy and deploy --check print.
  */
 export async function checkAncestry(session: AwsSession, stage: StageName, version: string, ancestors: ReadonlySet<string>, allowOlder: boolean): Promise<string> {
-  const last = await lastSuccessfulDeployment(session, stage);
+  const group = await findDeploymentGroup(session, stage);
+  if (group === undefined) return `ancestry: ${stage}'s deployment group does not exist yet (its stack was never deployed), so it runs nothing to compare ${version} with`;
+  const last = await lastSuccessfulDeployment(session, stage, group);
   const runs = last?.revision?.s3Location;
   if (last === undefined) return `ancestry: ${stage} has no successful deployment yet; nothing to compare ${version} with`;
   const ranVersion = [...ancestors].find((sha) => releaseKey(sha) === runs?.key);

@@ -43,6 +43,25 @@ export async function readDeploymentGroup(session: AwsSession, stage: StageName)
   return out.deploymentGroupInfo ?? {};
 }
 
+/** GetDeploymentGroup's @throws (client-codedeploy) when the stage's stack has not created them. */
+const MISSING_GROUP = new Set(['ApplicationDoesNotExistException', 'DeploymentGroupDoesNotExistException']);
+
+/**
+ * The stage's group, or undefined when its application or group does not exist yet (its stack was
+ * never deployed: `deploy --check` runs before the pipeline's first `cdk deploy` of a stage).
+ */
+export async function findDeploymentGroup(session: AwsSession, stage: StageName): Promise<DeploymentGroupInfo | undefined> {
+  const applicationName = codeDeployApplicationName(project, stage);
+  const group = deploymentGroupName(stage);
+  try {
+    const out = await session.clients.codeDeploy.send(new GetDeploymentGroupCommand({ applicationName, deploymentGroupName: group }));
+    return out.deploymentGroupInfo ?? {};
+  } catch (error) {
+    if (MISSING_GROUP.has((error as { name?: string }).name ?? '')) return undefined;
+    throw session.explain(error, 'codedeploy:GetDeploymentGroup', `${applicationName}/${group}`, stageStackName(project, stage));
+  }
+}
+
 /** The stage's last successful deployment, or undefined when it never had one. */
 export async function lastSuccessfulDeployment(session: AwsSession, stage: StageName, group?: DeploymentGroupInfo): Promise<(DeploymentInfo & { readonly deploymentId: string }) | undefined> {
   const info = group ?? (await readDeploymentGroup(session, stage));

@@ -1,6 +1,6 @@
 // `deploy --check`: every refusal rule deploy applies, a line per check, exit 0/1, and no
 // CreateDeployment nor any other write call. Names come from the fixture project.
-import { CreateDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { CreateDeploymentCommand, GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { HeadBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { artifactBucketName, releaseKey } from '@hello/config/naming';
@@ -10,7 +10,7 @@ import { runRelease } from '../src/run-release.js';
 import { stageOrder } from '../src/stage-order.js';
 import { host } from './deployment-fixtures.js';
 import { awsError, CALLER_ARN, mockAws, testDeps } from './release-test-deps.js';
-import { neverDeployed, releaseAt, stageRan } from './stage-fixtures.js';
+import { groupOf, neverDeployed, releaseAt, stageRan } from './stage-fixtures.js';
 
 type Aws = ReturnType<typeof mockAws>;
 type Stage = ReturnType<typeof stageOrder>[number];
@@ -201,6 +201,26 @@ t.test('a first stage that never ran anything passes the ancestry check', async 
   const deps = testDeps({ files });
   t.equal(await runRelease(['deploy', '--stage', first, '--version', C, '--ancestors', 'ancestors.txt', '--check'], deps), 0, deps.err());
   t.match(deps.out(), `  ✓ ancestry: ${first} has no successful deployment yet; nothing to compare ${C} with\n`);
+  writesSent(t, aws);
+});
+
+t.test(`before ${first}'s stack ever existed: its missing group runs nothing (pass); other errors refuse`, async (t) => {
+  const aws = mockAws();
+  t.teardown(aws.restore);
+  published(aws);
+  const { applicationName, deploymentGroupName } = groupOf(first);
+  aws.codeDeploy.on(GetDeploymentGroupCommand, groupOf(first)).rejectsOnce(awsError('ApplicationDoesNotExistException')).rejectsOnce(awsError('DeploymentGroupDoesNotExistException'));
+  const argv = ['deploy', '--stage', first, '--version', C, '--ancestors', 'ancestors.txt', '--check'];
+  for (const missing of ['application', 'group']) {
+    const deps = testDeps({ files });
+    t.equal(await runRelease(argv, deps), 0, `${missing}: ${deps.err()}`);
+    t.match(deps.out(), `  ✓ ancestry: ${first}'s deployment group does not exist yet (its stack was never deployed), so it runs nothing to compare ${C} with\n`, missing);
+  }
+  aws.codeDeploy.on(GetDeploymentGroupCommand, groupOf(first)).rejects(awsError('AccessDeniedException'));
+  const denied = testDeps({ files });
+  t.equal(await runRelease(argv, denied), 1);
+  t.match(denied.err(), `(${CALLER_ARN}) may not codedeploy:GetDeploymentGroup on ${applicationName}/${deploymentGroupName}.`);
+  t.ok(denied.out().endsWith(REFUSED));
   writesSent(t, aws);
 });
 
