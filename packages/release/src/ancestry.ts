@@ -39,7 +39,7 @@ export async function readAncestors(deps: ReleaseDeps, file: string, version: st
 export async function checkAncestry(session: AwsSession, stage: StageName, version: string, ancestors: ReadonlySet<string>, allowOlder: boolean): Promise<string> {
   const group = await findDeploymentGroup(session, stage);
   if (group === undefined) return `ancestry: ${stage}'s deployment group does not exist yet (its stack was never deployed), so it runs nothing to compare ${version} with`;
-  const last = await lastSuccessfulDeployment(session, stage, group);
+  const last = await lastSuccessfulDeployment(session, group);
   const runs = last?.revision?.s3Location;
   if (last === undefined) return `ancestry: ${stage} has no successful deployment yet; nothing to compare ${version} with`;
   const ranVersion = [...ancestors].find((sha) => releaseKey(sha) === runs?.key);

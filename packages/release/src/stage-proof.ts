@@ -28,7 +28,7 @@ export interface StageProof {
 export async function proveStageRan(session: AwsSession, stage: StageName, version: string, refusal: string): Promise<StageProof> {
   const refuse = (why: string): CliError => new CliError(`${refusal}: ${why}`);
   const group = await readDeploymentGroup(session, stage);
-  const last = await lastSuccessfulDeployment(session, stage, group);
+  const last = await lastSuccessfulDeployment(session, group);
   if (last === undefined) throw refuse(`${stage} has no successful deployment yet; deploy ${version} to ${stage} first`);
   const attempted = group.lastAttemptedDeployment;
   if (attempted?.deploymentId !== undefined && attempted.deploymentId !== last.deploymentId) {

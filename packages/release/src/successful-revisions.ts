@@ -57,14 +57,13 @@ export async function findDeploymentGroup(session: AwsSession, stage: StageName)
     const out = await session.clients.codeDeploy.send(new GetDeploymentGroupCommand({ applicationName, deploymentGroupName: group }));
     return out.deploymentGroupInfo ?? {};
   } catch (error) {
-    if (MISSING_GROUP.has((error as { name?: string }).name ?? '')) return undefined;
+    if (MISSING_GROUP.has(String((error as { name?: unknown }).name))) return undefined;
     throw session.explain(error, 'codedeploy:GetDeploymentGroup', `${applicationName}/${group}`, stageStackName(project, stage));
   }
 }
 
-/** The stage's last successful deployment, or undefined when it never had one. */
-export async function lastSuccessfulDeployment(session: AwsSession, stage: StageName, group?: DeploymentGroupInfo): Promise<(DeploymentInfo & { readonly deploymentId: string }) | undefined> {
-  const info = group ?? (await readDeploymentGroup(session, stage));
+/** The last successful deployment of a group (from readDeploymentGroup), or undefined when it never had one. */
+export async function lastSuccessfulDeployment(session: AwsSession, info: DeploymentGroupInfo): Promise<(DeploymentInfo & { readonly deploymentId: string }) | undefined> {
   const deploymentId = info.lastSuccessfulDeployment?.deploymentId;
   if (deploymentId === undefined) return undefined;
   const out = await session.call('codedeploy:GetDeployment', deploymentId, () => session.clients.codeDeploy.send(new GetDeploymentCommand({ deploymentId })));

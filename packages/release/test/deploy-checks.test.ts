@@ -73,15 +73,17 @@ t.test(`deploy --check to ${second} proves stage order and lists each proof; wit
   writesSent(t, aws);
 });
 
-t.test('--skip-stage-order and --allow-older are shown as not checked / allowed, still exit 0', async (t) => {
+t.test('--skip-stage-order and --allow-older are shown as not checked / allowed (and a missing ETag as none), still exit 0', async (t) => {
   const aws = mockAws();
   t.teardown(aws.restore);
-  published(aws);
+  aws.s3.on(HeadBucketCommand).resolves({});
+  aws.s3.on(HeadObjectCommand).resolves({ VersionId: 'v7' });
   stageRan(aws, first, 'd-FIRST0001', releaseAt(B, 'v7'));
   stageRan(aws, second, 'd-SECOND01', releaseAt(D, 'v3'));
   const argv = ['deploy', '--stage', second, '--version', C, '--ancestors', 'ancestors.txt', '--check'];
   const deps = testDeps({ files });
   t.equal(await runRelease([...argv, '--skip-stage-order', '--allow-older'], deps), 0, deps.err());
+  t.match(deps.out(), `  ✓ published: s3://${bucket}/${releaseKey(C)} (object version v7) in the artifact bucket, ETag none\n`);
   t.match(deps.out(), `  - stage order: not checking that ${C} succeeded in ${first} first (--skip-stage-order)\n`);
   t.match(deps.out(), `  ✓ ancestry: ${second} runs s3://${bucket}/${releaseKey(D)} (object version v3) (deployment d-SECOND01), which is neither ${C} nor one of its ancestors; allowed by --allow-older\n`);
   writesSent(t, aws);
@@ -216,6 +218,11 @@ t.test(`before ${first}'s stack ever existed: its missing group runs nothing (pa
     t.equal(await runRelease(argv, deps), 0, `${missing}: ${deps.err()}`);
     t.match(deps.out(), `  ✓ ancestry: ${first}'s deployment group does not exist yet (its stack was never deployed), so it runs nothing to compare ${C} with\n`, missing);
   }
+  // A sparse answer (no deploymentGroupInfo) is a group that never had a successful deployment.
+  aws.codeDeploy.on(GetDeploymentGroupCommand, groupOf(first)).resolves({});
+  const sparse = testDeps({ files });
+  t.equal(await runRelease(argv, sparse), 0, sparse.err());
+  t.match(sparse.out(), `  ✓ ancestry: ${first} has no successful deployment yet; nothing to compare ${C} with\n`);
   aws.codeDeploy.on(GetDeploymentGroupCommand, groupOf(first)).rejects(awsError('AccessDeniedException'));
   const denied = testDeps({ files });
   t.equal(await runRelease(argv, denied), 1);
