@@ -8,7 +8,7 @@ import { EXIT, type ExitCode } from './cli-error.js';
 import type { OptionSpec, ParsedArgs } from './command.js';
 import { parseDuration } from './parse-values.js';
 import type { ReleaseDeps } from './release-deps.js';
-import { startDeployment } from './start-deployment.js';
+import { startDeployment, type AlarmPolicy } from './start-deployment.js';
 import { DEFAULT_WATCH_TIMEOUT, watchDeployment } from './watch-deployment.js';
 
 /** Options every deploying command takes. */
@@ -44,10 +44,10 @@ export async function deployRevision(
   deps: ReleaseDeps,
   session: AwsSession,
   settings: DeploySettings,
-  target: { stage: StageName; revision: S3Location; description: string },
+  target: { stage: StageName; revision: S3Location; description: string; alarms?: AlarmPolicy },
 ): Promise<ExitCode> {
   const { timeoutMs, busyWaitMs } = settings;
-  const id = await startDeployment(deps, session, { ...target, busyWaitMs });
+  const id = await startDeployment(deps, session, { ...target, alarms: target.alarms ?? 'override-first', busyWaitMs });
   const url = deploymentConsoleUrl(project.aws.region, id);
   const { bucket, key, version } = target.revision;
   deps.stdout.write(`started deployment ${id} of s3://${bucket}/${key} (object version ${version}) to ${target.stage}\n  ${url}\n`);

@@ -32,13 +32,27 @@ export function hostFailures(snapshot: DeploymentSnapshot): HostFailure[] {
   return failures;
 }
 
+/**
+ * Hosts that did not end Succeeded (Failed, Skipped, Unknown, still Pending...). CodeDeploy's
+ * overall status is not enough: with CodeDeployDefault.AllAtOnce (minimum healthy hosts 0) a
+ * deployment is Succeeded once one host succeeds, so a host that failed ValidateService would
+ * otherwise ship the release to the next stage.
+ */
+export function unsuccessfulHosts(snapshot: DeploymentSnapshot): HostState[] {
+  return snapshot.hosts.filter((h) => h.status !== 'Succeeded');
+}
+
 /** `deployment d-1 Failed: HEALTH_CONSTRAINTS: ...`, the first line of a failure. */
 export function failureHeadline(snapshot: DeploymentSnapshot): string {
   return `deployment ${snapshot.id} ${snapshot.status}: ${snapshot.error?.code ?? 'no error code'}: ${snapshot.error?.message ?? 'no message'}`;
 }
 
+/** The lines that explain a failure, or a deployment CodeDeploy called Succeeded that one host did not. */
 export function describeFailure(snapshot: DeploymentSnapshot, consoleUrl: string): string[] {
-  const lines = [failureHeadline(snapshot)];
+  const failing = unsuccessfulHosts(snapshot);
+  const lines = snapshot.status === 'Succeeded'
+    ? [`deployment ${snapshot.id} failed on ${failing.length} of ${snapshot.hosts.length} host(s), although CodeDeploy reports it Succeeded (its deployment configuration let the other hosts carry it): every host must succeed`]
+    : [failureHeadline(snapshot)];
   const failures = hostFailures(snapshot);
   for (const f of failures) {
     // A stopped host's event reports an empty script name: no `()` then.
@@ -48,7 +62,12 @@ export function describeFailure(snapshot: DeploymentSnapshot, consoleUrl: string
       lines.push(`  log tail of ${f.event} on ${f.host}:`, ...f.logTail.trimEnd().split('\n').map((l) => `    ${l}`));
     }
   }
-  if (failures.length === 0) lines.push('no host reported a failed lifecycle event (stopped, rolled back or failed before the hooks ran)');
+  for (const h of failing) {
+    if (failures.some((f) => f.host === h.id)) continue;
+    const stuck = h.events.find((e) => e.status !== 'Succeeded');
+    lines.push(`host ${h.id} ended ${h.status}${stuck === undefined ? '' : ` at ${stuck.name} (${stuck.status})`} without a failed lifecycle event`);
+  }
+  if (failures.length === 0 && failing.length === 0) lines.push('no host reported a failed lifecycle event (stopped, rolled back or failed before the hooks ran)');
   lines.push(`console: ${consoleUrl}`);
   return lines;
 }

@@ -3,6 +3,7 @@
 import {
   CreateDeploymentCommand,
   GetDeploymentCommand,
+  type AlarmConfiguration,
   ListDeploymentsCommand,
   type S3Location,
 } from '@aws-sdk/client-codedeploy';
@@ -15,11 +16,30 @@ import { CliError, EXIT } from './cli-error.js';
 import { formatDuration } from './parse-values.js';
 import { TERMINAL_STATUSES } from './read-deployment.js';
 import type { ReleaseDeps } from './release-deps.js';
+import { readDeploymentGroup } from './successful-revisions.js';
+
+/**
+ * When a deployment ignores the group's CloudWatch alarms. `override-first`: only the group's
+ * first deployment (GetDeploymentGroup has no lastSuccessfulDeployment): its hosts have no
+ * revision yet, fail the load balancer's health check, and the unhealthy-hosts alarm is already
+ * in ALARM, which would stop the deployment that fixes it. `override-rollback`: always (an
+ * incident's rollback must not be blocked by the alarm it is fixing).
+ */
+export type AlarmPolicy = 'override-first' | 'override-rollback';
+
+/**
+ * CreateDeploymentInput.overrideAlarmConfiguration (AlarmConfiguration: enabled,
+ * ignorePollAlarmFailure, alarms). AWS's CodeDeploy API reference: "set its alarm configuration to
+ * turn off alarm polling"; specifying it needs the codedeploy:UpdateDeploymentGroup permission on
+ * the group in addition to codedeploy:CreateDeployment.
+ */
+export const ALARMS_OFF: AlarmConfiguration = { enabled: false };
 
 export interface StartOptions {
   readonly stage: StageName;
   readonly revision: S3Location;
   readonly description: string;
+  readonly alarms: AlarmPolicy;
   /** How long to wait for a deployment already running on the group. */
   readonly busyWaitMs: number;
   readonly pollMs?: number;
@@ -39,6 +59,17 @@ async function isFinished(session: AwsSession, deploymentId: string): Promise<bo
   return TERMINAL_STATUSES.has(out.deploymentInfo?.status ?? 'Unknown');
 }
 
+async function alarmOverride(deps: ReleaseDeps, session: AwsSession, options: StartOptions, where: string): Promise<AlarmConfiguration | undefined> {
+  if (options.alarms === 'override-rollback') {
+    deps.stdout.write(`alarms of ${where} are overridden for this rollback: an incident's rollback is not blocked by the alarm it fixes\n`);
+    return ALARMS_OFF;
+  }
+  const group = await readDeploymentGroup(session, options.stage);
+  if (group.lastSuccessfulDeployment?.deploymentId !== undefined) return undefined;
+  deps.stdout.write(`alarms of ${where} are overridden for this first deployment: the group never had a successful one, so its hosts have no revision and fail the health check the alarm watches\n`);
+  return ALARMS_OFF;
+}
+
 /** Returns the new deployment's id. */
 export async function startDeployment(deps: ReleaseDeps, session: AwsSession, options: StartOptions): Promise<string> {
   const application = codeDeployApplicationName(project, options.stage);
@@ -47,6 +78,7 @@ export async function startDeployment(deps: ReleaseDeps, session: AwsSession, op
   const pollMs = options.pollMs ?? 10_000;
   const deadline = deps.now() + options.busyWaitMs;
   const announced = new Set<string>();
+  const override = await alarmOverride(deps, session, options, where);
   for (;;) {
     try {
       const out = await session.clients.codeDeploy.send(new CreateDeploymentCommand({
@@ -54,6 +86,7 @@ export async function startDeployment(deps: ReleaseDeps, session: AwsSession, op
         deploymentGroupName: group,
         revision: { revisionType: 'S3', s3Location: options.revision },
         description: options.description,
+        ...(override === undefined ? {} : { overrideAlarmConfiguration: override }),
       }));
       if (out.deploymentId === undefined) throw new CliError(`codedeploy:CreateDeployment on ${where} returned no deployment id`);
       return out.deploymentId;

@@ -1,9 +1,11 @@
-// What a stage ran successfully: its last successful deployment and the revision before it.
+// What a stage ran successfully: its deployment group, its last successful deployment, and the
+// history rollback walks back through.
 import {
   BatchGetDeploymentsCommand,
   GetDeploymentCommand,
   GetDeploymentGroupCommand,
   paginateListDeployments,
+  type DeploymentGroupInfo,
   type DeploymentInfo,
   type S3Location,
 } from '@aws-sdk/client-codedeploy';
@@ -32,22 +34,44 @@ function isS3Deployment(d: DeploymentInfo): d is S3Deployment {
   return d.deploymentId !== undefined && d.revision?.s3Location !== undefined;
 }
 
-/** The stage's last successful deployment, or undefined when it never had one. */
-export async function lastSuccessfulDeployment(session: AwsSession, stage: StageName): Promise<(DeploymentInfo & { readonly deploymentId: string }) | undefined> {
+/** The stage's deployment group (lastSuccessfulDeployment, lastAttemptedDeployment). */
+export async function readDeploymentGroup(session: AwsSession, stage: StageName): Promise<DeploymentGroupInfo> {
   const applicationName = codeDeployApplicationName(project, stage);
   const group = deploymentGroupName(stage);
-  const stack = stageStackName(project, stage);
-  const { codeDeploy } = session.clients;
   const out = await session.call('codedeploy:GetDeploymentGroup', `${applicationName}/${group}`, () =>
-    codeDeploy.send(new GetDeploymentGroupCommand({ applicationName, deploymentGroupName: group })), stack);
-  const deploymentId = out.deploymentGroupInfo?.lastSuccessfulDeployment?.deploymentId;
-  if (deploymentId === undefined) return undefined;
-  const info = await session.call('codedeploy:GetDeployment', deploymentId, () => codeDeploy.send(new GetDeploymentCommand({ deploymentId })));
-  return { ...info.deploymentInfo, deploymentId };
+    session.clients.codeDeploy.send(new GetDeploymentGroupCommand({ applicationName, deploymentGroupName: group })), stageStackName(project, stage));
+  return out.deploymentGroupInfo ?? {};
 }
 
-/** The newest successful deployment whose S3 object differs from `current`. */
-export async function previousSuccessfulDeployment(session: AwsSession, stage: StageName, current: S3Location | undefined): Promise<S3Deployment | undefined> {
+/** GetDeploymentGroup's @throws (client-codedeploy) when the stage's stack has not created them. */
+const MISSING_GROUP = new Set(['ApplicationDoesNotExistException', 'DeploymentGroupDoesNotExistException']);
+
+/**
+ * The stage's group, or undefined when its application or group does not exist yet (its stack was
+ * never deployed: `deploy --check` runs before the pipeline's first `cdk deploy` of a stage).
+ */
+export async function findDeploymentGroup(session: AwsSession, stage: StageName): Promise<DeploymentGroupInfo | undefined> {
+  const applicationName = codeDeployApplicationName(project, stage);
+  const group = deploymentGroupName(stage);
+  try {
+    const out = await session.clients.codeDeploy.send(new GetDeploymentGroupCommand({ applicationName, deploymentGroupName: group }));
+    return out.deploymentGroupInfo ?? {};
+  } catch (error) {
+    if (MISSING_GROUP.has(String((error as { name?: unknown }).name))) return undefined;
+    throw session.explain(error, 'codedeploy:GetDeploymentGroup', `${applicationName}/${group}`, stageStackName(project, stage));
+  }
+}
+
+/** The last successful deployment of a group (from readDeploymentGroup), or undefined when it never had one. */
+export async function lastSuccessfulDeployment(session: AwsSession, info: DeploymentGroupInfo): Promise<(DeploymentInfo & { readonly deploymentId: string }) | undefined> {
+  const deploymentId = info.lastSuccessfulDeployment?.deploymentId;
+  if (deploymentId === undefined) return undefined;
+  const out = await session.call('codedeploy:GetDeployment', deploymentId, () => session.clients.codeDeploy.send(new GetDeploymentCommand({ deploymentId })));
+  return { ...out.deploymentInfo, deploymentId };
+}
+
+/** The stage's successful deployments of S3 revisions (newest 100), oldest first. */
+export async function successfulHistory(session: AwsSession, stage: StageName): Promise<S3Deployment[]> {
   const applicationName = codeDeployApplicationName(project, stage);
   const group = deploymentGroupName(stage);
   const { codeDeploy } = session.clients;
@@ -66,8 +90,24 @@ export async function previousSuccessfulDeployment(session: AwsSession, stage: S
       codeDeploy.send(new BatchGetDeploymentsCommand({ deploymentIds })));
     infos.push(...(out.deploymentsInfo ?? []));
   }
-  // ListDeployments promises no order; newest first by creation time.
+  // ListDeployments promises no order: oldest first by creation time.
   const created = (d: DeploymentInfo): number => d.createTime?.getTime() ?? 0;
-  infos.sort((a, b) => created(b) - created(a));
-  return infos.filter(isS3Deployment).find((d) => !sameObject(d.revision.s3Location, current));
+  return infos.filter(isS3Deployment).sort((a, b) => created(a) - created(b));
+}
+
+/**
+ * The stage's release stack, replayed from its successful deployments oldest first: a revision
+ * it never ran goes on top; a revision already on the stack takes the stack back to it, and
+ * everything above it is dropped (it was rolled away from). The top is what the stage runs; one
+ * rollback deploys the entry below it, so a second rollback goes further back, never forward to
+ * the release the first one left.
+ */
+export function releaseStack(history: readonly S3Deployment[]): S3Deployment[] {
+  const stack: S3Deployment[] = [];
+  for (const d of history) {
+    const at = stack.findIndex((s) => sameObject(s.revision.s3Location, d.revision.s3Location));
+    if (at >= 0) stack.splice(at);
+    stack.push(d);
+  }
+  return stack;
 }

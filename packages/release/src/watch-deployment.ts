@@ -3,7 +3,7 @@ import { project } from '@hello/config/project';
 import { deploymentConsoleUrl } from './aws/aws-partition.js';
 import type { AwsSession } from './aws-session.js';
 import { CliError, EXIT, type ExitCode } from './cli-error.js';
-import { describeFailure } from './describe-failure.js';
+import { describeFailure, unsuccessfulHosts } from './describe-failure.js';
 import { formatDuration } from './parse-values.js';
 import { readDeployment, TERMINAL_STATUSES, type DeploymentSnapshot } from './read-deployment.js';
 import type { ReleaseDeps } from './release-deps.js';
@@ -40,10 +40,11 @@ export async function watchDeployment(deps: ReleaseDeps, session: AwsSession, op
     renderer.update(snapshot);
     if (TERMINAL_STATUSES.has(snapshot.status) || deps.now() >= deadline) {
       await renderer.finish(snapshot);
-      if (snapshot.status === 'Succeeded') {
+      if (snapshot.status === 'Succeeded' && unsuccessfulHosts(snapshot).length === 0) {
         deps.stdout.write(`deployment ${deploymentId} succeeded on ${snapshot.hosts.length} host(s)\n`);
         return EXIT.ok;
       }
+      // Any host that did not succeed fails the run, whatever CodeDeploy's overall status says.
       if (TERMINAL_STATUSES.has(snapshot.status)) throw new CliError(describeFailure(snapshot, consoleUrl).join('\n'));
       throw new CliError(
         `timed out after ${formatDuration(timeoutMs)}: deployment ${deploymentId} is still ${snapshot.status}. ` +

@@ -1,6 +1,6 @@
 // Fake world for release command tests: captured output, a manual clock, mocked AWS clients.
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { CodeDeployClient, GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { project } from '@hello/config/project';
@@ -17,13 +17,20 @@ export interface TestDeps extends ReleaseDeps {
   readonly sleeps: number[];
 }
 
-/** Mocks every SDK client (all instances) and answers STS with the configured account. */
+/** A deployment group that has had successful deployments (so its alarms are not overridden). */
+export const ESTABLISHED_GROUP = { deploymentGroupInfo: { lastSuccessfulDeployment: { deploymentId: 'd-EARLIER01', status: 'Succeeded' as const } } };
+
+/**
+ * Mocks every SDK client (all instances) and answers STS with the configured account; every
+ * deployment group is an established one unless a test says otherwise.
+ */
 export function mockAws() {
   const sts = mockClient(STSClient);
   const s3 = mockClient(S3Client);
   const codeDeploy = mockClient(CodeDeployClient);
   const cloudFormation = mockClient(CloudFormationClient);
   sts.on(GetCallerIdentityCommand).resolves({ Account: project.aws.account, Arn: CALLER_ARN });
+  codeDeploy.on(GetDeploymentGroupCommand).resolves(ESTABLISHED_GROUP);
   return {
     sts,
     s3,

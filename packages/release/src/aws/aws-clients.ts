@@ -3,7 +3,8 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
+import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { project } from '@hello/config/project';
 import { retrySettings } from './retry-settings.js';
 
@@ -31,8 +32,14 @@ export function regionNote(env: Env): string | undefined {
   return `note: using the project's region ${project.aws.region} (packages/config/src/project.ts), not AWS_REGION=${region}`;
 }
 
-export function createAwsClients(env: Env): AwsClients {
-  const config = { region: project.aws.region, ...retrySettings(env) };
+/**
+ * One sign-in per run: each client would otherwise build and resolve its own default credential
+ * chain, so with GitHub OIDC the CLI called sts:AssumeRoleWithWebIdentity once per client. The
+ * SDK's defaultProvider memoizes what it resolves (and refreshes it before it expires), so every
+ * client shares one provider instance and one set of credentials.
+ */
+export function createAwsClients(env: Env, credentials: NonNullable<STSClientConfig['credentials']> = defaultProvider()): AwsClients {
+  const config = { region: project.aws.region, credentials, ...retrySettings(env) };
   return {
     sts: new STSClient(config),
     s3: new S3Client({ ...config, forcePathStyle: usesCustomS3Endpoint(env) }),

@@ -1,59 +1,52 @@
 // `promote`: deploy to the next stage exactly the S3 object version the previous stage ran.
-import { artifactBucketName, releaseKey } from '@hello/config/naming';
-import { project } from '@hello/config/project';
 import { openSession } from '../aws-session.js';
-import { CliError, UsageError } from '../cli-error.js';
+import { EXIT } from '../cli-error.js';
 import { requireString, type Command } from '../command.js';
 import { DEPLOY_OPTIONS, deployRevision, deploySettings, deploymentDescription } from '../deploy-revision.js';
 import { parseStage, parseVersion } from '../parse-values.js';
-import { findReleaseObject } from '../release-object.js';
-import { describeLocation, lastSuccessfulDeployment } from '../successful-revisions.js';
+import { proveStageRan } from '../stage-proof.js';
+import { assertNextStage } from '../stage-order.js';
+import { describeLocation } from '../successful-revisions.js';
 
 export const promoteCommand: Command = {
   name: 'promote',
-  summary: 'Deploy to prod the exact object version staging last ran successfully',
-  usage: 'promote --version <sha> --from staging --to prod [--no-watch]',
+  summary: 'Deploy to the next stage the exact object version the previous one ran on every host',
+  usage: 'promote --version <sha> --from staging --to prod [--check] [--no-watch]',
   details: [
-    "Refuses (exit 1) unless --from's last successful deployment is releases/<sha>.zip in the",
-    'artifact bucket, with the object version S3 holds now (so nobody replaced the bytes since).',
-    'Then deploys that same bucket, key, object version and ETag to --to and watches it.',
+    'Releases move forward one stage at a time, in the order of `stages` in the settings. Refuses',
+    "(exit 1) unless --from's last deployment succeeded on every host with releases/<sha>.zip,",
+    'nothing was attempted on --from after it, and S3 still holds that object version (nobody',
+    'replaced the bytes). Then deploys that same bucket, key, object version and ETag to --to.',
+    'With --check it only verifies and prints what it checked: exit 0 or 1, no deployment.',
   ].join('\n'),
-  examples: ['pnpm release promote --version "$(git rev-parse HEAD)" --from staging --to prod'],
+  examples: [
+    'pnpm release promote --version "$(git rev-parse HEAD)" --from staging --to prod --check',
+    'pnpm release promote --version "$(git rev-parse HEAD)" --from staging --to prod',
+  ],
   options: {
     version: { type: 'string', value: '<sha>', description: 'the release staging ran' },
     from: { type: 'string', value: '<stage>', description: 'stage that proved the release', default: 'staging' },
     to: { type: 'string', value: '<stage>', description: 'stage to deploy it to', default: 'prod' },
+    check: { type: 'boolean', description: 'verify only: exit 0 when it could be promoted, 1 when not' },
     ...DEPLOY_OPTIONS,
   },
   async run(args, deps) {
     const version = parseVersion(requireString(this, args, 'version'));
     const from = parseStage(requireString(this, args, 'from'), '--from');
     const to = parseStage(requireString(this, args, 'to'), '--to');
-    if (from === to) throw new UsageError(`promote: --from and --to are both ${from}; promote moves a release from one stage to another`);
+    assertNextStage(from, to);
     const settings = deploySettings(args);
     const session = await openSession(deps);
-    const last = await lastSuccessfulDeployment(session, from);
-    if (last === undefined) throw new CliError(`refusing to promote: ${from} has no successful deployment yet; deploy ${version} to ${from} first`);
-    const ran = last.revision?.s3Location;
-    const bucket = artifactBucketName(project);
-    const key = releaseKey(version);
-    if (ran?.bucket !== bucket || ran.key !== key || ran.version === undefined) {
-      throw new CliError(
-        `refusing to promote: ${from}'s last successful deployment ${last.deploymentId} ran ${describeLocation(ran)}, ` +
-          `not s3://${bucket}/${key} pinned to an object version; deploy ${version} to ${from} and let it succeed first`,
-      );
+    const proof = await proveStageRan(session, from, version, `refusing to promote ${version} to ${to}`);
+    if (args.values.check === true) {
+      deps.stdout.write([`checked ${version} for promotion from ${from} to ${to}:`, ...proof.checks.map((c) => `  ✓ ${c}`), `${to} is the stage after ${from}; promote would deploy it. Nothing was deployed (--check).`, ''].join('\n'));
+      return EXIT.ok;
     }
-    const current = await findReleaseObject(session, version);
-    if (current?.versionId !== ran.version) {
-      throw new CliError(
-        `refusing to promote: ${from} ran object version ${ran.version} of s3://${bucket}/${key}, but S3 now holds ` +
-          `${current?.versionId ?? 'no such object'}; the bytes changed since ${from} tested them. Deploy to ${from} again first.`,
-      );
-    }
-    deps.stdout.write(`${from} last succeeded with ${describeLocation(ran)} in deployment ${last.deploymentId}; promoting it to ${to}\n`);
+    const ran = proof.location;
+    deps.stdout.write(`${from} last succeeded on every host with ${describeLocation(ran)} in deployment ${proof.deploymentId}; promoting it to ${to}\n`);
     return deployRevision(deps, session, settings, {
       stage: to,
-      revision: { bucket, key, bundleType: ran.bundleType ?? 'zip', version: ran.version, eTag: ran.eTag },
+      revision: { bucket: ran.bucket, key: ran.key, bundleType: ran.bundleType ?? 'zip', version: ran.version, eTag: ran.eTag },
       description: deploymentDescription(deps, session, `promote ${version} from ${from}`),
     });
   },

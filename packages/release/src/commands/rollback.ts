@@ -1,19 +1,21 @@
-// `rollback`: redeploy the revision a stage ran successfully before its current one.
+// `rollback`: take a stage back one release, never forward, whatever alarm the incident set off.
 import { openSession } from '../aws-session.js';
 import { CliError } from '../cli-error.js';
 import { requireString, type Command } from '../command.js';
 import { DEPLOY_OPTIONS, deployRevision, deploySettings, deploymentDescription } from '../deploy-revision.js';
 import { parseStage } from '../parse-values.js';
-import { describeLocation, lastSuccessfulDeployment, previousSuccessfulDeployment } from '../successful-revisions.js';
+import { describeLocation, releaseStack, successfulHistory } from '../successful-revisions.js';
 
 export const rollbackCommand: Command = {
   name: 'rollback',
-  summary: 'Redeploy the previous successful revision of a stage',
+  summary: 'Take a stage back one release (never forward); alarms cannot block it',
   usage: 'rollback --stage <stage> [--no-watch]',
   details: [
-    "Finds the stage's last successful deployment, then the newest earlier successful deployment of",
-    'a different S3 object version, and deploys that object version again (a new deployment, so',
-    'CodeDeploy keeps the history). Exit 1 when there is nothing earlier to go back to.',
+    "Replays the stage's successful deployments oldest first into a stack of releases: a new",
+    'revision goes on top, a revision already on the stack takes it back there (the ones above it',
+    'were rolled away from). Deploys the release below the top, so each call goes back one more',
+    'release. The deployment overrides the group\'s alarms (an incident\'s rollback is never blocked',
+    'by the alarm it fixes). Exit 1 when there is nothing earlier to go back to.',
   ].join('\n'),
   examples: ['pnpm release rollback --stage prod'],
   options: {
@@ -24,18 +26,19 @@ export const rollbackCommand: Command = {
     const stage = parseStage(requireString(this, args, 'stage'));
     const settings = deploySettings(args);
     const session = await openSession(deps);
-    const last = await lastSuccessfulDeployment(session, stage);
-    if (last === undefined) throw new CliError(`nothing to roll back: ${stage} has no successful deployment`);
-    const current = last.revision?.s3Location;
-    const previous = await previousSuccessfulDeployment(session, stage, current);
+    const stack = releaseStack(await successfulHistory(session, stage));
+    const current = stack.at(-1);
+    const previous = stack.at(-2);
+    if (current === undefined) throw new CliError(`nothing to roll back: ${stage} has no successful deployment of a release in S3`);
     if (previous === undefined) {
-      throw new CliError(`nothing to roll back to: ${stage} has no successful deployment of another revision than ${describeLocation(current)}`);
+      throw new CliError(`nothing to roll back to: ${stage} runs ${describeLocation(current.revision.s3Location)} (deployment ${current.deploymentId}) and has no earlier release that was not rolled away from`);
     }
     const target = previous.revision.s3Location;
-    deps.stdout.write(`${stage} runs ${describeLocation(current)} (deployment ${last.deploymentId}); rolling back to ${describeLocation(target)} from deployment ${previous.deploymentId}\n`);
+    deps.stdout.write(`${stage} runs ${describeLocation(current.revision.s3Location)} (deployment ${current.deploymentId}); rolling back one release to ${describeLocation(target)} from deployment ${previous.deploymentId}\n`);
     return deployRevision(deps, session, settings, {
       stage,
       revision: target,
+      alarms: 'override-rollback',
       description: deploymentDescription(deps, session, `rollback to ${describeLocation(target)} of ${previous.deploymentId}`),
     });
   },

@@ -36,6 +36,13 @@ async function fakeAws(t: Test, throttleFirst: number): Promise<{ url: string; c
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
       const target = req.headers['x-amz-target'];
+      if (typeof target !== 'string' && body.includes('AssumeRoleWithWebIdentity')) {
+        // What GitHub OIDC sign-in costs: one STS call per credential resolution.
+        calls.push('AssumeRoleWithWebIdentity');
+        res.writeHead(200, { 'content-type': 'text/xml' }).end(
+          `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::${project.aws.account}:assumed-role/deploy/GitHubActions</Arn><AssumedRoleId>AROAEXAMPLE:GitHubActions</AssumedRoleId></AssumedRoleUser></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>r0</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`);
+        return;
+      }
       if (typeof target !== 'string') {
         calls.push(body.includes('GetCallerIdentity') ? 'GetCallerIdentity' : body);
         res.writeHead(200, { 'content-type': 'text/xml' }).end(
@@ -101,4 +108,57 @@ t.test('when the retries run out, the throttling is explained', async (t) => {
   t.equal(await runRelease(['watch', 'd-THROTTLE1'], deps), 1);
   t.match(deps.err(), 'AWS throttled codedeploy:GetDeployment on d-THROTTLE1 2 time(s) despite retries with backoff');
   t.equal(server.calls.filter((c) => c === 'GetDeployment').length, 2);
+});
+
+/** GitHub OIDC as configure-aws-credentials leaves it for a step that signs in by itself. */
+async function webIdentityEnv(t: Test, url: string): Promise<Record<string, string>> {
+  const fs = await import('node:fs/promises');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'release-oidc-'));
+  t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
+  const tokenFile = path.join(dir, 'token');
+  await fs.writeFile(tokenFile, 'header.payload.signature');
+  return {
+    AWS_ENDPOINT_URL: url,
+    AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+    AWS_ROLE_ARN: `arn:aws:iam::${project.aws.account}:role/deploy`,
+    AWS_ROLE_SESSION_NAME: 'GitHubActions',
+    AWS_CONFIG_FILE: '/nonexistent/aws-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+  };
+}
+
+function withoutKeys(t: Test): void {
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, profile: process.env.AWS_PROFILE };
+  delete process.env.AWS_ACCESS_KEY_ID;
+  delete process.env.AWS_SECRET_ACCESS_KEY;
+  delete process.env.AWS_PROFILE;
+  t.teardown(() => {
+    for (const [k, v] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret], ['AWS_PROFILE', saved.profile]] as const) {
+      if (v !== undefined) process.env[k] = v;
+    }
+  });
+}
+
+t.test('one sign-in per run: with OIDC web identity every client shares one AssumeRoleWithWebIdentity', async (t) => {
+  const { runRelease } = await import('../../src/run-release.js');
+  const { testDeps } = await import('../release-test-deps.js');
+  const server = await fakeAws(t, 0);
+  withoutKeys(t);
+  withEnv(t, await webIdentityEnv(t, server.url));
+  const deps = { ...testDeps(), aws: () => createAwsClients({}) };
+  t.equal(await runRelease(['watch', 'd-THROTTLE1'], deps), 0, deps.err());
+  t.same(server.calls, ['AssumeRoleWithWebIdentity', 'GetCallerIdentity', 'GetDeployment', 'ListDeploymentTargets'], 'STS and CodeDeploy clients signed with one set of credentials');
+});
+
+t.test('control: clients with their own default credential chains sign in once each', async (t) => {
+  const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
+  const { CodeDeployClient, GetDeploymentCommand } = await import('@aws-sdk/client-codedeploy');
+  const server = await fakeAws(t, 0);
+  withoutKeys(t);
+  withEnv(t, await webIdentityEnv(t, server.url));
+  await new STSClient({ region: project.aws.region }).send(new GetCallerIdentityCommand({}));
+  await new CodeDeployClient({ region: project.aws.region }).send(new GetDeploymentCommand({ deploymentId: 'd-THROTTLE1' }));
+  t.equal(server.calls.filter((c) => c === 'AssumeRoleWithWebIdentity').length, 2, 'what createAwsClients avoids');
 });
