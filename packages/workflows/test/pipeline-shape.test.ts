@@ -138,7 +138,7 @@ runShapeChecks(t, [
       const { check, diff } = p.ci.jobs;
       const synth = (diff?.steps ?? []).findIndex((s) => s.run === 'pnpm synth');
       const assume = (diff?.steps ?? []).findIndex((s) => s.uses?.startsWith('aws-actions/') === true);
-      return same(check?.permissions, { contents: 'read' }) && check?.if === undefined && stepsRunning(check, /^pnpm check$/).length === 1
+      return same(check?.permissions, { contents: 'read' }) && check?.if === undefined && stepsRunning(check, /^sudo -E env "PATH=\$PATH" pnpm check$/).length === 1
         && ["vars.AWS_DIFF_ENABLED == 'true'", 'github.event.pull_request.head.repo.full_name == github.repository', "github.actor != 'dependabot[bot]'"]
           .every((c) => diff?.if?.includes(c) === true)
         && stepsRunning(diff, /\binfra:deploy\b|\brelease(\.mjs)? (deploy|publish|promote)\b/).length === 0
@@ -148,7 +148,7 @@ runShapeChecks(t, [
     },
     mutations: [
       { file: 'ci', from: "      github.actor != 'dependabot[bot]'", to: '      true' },
-      { file: 'ci', from: '      - run: pnpm check', to: '      - run: pnpm lint' },
+      { file: 'ci', from: '      - run: sudo -E env "PATH=$PATH" pnpm check', to: '      - run: sudo -E env "PATH=$PATH" pnpm lint' },
       { file: 'ci', from: "          cache: 'false'", to: "          cache: 'true'" },
       { file: 'ci', from: '        run: pnpm synth', to: '        run: echo no synth' },
       { file: 'ci', from: '        run: pnpm --filter @hello/infra exec cdk diff --app cdk.out --no-change-set', to: '        run: pnpm infra:diff --no-change-set' },

@@ -22,6 +22,9 @@ const only = (p: Pipeline, re: RegExp): Step | undefined => {
   const found = stepsRunning(job(p), re);
   return found.length === 1 ? found[0] : undefined;
 };
+/** `release deploy` itself, and its `--check` run before the stack changes. */
+const deployStep = (p: Pipeline): Step | undefined => only(p, /release\.mjs deploy (?![^\n]*--check)/);
+const deployCheckStep = (p: Pipeline): Step | undefined => only(p, /release\.mjs deploy [^\n]*--check$/m);
 
 runShapeChecks(t, [
   {
@@ -70,32 +73,37 @@ runShapeChecks(t, [
     ],
   },
   {
-    what: 'prod verifies first (promote --check), then updates the stack, then promotes; staging publishes, updates, deploys',
+    what: 'prod verifies first (promote --check), then updates the stack, then promotes; staging publishes, checks (deploy --check), updates, deploys',
     holds: (p) => {
       const check = only(p, /release\.mjs promote .*--check$/);
       const promote = only(p, /release\.mjs promote --version "\$VERSION" --from "\$FROM" --to "\$STAGE"$/);
       const publish = only(p, /release\.mjs publish /);
-      const deploy = only(p, /release\.mjs deploy /);
+      const deploy = deployStep(p);
+      const deployCheck = deployCheckStep(p);
       const stack = indexOf(p, only(p, /\bdeploy --app\b/));
       const smoke = indexOf(p, only(p, /release\.mjs smoke --stage "\$STAGE" --version "\$VERSION"$/));
       return check?.if === "inputs.mode == 'promote'" && promote?.if === "inputs.mode == 'promote'"
         && publish?.if === "inputs.mode == 'deploy'" && deploy?.if === "inputs.mode == 'deploy'"
         && credentials(p) < indexOf(p, check) && indexOf(p, check) < stack && stack < indexOf(p, promote) && indexOf(p, promote) < smoke
-        && credentials(p) < indexOf(p, publish) && indexOf(p, publish) < stack && stack < indexOf(p, deploy) && indexOf(p, deploy) < smoke
+        && credentials(p) < indexOf(p, publish) && indexOf(p, publish) < indexOf(p, deployCheck) && indexOf(p, deployCheck) < stack
+        && stack < indexOf(p, deploy) && indexOf(p, deploy) < smoke && deployCheck?.if === "inputs.mode == 'deploy'"
         && only(p, /\bdeploy --app\b/)?.if === undefined && smoke === steps(p).length - 1;
     },
     mutations: [
       { file: 'stage', from: `        run: ${CLI} promote --version "$VERSION" --from "$FROM" --to "$STAGE" --check`, to: `        run: ${CLI} promote --version "$VERSION" --from "$FROM" --to "$STAGE"` },
       { file: 'stage', from: "        if: inputs.mode == 'promote'", to: "        if: inputs.mode == 'deploy'", nth: 0 },
       { file: 'stage', from: '      - name: Update the stage stack', to: '      - if: inputs.mode == \'deploy\'' },
+      { file: 'stage', from: ' "${older[@]}" --check', to: ' "${older[@]}"' },
+      { file: 'stage', from: "        if: inputs.mode == 'deploy'", to: "        if: inputs.mode == 'promote'", nth: 3 },
     ],
   },
   {
-    what: 'staging deploys with the ancestors file, and --allow-older only from the explicit input',
+    what: 'staging checks and deploys with the ancestors file, and --allow-older only from the explicit input',
     holds: (p) => {
-      const run = only(p, /release\.mjs deploy /)?.run ?? '';
+      const run = deployStep(p)?.run ?? '';
       const input = (p.stage.on.workflow_call as { inputs?: Record<string, unknown> }).inputs?.['allow-older'];
-      return run.includes(`${CLI} deploy --stage "$STAGE" --version "$VERSION" --ancestors ancestors/ancestors.txt "\${older[@]}"`)
+      const command = `${CLI} deploy --stage "$STAGE" --version "$VERSION" --ancestors ancestors/ancestors.txt "\${older[@]}"`;
+      return run.includes(command) && deployCheckStep(p)?.run === run.replace(command, `${command} --check`)
         && run.includes('older=()\n') && run.includes('if [ "$ALLOW_OLDER" = true ]; then older=(--allow-older); fi')
         && run.split('--allow-older').length === 2 && !/--skip-stage-order/.test(JSON.stringify(p.stage))
         && job(p)?.env?.ALLOW_OLDER === '${{ inputs.allow-older }}' && same(input, { description: descriptionOf(input), type: 'boolean', default: false })
