@@ -1,5 +1,6 @@
 import t from 'tap';
 import { join } from 'node:path';
+import { project } from '@hello/config/project';
 import { missingTools, rehearseCli, type RehearseCliContext } from '../../rehearse/rehearse-cli.js';
 import type { RehearsalOptions, RehearsalResult } from '../../rehearse/rehearsal.js';
 
@@ -29,7 +30,7 @@ async function run(argv: string[], over: Partial<RehearseCliContext> = {}) {
 t.test('runs the rehearsal on the packaged artifact of this commit', async (t) => {
   const r = await run([]);
   t.equal(r.code, 0, r.err);
-  t.same(r.seen.map((o) => [o.revisionZip, o.hosts, o.timeScale, o.stage, o.applicationName]), [[join(r.appDir, 'artifacts/hello-cafe01.zip'), 2, 10, 'staging', 'hello-staging']]);
+  t.same(r.seen.map((o) => [o.revisionZip, o.hosts, o.timeScale, o.stage, o.applicationName]), [[join(r.appDir, 'artifacts/hello-cafe01.zip'), 2, 10, 'staging', `${project.name}-staging`]]);
   t.match(r.out, /2 hosts on 127\.0\.0\.1 behind haproxy; .* at 1\/10 of the target group's \(same ratios\)\na line from the rehearsal\nrehearsal passed/);
 });
 
