@@ -1,6 +1,6 @@
 // The release's JavaScript: the server as one esbuild bundle with a source map (no npm install on
 // the host, the fastest cold start), and the hooks' Node helper. Built in memory, never to disk.
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { join } from 'node:path';
 
 /** Lowest Node the workspace supports (engines): the same bundle runs in CI and on the hosts. */
@@ -29,6 +29,27 @@ const COMMON: BuildOptions = {
   logLevel: 'warning',
 };
 
+/**
+ * Packages Fastify requires only inside functions, for features the service switches off: the
+ * schema compilers (ajv, fast-json-stringify; server-options.ts NO_SCHEMA_COMPILERS replaces them)
+ * and app.inject()'s light-my-request (tests run the sources, not the bundle). Bundled, their
+ * ~330 kB are parsed at every start though never run (~25 ms of a cold start on Node 24); left
+ * out, a require() of one throws this error instead.
+ */
+export const LEFT_OUT_PACKAGES = ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request'] as const;
+
+export const leftOutMessage = (name: string): string =>
+  `${name} is left out of the release bundle (scripts/bundle-code.ts LEFT_OUT_PACKAGES): the service does not use it`;
+
+const leaveOut: Plugin = {
+  name: 'leave-out',
+  setup(b) {
+    const names = new Set<string>(LEFT_OUT_PACKAGES);
+    b.onResolve({ filter: /^[@a-z]/ }, (args) => (names.has(args.path) ? { path: args.path, namespace: 'left-out' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({ contents: `throw new Error(${JSON.stringify(leftOutMessage(args.path))});`, loader: 'js' }));
+  },
+};
+
 async function bundle(appDir: string, outFile: string, options: BuildOptions): Promise<BundledFile[]> {
   const out = join(appDir, '.bundle');
   const result = await build({ ...COMMON, ...options, absWorkingDir: appDir, outfile: join(out, outFile) });
@@ -40,7 +61,7 @@ async function bundle(appDir: string, outFile: string, options: BuildOptions): P
  * checkout). pino-pretty stays out: the logger falls back to JSON without it.
  */
 export const bundleServer = (appDir: string, entry: string): Promise<BundledFile[]> =>
-  bundle(appDir, SERVER_FILE, { entryPoints: [entry], sourcemap: 'linked', sourcesContent: false, external: ['pino-pretty'] });
+  bundle(appDir, SERVER_FILE, { entryPoints: [entry], sourcemap: 'linked', sourcesContent: false, external: ['pino-pretty'], plugins: [leaveOut] });
 
 /** The hooks' helper, with an entry that runs it (the module itself only exports). */
 export const bundleHostTool = (appDir: string): Promise<BundledFile[]> =>

@@ -7,6 +7,7 @@ import { unzipSync } from 'fflate';
 import { parse } from 'yaml';
 import { SERVICE_NAME } from '@hello/config/constants';
 import { buildRelease, zipName } from '../../scripts/build-release.js';
+import { LEFT_OUT_PACKAGES, leftOutMessage } from '../../scripts/bundle-code.js';
 import { HOOK_NAMES, HOOK_SCRIPTS, HOOK_TIMEOUT_SECONDS } from '../../scripts/hook-timeouts.js';
 import { parseReleaseManifest, sha256 } from '../../scripts/host/release-manifest.js';
 import { SIZE_GOAL_BYTES } from '../../scripts/package-cli.js';
@@ -41,6 +42,11 @@ t.test('it holds the bundle, the deploy files and release.json', async (t) => {
   t.ok(map.sources.some((s) => s.endsWith('src/server.ts')), 'maps back to src/server.ts');
   t.ok(map.sources.every((s) => !s.startsWith('/')), 'relative source paths: the same on every checkout');
   t.equal(map.sourcesContent, undefined, 'no sources inside: smaller, and stack traces only need lines');
+  for (const name of LEFT_OUT_PACKAGES) {
+    t.notOk(map.sources.some((s) => s.includes(`node_modules/${name}/`)), `${name} is not bundled`);
+    t.ok(text('app/server.mjs').includes(leftOutMessage(name)), `a require() of ${name} fails saying why`);
+  }
+  t.notOk(map.sources.some((s) => /node_modules\/(ajv|fast-uri)\/|fast-json-stringify\/index\.js/.test(s)), 'ajv and the schema serializer builder are not bundled (only the error serializer\'s runtime is)');
   const modes = Object.fromEntries(zipEntries(readFileSync(first.zipPath)).map((e) => [e.name, e.mode & 0o777]));
   t.equal(modes['hooks/after-install.sh'], 0o755);
   t.equal(modes['hooks/common.sh'], 0o644, 'sourced, not run');
