@@ -24,7 +24,11 @@ const COMMON: BuildOptions = {
   target: BUNDLE_TARGET,
   banner: { js: REQUIRE_SHIM },
   minify: true,
-  keepNames: true,
+  // No keepNames: its __name() helper runs for every function the code creates, including the
+  // closures Fastify makes per request (about a quarter of the service's CPU per request, and
+  // thousands of calls at start-up). Stack traces still name the original functions: the lazy
+  // source maps read them from the map (src/lazy-source-maps.ts), and logged errors carry
+  // err.name as their type (src/logger.ts).
   write: false,
   logLevel: 'warning',
 };
@@ -50,6 +54,28 @@ const leaveOut: Plugin = {
   },
 };
 
+/**
+ * Built-in modules a dependency requires at load but uses only for features the service leaves
+ * off: Fastify's `http2` option (node:http2 costs ~6 ms of every start). Each is replaced by a
+ * proxy that requires the real module the first time a property is read.
+ */
+export const LAZY_BUILTINS = ['node:http2'] as const;
+
+const lazyBuiltins: Plugin = {
+  name: 'lazy-builtins',
+  setup(b) {
+    for (const name of LAZY_BUILTINS) {
+      const bare = name.replace(/^node:/, '');
+      // The proxy module's own require() of the built-in resolves as usual (external).
+      b.onResolve({ filter: new RegExp(`^(node:)?${bare}$`) }, (args) => (args.namespace === 'lazy-builtin' ? undefined : { path: name, namespace: 'lazy-builtin' }));
+    }
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `let real;\nmodule.exports = new Proxy({}, { get: (_, key) => (real ??= require(${JSON.stringify(args.path)}))[key] });\n`,
+      loader: 'js',
+    }));
+  },
+};
+
 async function bundle(appDir: string, outFile: string, options: BuildOptions): Promise<BundledFile[]> {
   const out = join(appDir, '.bundle');
   const result = await build({ ...COMMON, ...options, absWorkingDir: appDir, outfile: join(out, outFile) });
@@ -61,7 +87,7 @@ async function bundle(appDir: string, outFile: string, options: BuildOptions): P
  * checkout). pino-pretty stays out: the logger falls back to JSON without it.
  */
 export const bundleServer = (appDir: string, entry: string): Promise<BundledFile[]> =>
-  bundle(appDir, SERVER_FILE, { entryPoints: [entry], sourcemap: 'linked', sourcesContent: false, external: ['pino-pretty'], plugins: [leaveOut] });
+  bundle(appDir, SERVER_FILE, { entryPoints: [entry], sourcemap: 'linked', sourcesContent: false, external: ['pino-pretty'], plugins: [leaveOut, lazyBuiltins] });
 
 /** The hooks' helper, with an entry that runs it (the module itself only exports). */
 export const bundleHostTool = (appDir: string): Promise<BundledFile[]> =>
