@@ -4,8 +4,12 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { answeredByClientError } from './client-errors.js';
 import { logUrl } from './log-url.js';
+import { requestLineWriter, type RequestLineWriter } from './request-log-line.js';
 
 export class RequestLogController extends LogController {
+  /** One writer per logger (request.log is the service's logger itself: one entry). */
+  readonly #writers = new WeakMap<object, RequestLineWriter>();
+
   override incomingRequest(request: FastifyRequest, reply: FastifyReply): void {
     // The completion line carries everything; only a reply that never finishes needs a line here.
     reply.raw.once('close', () => {
@@ -24,7 +28,15 @@ export class RequestLogController extends LogController {
       // Milliseconds; two decimals are plenty and keep the line short.
       responseTime: Math.round(reply.elapsedTime * 100) / 100,
     };
-    if (error) request.log.error({ ...line, err: error }, 'request failed');
-    else request.log.info(line, 'request completed');
+    if (error) {
+      request.log.error({ ...line, err: error }, 'request failed');
+      return;
+    }
+    let write = this.#writers.get(request.log);
+    if (write === undefined) {
+      write = requestLineWriter(request.log);
+      this.#writers.set(request.log, write);
+    }
+    write(line);
   }
 }

@@ -5,16 +5,18 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { installLazySourceMaps } from '../src/lazy-source-maps.js';
 
-// A bundle made like the release's (minified, linked map without sources): a throw on line 4.
+// A bundle made like the release's (minified without kept names, linked map without sources): a
+// throw on line 5.
 const FIXTURE = 'export function outer() {\n  return inner();\n}\nfunction inner(): never {\n  throw new Error("boom from the fixture");\n}\n'
-  + 'if (process.env.FIXTURE_THROW_AT_LOAD === "1") {\n  throw new Error("at load");\n}\n';
+  + 'if (process.env.FIXTURE_THROW_AT_LOAD === "1") {\n  throw new Error("at load");\n}\n'
+  + 'export const viaArrow = () => arrowInner();\nconst arrowInner = (): never => {\n  throw new Error("boom from an arrow");\n};\n';
 // Code the bundler adds (like the release's require shim) has no place in the map.
 const BANNER = 'export function unmapped() { throw new Error("from the banner"); }';
 
 async function bundled(dir: string, name: string): Promise<string> {
   writeFileSync(join(dir, `${name}.ts`), FIXTURE);
   const outfile = join(dir, `${name}.mjs`);
-  await build({ entryPoints: [join(dir, `${name}.ts`)], outfile, bundle: true, format: 'esm', platform: 'node', minify: true, keepNames: true, sourcemap: 'linked', sourcesContent: false, banner: { js: BANNER }, logLevel: 'error' });
+  await build({ entryPoints: [join(dir, `${name}.ts`)], outfile, bundle: true, format: 'esm', platform: 'node', minify: true, sourcemap: 'linked', sourcesContent: false, banner: { js: BANNER }, logLevel: 'error' });
   return outfile;
 }
 
@@ -37,6 +39,10 @@ t.test('frames of the bundle name the TypeScript source and line; the map is rea
   t.match(error.stack, /at inner \([^)]*fixture\.ts:5:\d+\)/, 'the throwing line in the source');
   t.match(error.stack, /at outer \([^)]*fixture\.ts:2:\d+\)/);
   t.match(error.stack, /lazy-source-maps\.test\.ts/, 'frames of other files are left as they are');
+  t.notMatch(error.stack, /at \w{1,2} \(/, 'no minified alias where the map knows the name');
+  const { viaArrow } = await import(url) as { viaArrow: () => never };
+  const arrow = t.throws(() => viaArrow()) as Error;
+  t.match(arrow.stack, /at arrowInner \([^)]*fixture\.ts:12:\d+\)/, 'an arrow function: the name at its call site');
   const { unmapped } = await import(url) as { unmapped: () => never };
   const banner = t.throws(() => unmapped()) as Error;
   t.match(banner.stack, /at unmapped \([^)]*fixture\.mjs:1:\d+\)/, 'a place the map does not cover stays as it is');

@@ -1,7 +1,7 @@
 import t from 'tap';
 import Fastify from 'fastify';
 import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
-import { captureHelmetHeaders } from '../../src/plugins/security-headers.js';
+import securityHeaders, { captureHelmetHeaders, replyHeadersKey } from '../../src/plugins/security-headers.js';
 import { build } from '../helpers/build.js';
 
 // What @fastify/helmet, run per request, would send: the captured set must be exactly that.
@@ -49,4 +49,23 @@ t.test('per-request CSP values are refused: they cannot be computed once', async
     /contentSecurityPolicy directives must be static/);
   t.match(captureHelmetHeaders({ contentSecurityPolicy: { useDefaults: true } }), { 'content-security-policy': /default-src/ });
   t.notOk('content-security-policy' in captureHelmetHeaders({ contentSecurityPolicy: false }));
+});
+
+t.test('the headers go straight into Fastify\'s reply header object; without it, through reply.headers()', async (t) => {
+  const keys: (symbol | undefined)[] = [];
+  const { app } = await build(t, { extend: (app) => app.get('/key', (_request, reply) => {
+    keys.push(replyHeadersKey(reply));
+    return reply.send('k');
+  }) });
+  await app.inject({ method: 'GET', url: '/key' });
+  t.equal(keys[0]?.description, 'fastify.reply.headers', 'this Fastify keeps the headers where the fast path puts them');
+
+  const headers = captureHelmetHeaders();
+  const fallback = Fastify();
+  await fallback.register(securityHeaders, { headers, findHeadersKey: () => undefined });
+  fallback.get('/', (_request, reply) => reply.header('x-route', 'kept').send('x'));
+  const res = await fallback.inject({ method: 'GET', url: '/' });
+  await fallback.close();
+  t.equal(res.headers['strict-transport-security'], headers['strict-transport-security']);
+  t.equal(res.headers['x-route'], 'kept');
 });
