@@ -1,8 +1,8 @@
 // The service's runtime contract: the service validates it at boot and the release hooks render
-// the host's env file from it, so renaming a variable breaks both at compile time.
+// the host's env file from it, so renaming a variable breaks both at compile time. The service
+// checks it with src/validate-service-env.generated.ts, which ajv compiles from this schema
+// (`pnpm --filter @hello/config generate`), so TypeBox stays off its start-up path.
 import { Type, type Static } from 'typebox';
-import { Compile } from 'typebox/compile';
-import { Value } from 'typebox/value';
 import {
   DEFAULT_SHUTDOWN_GRACE_MS,
   HOST_PATHS,
@@ -40,56 +40,3 @@ export type ServiceEnvName = keyof ServiceEnv;
 
 /** Every variable of the contract, in a stable order (the env file is rendered in it). */
 export const SERVICE_ENV_NAMES = Object.keys(ServiceEnvSchema.properties) as ServiceEnvName[];
-
-export class ServiceEnvError extends Error {
-  override readonly name = 'ServiceEnvError';
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid service environment:\n  - ${problems.join('\n  - ')}`);
-  }
-}
-
-/** The part of a TypeBox validation error the messages use (the same shape ajv reports). */
-interface Issue {
-  readonly instancePath: string;
-  readonly message: string;
-  readonly params: Readonly<Record<string, unknown>>;
-}
-
-function describe(issue: Issue, source: Readonly<Record<string, string | undefined>>): string {
-  const name = issue.instancePath.replace(/^\//, '');
-  const allowed = Array.isArray(issue.params.allowedValues)
-    ? `; allowed: ${issue.params.allowedValues.join(', ')}`
-    : '';
-  return `${name}=${JSON.stringify(source[name])}: ${issue.message}${allowed}`;
-}
-
-// TypeBox's compiler builds the check as plain JavaScript (~5 ms), where env-schema's ajv first
-// compiled its meta-schema and ours on every call (~130 ms of the service's cold start).
-let validator: ReturnType<typeof Compile<typeof ServiceEnvSchema>> | undefined;
-
-/**
- * Validates an environment (pass `process.env` at the entry point, explicit data in tests) and
- * returns the typed, frozen contract. Unknown variables are ignored; every problem is reported.
- */
-export function loadServiceEnv(source: Readonly<Record<string, string | undefined>>): ServiceEnv {
-  const data: Record<string, string> = {};
-  for (const name of SERVICE_ENV_NAMES) {
-    const value = source[name];
-    if (value !== undefined && value !== '') data[name] = value;
-  }
-  validator ??= Compile(ServiceEnvSchema);
-  // Strings to numbers where the schema says so (as env-schema's coercion did), then defaults.
-  const env = Value.Default(ServiceEnvSchema, Value.Convert(ServiceEnvSchema, data));
-  if (!validator.Check(env)) {
-    throw new ServiceEnvError([...validator.Errors(env)].map((i) => describe(i as Issue, source)));
-  }
-  return Object.freeze({ ...env });
-}
-
-/** Renders a systemd EnvironmentFile (KEY=value lines) for a validated contract. */
-export function renderServiceEnvFile(env: ServiceEnv): string {
-  const checked = loadServiceEnv(Object.fromEntries(
-    SERVICE_ENV_NAMES.map((name) => [name, String(env[name])]),
-  ));
-  return SERVICE_ENV_NAMES.map((name) => `${name}=${String(checked[name])}\n`).join('');
-}

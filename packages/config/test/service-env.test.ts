@@ -1,11 +1,8 @@
 import t from 'tap';
 import { DEFAULT_SHUTDOWN_GRACE_MS, HOST_PATHS, MAX_SHUTDOWN_GRACE_MS, SERVICE_PORT } from '../src/constants.js';
-import {
-  loadServiceEnv,
-  renderServiceEnvFile,
-  SERVICE_ENV_NAMES,
-  ServiceEnvError,
-} from '../src/service-env.js';
+import { loadServiceEnv, ServiceEnvError } from '../src/load-service-env.js';
+import { renderServiceEnvFile } from '../src/render-service-env-file.js';
+import { SERVICE_ENV_NAMES } from '../src/service-env.js';
 
 t.test('an empty environment gets the production defaults', async (t) => {
   const env = loadServiceEnv({});

@@ -1,7 +1,8 @@
 // Renders the host's env file from the service's runtime contract, so a value the service would
 // reject at boot fails the deployment in AfterInstall, before the old process is replaced.
 import { STAGE_NAMES } from '@hello/config/define-project';
-import { loadServiceEnv, renderServiceEnvFile } from '@hello/config/service-env';
+import { loadServiceEnv } from '@hello/config/load-service-env';
+import { renderServiceEnvFile } from '@hello/config/render-service-env-file';
 
 export interface RenderEnvOptions {
   /** CodeDeploy's DEPLOYMENT_GROUP_NAME, which is the stage. */

@@ -47,6 +47,7 @@ t.test('it holds the bundle, the deploy files and release.json', async (t) => {
     t.ok(text('app/server.mjs').includes(leftOutMessage(name)), `a require() of ${name} fails saying why`);
   }
   t.notOk(map.sources.some((s) => /node_modules\/(ajv|fast-uri)\/|fast-json-stringify\/index\.js/.test(s)), 'ajv and the schema serializer builder are not bundled (only the error serializer\'s runtime is)');
+  t.notOk(map.sources.some((s) => s.includes('node_modules/typebox/')), 'TypeBox is not bundled: the env is checked by the validator generated from its schema (@hello/config/load-service-env)');
   const modes = Object.fromEntries(zipEntries(readFileSync(first.zipPath)).map((e) => [e.name, e.mode & 0o777]));
   t.equal(modes['hooks/after-install.sh'], 0o755);
   t.equal(modes['hooks/common.sh'], 0o644, 'sourced, not run');

@@ -1,0 +1,47 @@
+import t from 'tap';
+import { SERVICE_PORT } from '../src/constants.js';
+import { loadServiceEnv, ServiceEnvError } from '../src/load-service-env.js';
+
+const problems = (source: Record<string, string | undefined>): readonly string[] =>
+  (t.throws(() => loadServiceEnv(source), ServiceEnvError) as ServiceEnvError).problems;
+
+// The coercion env-schema gave the service (ajv's coerceTypes): a string becomes an integer when
+// Number() reads it as one. TypeBox's Value.Convert, used before, also truncated "8443.5" to 8443
+// and read "true" as 1.
+t.test('integers are read the way ajv coerces strings', async (t) => {
+  const accepted: [string | undefined, number][] = [
+    ['8443', 8443],
+    [' 8443', 8443],
+    ['8443\n', 8443],
+    ['1e3', 1000],
+    ['0x10', 16],
+    ['+443', 443],
+    ['443.0', 443],
+    ['', SERVICE_PORT],
+    [undefined, SERVICE_PORT],
+  ];
+  for (const [value, expected] of accepted) t.equal(loadServiceEnv({ PORT: value }).PORT, expected, JSON.stringify(value));
+  t.equal(loadServiceEnv({}).PORT, SERVICE_PORT, 'missing');
+
+  const refused: [string, string][] = [
+    ['8443.5', 'PORT="8443.5": must be integer'],
+    ['true', 'PORT="true": must be integer'],
+    ['1_000', 'PORT="1_000": must be integer'],
+    ['-1', 'PORT="-1": must be >= 1'],
+    ['Infinity', 'PORT="Infinity": must be a finite number'],
+    ['1e400', 'PORT="1e400": must be a finite number'],
+  ];
+  for (const [value, expected] of refused) t.same(problems({ PORT: value }), [expected], value);
+  t.same(problems({ SHUTDOWN_GRACE_MS: '-Infinity', PORT: 'x' }), [
+    'PORT="x": must be integer',
+    'SHUTDOWN_GRACE_MS="-Infinity": must be a finite number',
+  ], 'a non-finite number is reported with the other problems');
+});
+
+t.test('the source is not changed and the result holds only the contract', async (t) => {
+  const source = { PORT: '9443', HOME: '/root', STAGE: '' };
+  const env = loadServiceEnv(source);
+  t.same(source, { PORT: '9443', HOME: '/root', STAGE: '' });
+  t.same(Object.keys(env).sort(), ['HOST', 'LOG_LEVEL', 'PORT', 'RELEASE_VERSION', 'SHUTDOWN_GRACE_MS', 'STAGE', 'TLS_CERT_FILE', 'TLS_KEY_FILE']);
+  t.ok(Object.isFrozen(env));
+});
