@@ -55,23 +55,39 @@ const leaveOut: Plugin = {
 };
 
 /**
- * Built-in modules a dependency requires at load but uses only for features the service leaves
- * off: Fastify's `http2` option (node:http2 costs ~6 ms of every start). Each is replaced by a
- * proxy that requires the real module the first time a property is read.
+ * Modules a dependency requires at load but uses only for features the service leaves off, each
+ * replaced by a proxy that requires the real module the first time it is used (a property read,
+ * a call or `new`): Fastify's `http2` option (node:http2, ~6 ms of every start), Fastify's plugin
+ * version checks (semver builds ~100 regular expressions at load, ~7 ms; the service's plugins
+ * declare no `fastify` version, so it never loads) and pino's worker-thread transports
+ * (thread-stream; the service writes to stdout in-process).
  */
-export const LAZY_BUILTINS = ['node:http2'] as const;
+export const LAZY_MODULES = ['node:http2', 'semver', 'thread-stream'] as const;
 
-const lazyBuiltins: Plugin = {
-  name: 'lazy-builtins',
+export const lazyModuleSource = (name: string): string => `let real;
+const load = () => (real ??= require(${JSON.stringify(name)}));
+module.exports = new Proxy(function lazy() {}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  apply: (_, self, args) => Reflect.apply(load(), self, args),
+  construct: (_, args) => Reflect.construct(load(), args),
+});
+`;
+
+export const lazyModules: Plugin = {
+  name: 'lazy-modules',
   setup(b) {
-    for (const name of LAZY_BUILTINS) {
+    for (const name of LAZY_MODULES) {
       const bare = name.replace(/^node:/, '');
-      // The proxy module's own require() of the built-in resolves as usual (external).
-      b.onResolve({ filter: new RegExp(`^(node:)?${bare}$`) }, (args) => (args.namespace === 'lazy-builtin' ? undefined : { path: name, namespace: 'lazy-builtin' }));
+      // The proxy's own require() resolves as usual: a built-in stays external, a package is bundled.
+      b.onResolve({ filter: new RegExp(`^(node:)?${bare}$`) }, (args) => (args.namespace === 'lazy-module'
+        ? undefined
+        : { path: name, namespace: 'lazy-module', pluginData: args.resolveDir }));
     }
-    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
-      contents: `let real;\nmodule.exports = new Proxy({}, { get: (_, key) => (real ??= require(${JSON.stringify(args.path)}))[key] });\n`,
+    b.onLoad({ filter: /.*/, namespace: 'lazy-module' }, (args) => ({
+      contents: lazyModuleSource(args.path),
       loader: 'js',
+      resolveDir: args.pluginData as string,
     }));
   },
 };
@@ -87,7 +103,7 @@ async function bundle(appDir: string, outFile: string, options: BuildOptions): P
  * checkout). pino-pretty stays out: the logger falls back to JSON without it.
  */
 export const bundleServer = (appDir: string, entry: string): Promise<BundledFile[]> =>
-  bundle(appDir, SERVER_FILE, { entryPoints: [entry], sourcemap: 'linked', sourcesContent: false, external: ['pino-pretty'], plugins: [leaveOut, lazyBuiltins] });
+  bundle(appDir, SERVER_FILE, { entryPoints: [entry], sourcemap: 'linked', sourcesContent: false, external: ['pino-pretty'], plugins: [leaveOut, lazyModules] });
 
 /** The hooks' helper, with an entry that runs it (the module itself only exports). */
 export const bundleHostTool = (appDir: string): Promise<BundledFile[]> =>

@@ -53,4 +53,4 @@ const errorReplies: FastifyPluginCallback<ErrorRepliesOptions> = (app, opts, don
   done();
 };
 
-export default fp(errorReplies, { name: 'error-replies', fastify: '5.x' });
+export default fp(errorReplies, { name: 'error-replies' });

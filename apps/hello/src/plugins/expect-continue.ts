@@ -30,4 +30,4 @@ const expectContinue: FastifyPluginCallback<ExpectContinueOptions> = (app, opts,
   done();
 };
 
-export default fp(expectContinue, { name: 'expect-continue', fastify: '5.x' });
+export default fp(expectContinue, { name: 'expect-continue' });

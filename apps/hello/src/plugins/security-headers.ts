@@ -64,4 +64,4 @@ const securityHeaders: FastifyPluginCallback<SecurityHeadersOptions> = (app, opt
   done();
 };
 
-export default fp(securityHeaders, { name: 'security-headers', fastify: '5.x' });
+export default fp(securityHeaders, { name: 'security-headers' });
