@@ -46,6 +46,7 @@ try {
   const rawArgs = [await bundle(here('./raw-server.ts'), join(dir, 'raw.mjs'))];
   console.log(`Node ${process.version} (${process.execPath}); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on this machine`);
   console.log(`service: ${shipped.zip}, started as its unit does: node ${serviceArgs.join(' ')}${Object.keys(shipped.env).length ? ` with ${JSON.stringify(shipped.env)}` : ''}`);
+  console.log(`compile cache warmed as AfterInstall does: ${shipped.compileCache.length > 0 ? shipped.compileCache.join(', ') : `none (Node ${process.version} ignores NODE_COMPILE_CACHE)`}`);
 
   const ports = { service: await freePort(), raw: await freePort() };
   const url = (port: number) => `https://127.0.0.1:${port}/`;

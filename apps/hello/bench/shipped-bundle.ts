@@ -1,10 +1,12 @@
 // The service exactly as a host runs it: the newest release zip from `pnpm package`, unpacked,
-// started with the unit's ExecStart and Environment= lines (only the host paths are swapped for
-// the unpacked directory and this Node).
+// its compile cache warmed as AfterInstall warms it, started with the unit's ExecStart and
+// Environment= lines (only the host paths are swapped for the unpacked directory and this Node).
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { HOST_NODE_BIN, HOST_PATHS, SERVICE_NAME } from '@hello/config/constants';
+import { unitCommand } from '../scripts/host/unit-command.js';
+import { warmCompileCache } from '../scripts/host/warm-compile-cache.js';
 
 export interface ShippedCommand {
   readonly zip: string;
@@ -12,6 +14,8 @@ export interface ShippedCommand {
   readonly args: readonly string[];
   /** Environment= assignments of the unit. */
   readonly env: Readonly<Record<string, string>>;
+  /** The compile cache's files, as the hook's warm-compile-cache wrote them (none on Node 20). */
+  readonly compileCache: readonly string[];
 }
 
 /** The newest artifacts/<service>-*.zip. */
@@ -29,24 +33,18 @@ export function newestZip(artifactsDir: string): string {
   return zips.map((f) => join(artifactsDir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
 }
 
-/** systemd's quoting is not needed here: the unit's lines are plain words (asserted). */
-export function unitCommand(unit: string, currentDir: string): Pick<ShippedCommand, 'args' | 'env'> {
-  const exec = /^ExecStart=(.+)$/m.exec(unit)?.[1];
-  if (exec === undefined) throw new Error('the unit has no ExecStart= line');
-  if (/["'\\$%]/.test(exec)) throw new Error(`ExecStart uses quoting or specifiers the bench does not interpret: ${exec}`);
-  const [bin, ...args] = exec.trim().split(/\s+/);
+/** The unit's command with its host paths moved to `currentDir`; the unit must run HOST_NODE_BIN. */
+export function shippedCommand(unit: string, currentDir: string): Pick<ShippedCommand, 'args' | 'env'> {
+  const { bin, args, env } = unitCommand(unit);
   if (bin !== HOST_NODE_BIN) throw new Error(`ExecStart runs ${bin}, not ${HOST_NODE_BIN}`);
-  const env: Record<string, string> = {};
-  for (const [, assignments] of unit.matchAll(/^Environment=(.+)$/gm)) {
-    for (const pair of assignments!.trim().split(/\s+/)) {
-      const eq = pair.indexOf('=');
-      env[pair.slice(0, eq)] = pair.slice(eq + 1);
-    }
-  }
-  return { args: args.map((a) => a.replaceAll(HOST_PATHS.current, currentDir)), env };
+  const local = (text: string) => text.replaceAll(HOST_PATHS.current, currentDir);
+  return { args: args.map(local), env: Object.fromEntries(Object.entries(env).map(([name, value]) => [name, local(value)])) };
 }
 
-/** Unpacks the zip into `dir` (as the hooks install it under releases/<version>) and reads the unit. */
+/**
+ * Unpacks the zip into `dir` (as the hooks install it under releases/<version>), reads the unit
+ * and warms the compile cache with the hook's own step, run as this process's user and Node.
+ */
 export function unpackShipped(zip: string, dir: string): ShippedCommand {
   const files = unzipSync(readFileSync(zip));
   for (const [path, data] of Object.entries(files)) {
@@ -55,5 +53,7 @@ export function unpackShipped(zip: string, dir: string): ShippedCommand {
     writeFileSync(join(dir, path), data);
   }
   const unit = readFileSync(join(dir, 'deploy', `${SERVICE_NAME}.service`), 'utf8');
-  return { zip, ...unitCommand(unit, dir) };
+  const command = shippedCommand(unit, dir);
+  const compileCache = warmCompileCache({ command: { bin: process.execPath, ...command }, uid: process.getuid!(), gid: process.getgid!() });
+  return { zip, ...command, compileCache };
 }

@@ -2,6 +2,7 @@
 // the host, the fastest cold start), and the hooks' Node helper. Built in memory, never to disk.
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { join } from 'node:path';
+import { COMPILE_CACHE_ONLY_ENV } from '@hello/config/constants';
 
 /** Lowest Node the workspace supports (engines): the same bundle runs in CI and on the hosts. */
 export const BUNDLE_TARGET = 'node20';
@@ -16,6 +17,14 @@ export interface BundledFile {
 
 // CommonJS dependencies (fastify, pino) call require() on Node built-ins; an ESM bundle has none.
 const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
+
+/**
+ * The server's first statement: with COMPILE_CACHE_ONLY_ENV=1 it exits 0 before any of the
+ * service runs. Node has compiled the whole module by then and writes its compile cache at exit,
+ * which is how AfterInstall warms the cache (scripts/host/warm-compile-cache.ts). Only the
+ * bundle's static imports, all Node built-ins, are loaded first (ES imports are hoisted).
+ */
+export const COMPILE_CACHE_GUARD = `if (process.env.${COMPILE_CACHE_ONLY_ENV} === '1') process.exit(0);`;
 
 const COMMON: BuildOptions = {
   bundle: true,
@@ -103,7 +112,7 @@ async function bundle(appDir: string, outFile: string, options: BuildOptions): P
  * checkout). pino-pretty stays out: the logger falls back to JSON without it.
  */
 export const bundleServer = (appDir: string, entry: string): Promise<BundledFile[]> =>
-  bundle(appDir, SERVER_FILE, { entryPoints: [entry], sourcemap: 'linked', sourcesContent: false, external: ['pino-pretty'], plugins: [leaveOut, lazyModules] });
+  bundle(appDir, SERVER_FILE, { entryPoints: [entry], banner: { js: `${COMPILE_CACHE_GUARD}\n${REQUIRE_SHIM}` }, sourcemap: 'linked', sourcesContent: false, external: ['pino-pretty'], plugins: [leaveOut, lazyModules] });
 
 /** The hooks' helper, with an entry that runs it (the module itself only exports). */
 export const bundleHostTool = (appDir: string): Promise<BundledFile[]> =>

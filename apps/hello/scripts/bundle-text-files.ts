@@ -24,6 +24,7 @@ export const TEMPLATE_VALUES: Readonly<Record<string, string | number>> = {
   UNIT_DIR: SYSTEM_DIRS.units,
   ENV_FILE: HOST_PATHS.envFile,
   CURRENT_DIR: HOST_PATHS.current,
+  COMPILE_CACHE_DIR: HOST_PATHS.compileCache,
   LOG_FILE: HOST_PATHS.logFile,
   NODE_BIN: HOST_NODE_BIN,
   SERVER_FILE,

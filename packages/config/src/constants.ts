@@ -33,7 +33,19 @@ export const HOST_PATHS = {
   /** The service's stdout (one JSON line per request), shipped by the CloudWatch agent. */
   logDir: `/var/log/${SERVICE_NAME}`,
   logFile: `/var/log/${SERVICE_NAME}/service.log`,
+  /**
+   * Node's compile cache (the unit's NODE_COMPILE_CACHE): a directory in each release, written
+   * by the root-run AfterInstall hook and only read by the service (see COMPILE_CACHE_ONLY_ENV).
+   */
+  compileCache: `/opt/${SERVICE_NAME}/current/compile-cache`,
 } as const;
+
+/**
+ * Set to `1`, the server bundle exits 0 before anything in it runs (its banner's first line).
+ * Node has compiled the module by then and writes its compile cache, so AfterInstall and the
+ * bench warm the cache with the unit's own command and this variable.
+ */
+export const COMPILE_CACHE_ONLY_ENV = 'HELLO_COMPILE_CACHE_ONLY';
 
 /** S3 key prefix of published releases in the artifact bucket: `releases/<version>.zip`. */
 export const RELEASE_PREFIX = 'releases/';

@@ -38,6 +38,12 @@ t.test('host paths live under the service\'s own directories', async (t) => {
   for (const [key, path] of Object.entries(c.HOST_PATHS)) t.match(path, new RegExp(`/${c.SERVICE_NAME}(/|$)`), key);
   t.ok(c.HOST_PATHS.current.startsWith(c.HOST_PATHS.root));
   t.ok(c.HOST_PATHS.releases.startsWith(c.HOST_PATHS.root));
+  // Inside a release (through `current`): pruning a release removes its compile cache with it.
+  t.ok(c.HOST_PATHS.compileCache.startsWith(`${c.HOST_PATHS.current}/`));
+});
+
+t.test('the compile-cache-only switch is a plain environment variable name', async (t) => {
+  t.match(c.COMPILE_CACHE_ONLY_ENV, /^[A-Z][A-Z0-9_]*$/);
 });
 
 t.test('a deploy job fits in one STS session', async (t) => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # AfterInstall: turn the copied revision into a verified release directory, make sure the host
 # has a certificate, render the env file from the service's contract, install the unit and the
-# logrotate config, switch the `current` link atomically and prune old releases. Idempotent.
+# logrotate config, switch the `current` link atomically, warm Node's compile cache for the
+# release and prune old releases. Idempotent.
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 
@@ -63,5 +64,15 @@ ln -sfn -- "$RELEASES_SUBDIR/$VERSION" "$CURRENT_LINK.new"
 mv -Tf -- "$CURRENT_LINK.new" "$CURRENT_LINK"
 log "$CURRENT_LINK -> $RELEASES_SUBDIR/$VERSION"
 
-# 6. Keep the newest few releases for a fast rollback; never the one `current` points to.
+# 6. Node's compile cache, read-only to the service (see the unit's NODE_COMPILE_CACHE): the
+# installed unit's own ExecStart, run as its user with the bundle's guard variable set, compiles
+# the server and exits; host-tool (as root) copies what Node wrote into the release. Optional: a
+# service without it starts all the same, only slower, so a failure does not fail the deployment.
+if warmed=$(host_tool warm-compile-cache "$UNIT_DIR/$UNIT_NAME" --uid "$(id -u "$SERVICE_USER")" --gid "$(id -g "$SERVICE_USER")"); then
+  log "$warmed"
+else
+  log "warning: no compile cache for $VERSION (error above); the service starts without one, only slower"
+fi
+
+# 7. Keep the newest few releases for a fast rollback; never the one `current` points to.
 host_tool prune "$RELEASES_DIR" "$KEEP_RELEASES" "$VERSION"

@@ -1,11 +1,14 @@
 // The hooks' Node helper (bundled into the release as bin/host-tool.mjs and run with the host's
 // Node): the steps that need the service's contract or are clumsy in bash.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { installRelease } from './install-release.js';
 import { probeService } from './probe-service.js';
 import { pruneReleases } from './prune-releases.js';
 import { readReleaseManifest } from './release-manifest.js';
 import { renderEnv } from './render-env.js';
+import { unitCommand } from './unit-command.js';
+import { warmCompileCache } from './warm-compile-cache.js';
 
 export interface Io {
   readonly out: (text: string) => void;
@@ -17,7 +20,9 @@ const USAGE = `usage: host-tool.mjs <command>
   install <incoming-dir> <releases-dir> <version> verify and copy a revision, print its directory
   prune <releases-dir> <keep> <version>           remove all but the newest <keep> releases
   render-env --stage S --version V --port P --cert F --key F [--host H]
-  probe --port P --version V --health-path P --version-path P --timeout SECONDS`;
+  probe --port P --version V --health-path P --version-path P --timeout SECONDS
+  warm-compile-cache <unit-file> --uid U --gid G  fill the unit's NODE_COMPILE_CACHE, running its
+                                                  ExecStart as U:G up to the bundle's first line`;
 
 function positionals(args: string[], count: number, command: string): string[] {
   if (args.length !== count) throw new Error(`${command} takes ${count} arguments, got ${args.length}`);
@@ -37,6 +42,8 @@ function wholeNumber(text: string, what: string, min: number, max: number): numb
 }
 
 const STRING = { type: 'string' } as const;
+/** Largest uid/gid Node's spawn accepts (int32). */
+const MAX_ID = 2 ** 31 - 1;
 
 async function run(command: string | undefined, args: string[], io: Io): Promise<number> {
   switch (command) {
@@ -74,6 +81,16 @@ async function run(command: string | undefined, args: string[], io: Io): Promise
         log: (line) => io.out(`[probe] ${line}\n`),
       });
       return ok ? 0 : 1;
+    }
+    case 'warm-compile-cache': {
+      const parsed = parseArgs({ args, options: { uid: STRING, gid: STRING }, allowPositionals: true });
+      const [unitFile] = positionals(parsed.positionals, 1, command) as [string];
+      const v = required(parsed.values, ['uid', 'gid']);
+      const unit = unitCommand(readFileSync(unitFile, 'utf8'));
+      const cached = warmCompileCache({ command: unit, uid: wholeNumber(v.uid!, '--uid', 0, MAX_ID), gid: wholeNumber(v.gid!, '--gid', 0, MAX_ID) });
+      const where = `compile cache ${unit.env.NODE_COMPILE_CACHE}`;
+      io.out(cached.length > 0 ? `${where}: ${cached.join(', ')}\n` : `${where}: empty, ${unit.bin} wrote none (NODE_COMPILE_CACHE needs Node 22.1 or later)\n`);
+      return 0;
     }
     default:
       io.err(`${command === undefined ? 'no command' : `unknown command ${JSON.stringify(command)}`}\n${USAGE}\n`);

@@ -6,12 +6,13 @@ import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
-import { HOST_PATHS, SERVICE_NAME } from '@hello/config/constants';
+import { COMPILE_CACHE_ONLY_ENV, HOST_PATHS, SERVICE_NAME } from '@hello/config/constants';
 import { buildRelease } from '../../scripts/build-release.js';
 import { KEEP_RELEASES, UNIT_NAME } from '../../scripts/host-env.js';
 import { hookOverrides, hostLayout } from '../../rehearse/host-layout.js';
 import { runHook } from '../../rehearse/run-hook.js';
 import { freePorts } from '../../rehearse/rehearsal-support.js';
+import { NODE_HAS_COMPILE_CACHE } from '../helpers/compile-cache.js';
 
 // Real processes (bash, openssl, Node, su): on a busy 2-core machine the file outlasts tap's
 // default 30 s; each step is still bounded by its own timeout.
@@ -85,6 +86,44 @@ t.test('AfterInstall installs a verified release and everything around it', asyn
   t.notMatch(unit, HOST_PATHS.root, 'every host path moved');
   t.match(readFileSync(join(host.logrotateDir, SERVICE_NAME), 'utf8'), `${host.logFile} {`);
   t.same(ctlCalls(), ['daemon-reload', `enable ${UNIT_NAME}`]);
+  t.match(unit, `Environment=NODE_COMPILE_CACHE=${host.root}/current/compile-cache\n`);
+});
+
+t.test('AfterInstall warms the compile cache into the release, read-only to the service', async (t) => {
+  const cache = join(host.root, 'releases', 'v1', 'compile-cache');
+  const cacheLine = `compile cache ${host.root}/current/compile-cache: `;
+  const r = await hook('after-install.sh');
+  t.equal(r.ok, true, r.output);
+  t.equal(statSync(cache).mode & 0o777, 0o755);
+  if (!NODE_HAS_COMPILE_CACHE) {
+    t.match(r.output, `${cacheLine}empty, ${process.execPath} wrote none (NODE_COMPILE_CACHE needs Node 22.1 or later)`);
+    t.same(readdirSync(cache), [], `Node ${process.version} ignores NODE_COMPILE_CACHE; the hook succeeds all the same`);
+    return;
+  }
+  // Node's directory for the service user's uid (tap's loaders add entries of their own here).
+  const tags = readdirSync(cache);
+  t.match(tags, [new RegExp(`^v${process.versions.node}-.*-${process.getuid!()}$`)]);
+  t.match(r.output, `${cacheLine}${tags[0]}/`);
+  for (const name of readdirSync(join(cache, tags[0]!))) {
+    const stat = statSync(join(cache, tags[0]!, name));
+    t.equal(stat.mode & 0o777, 0o644, name);
+    t.equal(stat.uid, process.getuid!(), `${name} belongs to the user running the hook`);
+  }
+});
+
+t.test('AfterInstall goes on without a compile cache when the warm-up fails', async (t) => {
+  // A Node binary that runs everything but the warm-up (the unit's ExecStart uses it too).
+  const node = join(work, 'node-without-warm-up');
+  writeFileSync(node, `#!/bin/sh\n[ "$${COMPILE_CACHE_ONLY_ENV}" != 1 ] || { echo 'warm-up broke' >&2; exit 3; }\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
+  const old = join(host.root, 'releases', 'old0');
+  mkdirSync(old);
+  utimesSync(old, new Date(1000), new Date(1000));
+  const r = await hook('after-install.sh', { HELLO_NODE_BIN: node });
+  t.equal(r.ok, true, r.output);
+  t.match(r.output, /warm-compile-cache: .*node-without-warm-up .*exited with 3: warm-up broke/);
+  t.match(r.output, /warning: no compile cache for v1 \(error above\); the service starts without one, only slower/);
+  t.notOk(existsSync(old), 'the step after it (pruning) ran');
+  await hook('after-install.sh'); // the next tests expect this Node in the unit
 });
 
 t.test('AfterInstall again keeps a valid certificate and the release', async (t) => {

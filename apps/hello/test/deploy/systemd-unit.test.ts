@@ -38,6 +38,9 @@ t.test('the unit keeps the config numbers and the hardening', async (t) => {
     t.same(directive(name!), [value], `${name}=${value}`);
   }
   t.same(directive('ReadWritePaths'), [], 'the service writes nowhere');
+  // Read-only, written by AfterInstall into each release (test/deploy/compile-cache.test.ts).
+  t.same(directive('Environment'), [`NODE_COMPILE_CACHE=${HOST_PATHS.compileCache}`]);
+  t.same(directive('CacheDirectory'), [], 'no cache the service writes');
   t.same(directive('MemoryDenyWriteExecute'), [], "V8's JIT needs W+X memory");
   // os.networkInterfaces() (Fastify on 0.0.0.0) needs netlink; nothing else beyond IP and unix.
   t.same(directive('RestrictAddressFamilies'), ['AF_INET AF_INET6 AF_UNIX AF_NETLINK']);

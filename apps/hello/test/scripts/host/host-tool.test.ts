@@ -63,6 +63,23 @@ t.test('probe exits 0 once the version answers', async (t) => {
   t.same(r, { code: 0, out: '[probe] healthy with version v1\n', err: '' });
 });
 
+t.test('warm-compile-cache fills the unit\'s NODE_COMPILE_CACHE and says what it wrote', async (t) => {
+  const cache = join(dir, 'compile-cache');
+  const fake = join(dir, 'fake-node.sh');
+  const unit = join(dir, 'unit');
+  const ids = ['--uid', String(process.getuid!()), '--gid', String(process.getgid!())];
+  writeFileSync(unit, `[Service]\nExecStart=/bin/sh ${fake}\nEnvironment=NODE_COMPILE_CACHE=${cache}\n`);
+  writeFileSync(fake, 'mkdir "$NODE_COMPILE_CACHE/v1-tag" && : > "$NODE_COMPILE_CACHE/v1-tag/entry"\n');
+  t.same(await run('warm-compile-cache', unit, ...ids), { code: 0, out: `compile cache ${cache}: v1-tag/entry\n`, err: '' });
+  writeFileSync(fake, 'true\n');
+  t.same(await run('warm-compile-cache', unit, ...ids), { code: 0, out: `compile cache ${cache}: empty, /bin/sh wrote none (NODE_COMPILE_CACHE needs Node 22.1 or later)\n`, err: '' });
+  writeFileSync(fake, 'exit 3\n');
+  t.match(await run('warm-compile-cache', unit, ...ids), { code: 1, out: '', err: /\[host-tool\] warm-compile-cache: \/bin\/sh .* exited with 3/ });
+  t.match((await run('warm-compile-cache', unit, '--uid', '0')).err, /missing --gid/);
+  t.match((await run('warm-compile-cache', unit, '--uid', 'nobody', '--gid', '0')).err, /--uid "nobody" is not allowed; expected a whole number/);
+  t.match((await run('warm-compile-cache', '--uid', '0', '--gid', '0')).err, /warm-compile-cache takes 1 arguments, got 0/);
+});
+
 t.test('bad usage is explained', async (t) => {
   const none = await run();
   t.equal(none.code, 2);

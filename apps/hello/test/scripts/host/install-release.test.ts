@@ -39,9 +39,13 @@ t.test('reuses an intact copy and replaces a damaged one', async (t) => {
   revision(incoming, 'v1', { 'a.txt': 'one' });
   const dir = installRelease(incoming, join(root, 'releases'), 'v1');
   const old = new Date('2020-01-01T00:00:00Z');
+  // AfterInstall adds the compile cache to the release: files release.json does not list.
+  mkdirSync(join(dir, 'compile-cache', 'v24-tag'), { recursive: true });
+  writeFileSync(join(dir, 'compile-cache', 'v24-tag', 'entry'), 'cache');
   utimesSync(dir, old, old);
   installRelease(incoming, join(root, 'releases'), 'v1');
   t.ok(statSync(dir).mtimeMs > old.getTime(), 'reuse marks the release as recently used');
+  t.ok(existsSync(join(dir, 'compile-cache', 'v24-tag', 'entry')), 'an extra directory does not make the copy damaged');
   writeFileSync(join(dir, 'a.txt'), 'tampered');
   t.same(releaseMismatches(dir), ['a.txt']);
   installRelease(incoming, join(root, 'releases'), 'v1');

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { mkdirSync, mkdtempSync, readdirSync, utimesSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pruneReleases } from '../../../scripts/host/prune-releases.js';
@@ -15,6 +15,10 @@ function releases(dir: string, ages: Record<string, number>): string {
 
 t.test('keeps the newest releases and the protected one', async (t) => {
   const dir = releases(mkdtempSync(join(tmpdir(), 'prune-')), { old: 400, older: 500, new: 10, newer: 5, current: 900, '.v9.123': 1 });
+  // A release's compile cache (read-only files) goes with it.
+  mkdirSync(join(dir, 'old', 'compile-cache', 'tag'), { recursive: true });
+  writeFileSync(join(dir, 'old', 'compile-cache', 'tag', 'entry'), '', { mode: 0o444 });
+  utimesSync(join(dir, 'old'), new Date(Date.now() - 400_000), new Date(Date.now() - 400_000));
   const removed = pruneReleases(dir, 3, 'current');
   t.same(removed.sort(), ['.v9.123', 'old', 'older']);
   t.same(readdirSync(dir).sort(), ['current', 'new', 'newer']);

@@ -1,0 +1,41 @@
+// The bench's service is the release as a host runs it: unpacked, its compile cache warmed by the
+// hook's own step, started with the unit's ExecStart and Environment= (paths moved).
+import t from 'tap';
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { unzipSync, zipSync } from 'fflate';
+import { HOST_NODE_BIN, HOST_PATHS, SERVICE_NAME } from '@hello/config/constants';
+import { newestZip, shippedCommand, unpackShipped } from '../../bench/shipped-bundle.js';
+import { buildRelease } from '../../scripts/build-release.js';
+import { NODE_HAS_COMPILE_CACHE } from '../helpers/compile-cache.js';
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+t.test('newestZip picks the latest release zip and says how to make one', async (t) => {
+  const dir = t.testdir({ [`${SERVICE_NAME}-a.zip`]: '', [`${SERVICE_NAME}-b.zip`]: '', 'other.zip': '', [`${SERVICE_NAME}-c.txt`]: '' });
+  utimesSync(join(dir, `${SERVICE_NAME}-a.zip`), new Date(), new Date());
+  utimesSync(join(dir, `${SERVICE_NAME}-b.zip`), new Date(1000), new Date(1000));
+  t.equal(newestZip(dir), join(dir, `${SERVICE_NAME}-a.zip`));
+  t.throws(() => newestZip(join(dir, 'missing')), /no release zip in .*missing: run `pnpm --filter @hello\/service\.\.\. build` and `pnpm --filter @hello\/service package` first/);
+});
+
+t.test('shippedCommand moves the unit\'s host paths, in arguments and environment', async (t) => {
+  const unit = `ExecStart=${HOST_NODE_BIN} --flag ${HOST_PATHS.current}/app/server.mjs\nEnvironment=NODE_COMPILE_CACHE=${HOST_PATHS.compileCache} A=b\n`;
+  t.same(shippedCommand(unit, '/tmp/x'), { args: ['--flag', '/tmp/x/app/server.mjs'], env: { NODE_COMPILE_CACHE: '/tmp/x/compile-cache', A: 'b' } });
+  t.throws(() => shippedCommand('ExecStart=/opt/node x.mjs\n', '/tmp/x'), new RegExp(`ExecStart runs /opt/node, not ${HOST_NODE_BIN}`));
+});
+
+t.test('unpackShipped unpacks the real release and warms its compile cache as the hook does', async (t) => {
+  const dir = t.testdir({});
+  const built = await buildRelease({ appDir, version: 'bench', builtAt: new Date('2026-01-01T00:00:00Z'), outDir: dir });
+  const zip = join(dir, 'with-dir-entry.zip');
+  writeFileSync(zip, zipSync({ ...unzipSync(readFileSync(built.zipPath)), 'extra/': new Uint8Array() }));
+  const current = join(dir, 'current');
+  const shipped = unpackShipped(zip, current);
+  t.same(shipped.args, [join(current, 'app/server.mjs')]);
+  t.same(shipped.env, { NODE_COMPILE_CACHE: join(current, 'compile-cache') });
+  t.same(readdirSync(join(current, 'compile-cache')), shipped.compileCache.length > 0 ? [shipped.compileCache[0]!.split('/')[0]] : []);
+  if (NODE_HAS_COMPILE_CACHE) t.match(shipped.compileCache, [new RegExp(`^v${process.versions.node}-.*-${process.getuid!()}/`)]);
+  else t.same(shipped.compileCache, [], `Node ${process.version} ignores NODE_COMPILE_CACHE`);
+});
