@@ -2,6 +2,7 @@
 // the host, the fastest cold start), and the hooks' Node helper. Built in memory, never to disk.
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { join } from 'node:path';
+import { eagerModuleFactories } from './eager-module-factories.js';
 import { COMPILE_CACHE_ONLY_ENV } from '@hello/config/constants';
 
 /** Lowest Node the workspace supports (engines): the same bundle runs in CI and on the hosts. */
@@ -109,10 +110,16 @@ async function bundle(appDir: string, outFile: string, options: BuildOptions): P
 
 /**
  * The server and its source map (paths in it are relative, so they are the same on every
- * checkout). pino-pretty stays out: the logger falls back to JSON without it.
+ * checkout). pino-pretty stays out: the logger falls back to JSON without it. The module factories
+ * are made eager (scripts/eager-module-factories.ts) so the compile cache holds them.
  */
-export const bundleServer = (appDir: string, entry: string): Promise<BundledFile[]> =>
-  bundle(appDir, SERVER_FILE, { entryPoints: [entry], banner: { js: `${COMPILE_CACHE_GUARD}\n${REQUIRE_SHIM}` }, sourcemap: 'linked', sourcesContent: false, external: ['pino-pretty'], plugins: [leaveOut, lazyModules] });
+export async function bundleServer(appDir: string, entry: string): Promise<BundledFile[]> {
+  const files = await bundle(appDir, SERVER_FILE, { entryPoints: [entry], banner: { js: `${COMPILE_CACHE_GUARD}\n${REQUIRE_SHIM}` }, sourcemap: 'linked', sourcesContent: false, external: ['pino-pretty'], plugins: [leaveOut, lazyModules] });
+  const [code, map] = [SERVER_FILE, `${SERVER_FILE}.map`].map((path) => new TextDecoder().decode(files.find((f) => f.path === path)!.data));
+  const eager = eagerModuleFactories(code!, map!);
+  const encoder = new TextEncoder();
+  return [{ path: SERVER_FILE, data: encoder.encode(eager.code) }, { path: `${SERVER_FILE}.map`, data: encoder.encode(eager.map) }];
+}
 
 /** The hooks' helper, with an entry that runs it (the module itself only exports). */
 export const bundleHostTool = (appDir: string): Promise<BundledFile[]> =>

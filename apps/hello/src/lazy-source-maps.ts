@@ -48,7 +48,7 @@ export function installLazySourceMaps(bundleUrl: string): boolean {
     }
     if (map === null) return undefined;
     const entry = map.findEntry(line - 1, column - 1) as Entry | Record<string, never>;
-    return 'originalSource' in entry ? entry : undefined;
+    return 'originalSource' in entry ? entry as Entry : undefined;
   };
   // The bundle is minified without kept names, so a function's own name is a short alias. The
   // original is the map's name for that alias where the function is declared (V8 gives the start

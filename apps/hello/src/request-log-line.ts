@@ -3,7 +3,7 @@
 // exactly what logger.info(fields, 'request completed') writes (test/request-log-line.test.ts
 // compares them), built from the logger's own pieces (pino.symbols: level prefix, time, bindings,
 // line end), so the level, timestamp and pid/hostname stay pino's.
-import { pino, type BaseLogger } from 'pino';
+import { pino, type Logger } from 'pino';
 
 export const REQUEST_COMPLETED = 'request completed';
 
@@ -26,19 +26,22 @@ const {
 
 type Internals = Record<symbol, unknown>;
 
+/** What the writer needs of a logger: info() for the fallback; the rest is checked at run time. */
+export type LineLogger = Pick<Logger, 'info'>;
+
 /**
  * True when logger.info() would write the fields as plain JSON: a pino logger whose stream takes
  * strings without metadata (not a multistream), with no mixin, log formatter, write hook, nested
  * key, redaction or serializer touching these fields, and the default message key.
  */
-export function writesPlainLines(logger: BaseLogger): boolean {
+export function writesPlainLines(logger: LineLogger): boolean {
   const internals = logger as unknown as Internals;
-  const stream = internals[streamSym] as Internals | undefined;
+  const stream = internals[streamSym] as (Internals & { write?: unknown }) | undefined;
   const serializers = (internals[serializersSym] ?? {}) as Record<string, unknown>;
   // Redaction works through per-key stringifiers (and one for wildcard paths).
   const stringifiers = (internals[stringifiersSym] ?? {}) as Record<string | symbol, unknown>;
   return typeof stream?.write === 'function'
-    && typeof logger.levels.values.info === 'number'
+    && typeof (logger as Partial<Logger>).levels?.values.info === 'number'
     && stream[needsMetadataGsym] !== true
     && typeof internals[timeSym] === 'function'
     && internals[mixinSym] === undefined
@@ -51,8 +54,9 @@ export function writesPlainLines(logger: BaseLogger): boolean {
 }
 
 /** A writer for `logger`, or logger.info() itself when the logger is not a plain pino logger. */
-export function requestLineWriter(logger: BaseLogger): RequestLineWriter {
-  if (!writesPlainLines(logger)) return (fields) => logger.info(fields, REQUEST_COMPLETED);
+export function requestLineWriter(lineLogger: LineLogger): RequestLineWriter {
+  if (!writesPlainLines(lineLogger)) return (fields) => lineLogger.info(fields, REQUEST_COMPLETED);
+  const logger = lineLogger as Logger;
   const internals = logger as unknown as Internals;
   const stream = internals[streamSym] as { write(line: string): unknown };
   const time = internals[timeSym] as () => string;

@@ -2,6 +2,7 @@ import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { compileFunction } from 'node:vm';
 import { build } from 'esbuild';
 import { LAZY_MODULES, lazyModuleSource, lazyModules } from '../../scripts/bundle-code.js';
 
@@ -13,7 +14,8 @@ t.test('the proxy requires the module on first use, and then behaves as it', asy
   }
   const real = Object.assign(Real, { answer: 42, double: (x: number) => x * 2 });
   const module = { exports: undefined as unknown };
-  new Function('require', 'module', lazyModuleSource('real'))((name: string) => {
+  const run = compileFunction(lazyModuleSource('real'), ['require', 'module']) as (require: (name: string) => unknown, module: { exports: unknown }) => void;
+  run((name: string) => {
     t.equal(name, 'real');
     loads++;
     return real;
