@@ -116,7 +116,9 @@ async function bundle(appDir: string, outFile: string, options: BuildOptions): P
 export async function bundleServer(appDir: string, entry: string): Promise<BundledFile[]> {
   const files = await bundle(appDir, SERVER_FILE, { entryPoints: [entry], banner: { js: `${COMPILE_CACHE_GUARD}\n${REQUIRE_SHIM}` }, sourcemap: 'linked', sourcesContent: false, external: ['pino-pretty'], plugins: [leaveOut, lazyModules] });
   const [code, map] = [SERVER_FILE, `${SERVER_FILE}.map`].map((path) => new TextDecoder().decode(files.find((f) => f.path === path)!.data));
-  const eager = eagerModuleFactories(code!, map!);
+  // Packages behind a lazy proxy are not needed at start: their factories stay lazy.
+  const lazyPackages = LAZY_MODULES.filter((name) => !name.startsWith('node:')).map((name) => `node_modules/${name}/`);
+  const eager = eagerModuleFactories(code!, map!, { keepLazy: (source) => lazyPackages.some((dir) => source.includes(dir)) });
   const encoder = new TextEncoder();
   return [{ path: SERVER_FILE, data: encoder.encode(eager.code) }, { path: `${SERVER_FILE}.map`, data: encoder.encode(eager.map) }];
 }

@@ -4,6 +4,7 @@
 // the script: with the hook-warmed cache a start then deserializes Fastify's and pino's module code
 // instead of compiling it (~20 ms of a Node 24 cold start). esbuild offers no option for this, so
 // the minified output is rewritten here, and its source map shifted to match.
+import { SourceMap } from 'node:module';
 import { parse, type Node } from 'acorn';
 import { decode, encode } from '@jridgewell/sourcemap-codec';
 
@@ -88,9 +89,26 @@ export interface EagerResult {
   readonly wrapped: number;
 }
 
+export interface EagerOptions {
+  /**
+   * Source paths (as the map names them) whose factories stay lazy: modules the service loads only
+   * on demand would otherwise be compiled at every start where the cache misses (Node 20, a
+   * first start after a Node update).
+   * @default none
+   */
+  readonly keepLazy?: (source: string) => boolean;
+}
+
 /** Wraps each module factory in `(...)` and moves the source map's columns along. */
-export function eagerModuleFactories(code: string, map: string): EagerResult {
-  const spans = factorySpans(code);
+export function eagerModuleFactories(code: string, map: string, { keepLazy = () => false }: EagerOptions = {}): EagerResult {
+  const sources = new SourceMap(JSON.parse(map) as ConstructorParameters<typeof SourceMap>[0]);
+  const all = factorySpans(code);
+  // esbuild maps a factory's first character to the start of the module it wraps.
+  const starts = positions(code, all.map((span) => span.start));
+  const spans = all.filter((_, i) => {
+    const entry = sources.findEntry(...starts[i]!) as { originalSource?: string };
+    return !keepLazy(String(entry.originalSource));
+  });
   // One character goes in at each factory's start and one at its end.
   const inserts = spans.flatMap(({ start, end }) => [{ at: start, text: '(' }, { at: end, text: ')' }]).sort((a, b) => a.at - b.at);
   let out = '';

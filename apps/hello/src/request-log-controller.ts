@@ -6,16 +6,31 @@ import { answeredByClientError } from './client-errors.js';
 import { logUrl } from './log-url.js';
 import { requestLineWriter, type RequestLineWriter } from './request-log-line.js';
 
+/** The Fastify request a response answers, for the 'close' listener below. */
+const REQUEST = Symbol('hello.request');
+
+type TrackedResponse = FastifyReply['raw'] & { [REQUEST]?: FastifyRequest };
+
+/**
+ * A response's 'close' listener: one function for all responses (no closure, no once() wrapper
+ * per request); a response closed before it finished writing is a request the client gave up on.
+ */
+function logIfAborted(this: TrackedResponse): void {
+  const request = this[REQUEST]!;
+  if (this.writableFinished || answeredByClientError.has(this)) return;
+  request.log.info({ reqId: request.id, method: request.method, url: logUrl(request.url) }, 'request aborted');
+}
+
 export class RequestLogController extends LogController {
   /** One writer per logger (request.log is the service's logger itself: one entry). */
   readonly #writers = new WeakMap<object, RequestLineWriter>();
 
   override incomingRequest(request: FastifyRequest, reply: FastifyReply): void {
     // The completion line carries everything; only a reply that never finishes needs a line here.
-    reply.raw.once('close', () => {
-      if (reply.raw.writableFinished || answeredByClientError.has(reply.raw)) return;
-      request.log.info({ reqId: request.id, method: request.method, url: logUrl(request.url) }, 'request aborted');
-    });
+    // 'close' comes once per response, so on() needs no once() wrapper.
+    const res = reply.raw as TrackedResponse;
+    res[REQUEST] = request;
+    res.on('close', logIfAborted);
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {

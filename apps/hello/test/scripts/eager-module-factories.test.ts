@@ -60,6 +60,15 @@ t.test('every module factory is parenthesized; the code runs the same; the map s
   t.same(moved.filter(([a, b]) => a !== b), [], 'no mapping points at other text');
 });
 
+t.test('factories of modules loaded on demand can stay lazy', async (t) => {
+  const dir = t.testdir();
+  const { code, map } = await bundled(dir, "import a from './a.js';\nconsole.log(a());\n");
+  const eager = eagerModuleFactories(code, map, { keepLazy: (source) => source.endsWith('b.js') });
+  t.equal(eager.wrapped, 1, 'a.js only');
+  writeFileSync(join(dir, 'out.mjs'), eager.code);
+  t.equal(execFileSync(process.execPath, [join(dir, 'out.mjs')], { encoding: 'utf8' }), 'hello a marker-in-b\n');
+});
+
 t.test('a bundle without esbuild\'s CommonJS helper is an error, not a release without eager factories', async (t) => {
   const dir = t.testdir();
   const { code, map } = await bundled(dir, "console.log('no require here');\n");
