@@ -5,7 +5,7 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,9 +41,13 @@ t.test('the service reads the hook\'s cache and never writes it', { skip }, asyn
   writeFileSync(join(root, 'cert.pem'), pems.cert);
   writeFileSync(join(root, 'key.pem'), pems.key, { mode: 0o644 });
 
-  // The unit as the hook installs it (host paths moved, this Node for /usr/bin/node).
+  // This Node, where nobody may run it (CI installs Node 24 under root's home, closed to others).
+  const node = join(root, 'node');
+  copyFileSync(process.execPath, node);
+  chmodSync(node, 0o755);
+  // The unit as the hook installs it (host paths moved, that Node for /usr/bin/node).
   const rendered = bundleTextFiles(join(appDir, 'deploy')).find((f) => f.path === `deploy/${SERVICE_NAME}.service`)!.text;
-  const command = unitCommand(rendered.replaceAll(HOST_PATHS.current, join(root, 'current')).replace(`ExecStart=${HOST_NODE_BIN} `, `ExecStart=${process.execPath} `));
+  const command = unitCommand(rendered.replaceAll(HOST_PATHS.current, join(root, 'current')).replace(`ExecStart=${HOST_NODE_BIN} `, `ExecStart=${node} `));
   t.equal(command.env.NODE_COMPILE_CACHE, join(root, 'current', 'compile-cache'));
   const files = warmCompileCache({ command, uid: NOBODY, gid: NOBODY });
   t.match(files, [new RegExp(`-${NOBODY}/[0-9a-f]+$`)], 'one entry, under the service user\'s uid');
