@@ -17,13 +17,13 @@ import { warmCompileCache } from '../../scripts/host/warm-compile-cache.js';
 import { testCertificate } from '../helpers/certificate.js';
 import { freePort } from '../helpers/child-server.js';
 import { fetchOver } from '../helpers/client.js';
-import { NODE_HAS_COMPILE_CACHE } from '../helpers/compile-cache.js';
+import { skipWithoutCompileCache } from '../helpers/compile-cache.js';
 
 t.setTimeout(120_000);
 const NOBODY = 65534;
 const skip = process.getuid!() !== 0
   ? 'running the service as another user needs root (pnpm check runs as root in CI)'
-  : NODE_HAS_COMPILE_CACHE ? false : `Node ${process.version} ignores NODE_COMPILE_CACHE (Node 22.1 or later reads it)`;
+  : skipWithoutCompileCache;
 
 t.test('the service reads the hook\'s cache and never writes it', { skip }, async (t) => {
   const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
