@@ -13,6 +13,8 @@ import { wireResponse } from './byte-compare.js';
 import { hasWrk, load, type LoadResult } from './load.js';
 import { cpuMs, get, rssMiB, start, stop } from './processes.js';
 import { newestZip, unpackShipped } from './shipped-bundle.js';
+import { NODE_MAJOR } from '@hello/config/constants';
+import { RUNNING_NODE_MAJOR, nodeFlags } from '../scripts/node-flags.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -47,6 +49,9 @@ try {
   const rawArgs = [await bundle(here('./raw-server.ts'), join(dir, 'raw.mjs'))];
   console.log(`Node ${process.version} (${process.execPath}); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on this machine`);
   console.log(`service: ${shipped.zip}, started as its unit does: node ${serviceArgs.join(' ')}${Object.keys(shipped.env).length ? ` with ${JSON.stringify(shipped.env)}` : ''}`);
+  if (RUNNING_NODE_MAJOR !== NODE_MAJOR) {
+    console.log(`V8 options: the unit is rendered for Node ${NODE_MAJOR} (${nodeFlags(NODE_MAJOR).join(' ') || 'none'}); on Node ${RUNNING_NODE_MAJOR} it would pass ${nodeFlags(RUNNING_NODE_MAJOR).join(' ') || 'none'} (scripts/node-flags.ts)`);
+  }
   console.log(`compile cache warmed as AfterInstall does: ${shipped.compileCache.length > 0 ? shipped.compileCache.join(', ') : `none (Node ${process.version} ignores NODE_COMPILE_CACHE)`}`);
 
   const ports = { service: await freePort(), raw: await freePort() };

@@ -1,16 +1,18 @@
 // The service exactly as a host runs it: the newest release zip from `pnpm package`, unpacked,
 // its compile cache warmed as AfterInstall warms it, started with the unit's ExecStart and
-// Environment= lines (only the host paths are swapped for the unpacked directory and this Node).
+// Environment= lines (only the host paths are swapped for the unpacked directory and this Node, and
+// the V8 options rendered for the hosts' Node line for those of this one: scripts/node-flags.ts).
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { HOST_NODE_BIN, HOST_PATHS, SERVICE_NAME } from '@hello/config/constants';
+import { HOST_NODE_BIN, HOST_PATHS, NODE_MAJOR, SERVICE_NAME } from '@hello/config/constants';
+import { RUNNING_NODE_MAJOR, nodeFlags } from '../scripts/node-flags.js';
 import { unitCommand } from '../scripts/host/unit-command.js';
 import { warmCompileCache } from '../scripts/host/warm-compile-cache.js';
 
 export interface ShippedCommand {
   readonly zip: string;
-  /** Node's arguments after the binary: flags from ExecStart, then the server file. */
+  /** Node's arguments after the binary: the V8 options for this Node's line, then the server file. */
   readonly args: readonly string[];
   /** Environment= assignments of the unit. */
   readonly env: Readonly<Record<string, string>>;
@@ -33,12 +35,23 @@ export function newestZip(artifactsDir: string): string {
   return zips.map((f) => join(artifactsDir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
 }
 
-/** The unit's command with its host paths moved to `currentDir`; the unit must run HOST_NODE_BIN. */
-export function shippedCommand(unit: string, currentDir: string): Pick<ShippedCommand, 'args' | 'env'> {
+/**
+ * The unit's command with its host paths moved to `currentDir`, as a host on Node `major` would
+ * run it: the unit must run HOST_NODE_BIN with the flags rendered for NODE_MAJOR, which give way
+ * to those for `major` (the unit a user on that line would ship).
+ */
+export function shippedCommand(unit: string, currentDir: string, major = RUNNING_NODE_MAJOR): Pick<ShippedCommand, 'args' | 'env'> {
   const { bin, args, env } = unitCommand(unit);
   if (bin !== HOST_NODE_BIN) throw new Error(`ExecStart runs ${bin}, not ${HOST_NODE_BIN}`);
+  const rendered = nodeFlags(NODE_MAJOR);
+  if (rendered.some((flag, i) => args[i] !== flag)) {
+    throw new Error(`ExecStart passes ${JSON.stringify(args.slice(0, -1))} to Node, not the flags rendered for Node ${NODE_MAJOR}: ${JSON.stringify(rendered)}`);
+  }
   const local = (text: string) => text.replaceAll(HOST_PATHS.current, currentDir);
-  return { args: args.map(local), env: Object.fromEntries(Object.entries(env).map(([name, value]) => [name, local(value)])) };
+  return {
+    args: [...nodeFlags(major), ...args.slice(rendered.length)].map(local),
+    env: Object.fromEntries(Object.entries(env).map(([name, value]) => [name, local(value)])),
+  };
 }
 
 /**

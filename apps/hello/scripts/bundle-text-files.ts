@@ -2,10 +2,11 @@
 // deploy/ filled from @hello/config), the hook scripts and the generated hooks/host.env.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOST_NODE_BIN, HOST_PATHS, SERVICE_NAME, SYSTEMD_STOP_TIMEOUT_SECONDS } from '@hello/config/constants';
+import { HOST_NODE_BIN, HOST_PATHS, NODE_MAJOR, SERVICE_NAME, SYSTEMD_STOP_TIMEOUT_SECONDS } from '@hello/config/constants';
 import { SERVER_FILE } from './bundle-code.js';
 import { HOOK_NAMES, HOOK_SCRIPTS, HOOK_TIMEOUT_SECONDS } from './hook-timeouts.js';
 import { INCOMING_DIR, SYSTEM_DIRS, UNIT_NAME, renderHostEnv } from './host-env.js';
+import { nodeFlags } from './node-flags.js';
 import { renderTemplate } from './render-template.js';
 
 export interface TextFile {
@@ -28,6 +29,8 @@ export const TEMPLATE_VALUES: Readonly<Record<string, string | number>> = {
   LOG_FILE: HOST_PATHS.logFile,
   NODE_BIN: HOST_NODE_BIN,
   SERVER_FILE,
+  /** Node, the V8 options for the hosts' Node line, the server: the unit's ExecStart=. */
+  EXEC_START: [HOST_NODE_BIN, ...nodeFlags(NODE_MAJOR), `${HOST_PATHS.current}/${SERVER_FILE}`].join(' '),
   STOP_TIMEOUT_SECONDS: SYSTEMD_STOP_TIMEOUT_SECONDS,
   INCOMING_DIR,
   ...Object.fromEntries(HOOK_NAMES.flatMap((hook): [string, string | number][] => [

@@ -5,9 +5,10 @@ import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync, zipSync } from 'fflate';
-import { HOST_NODE_BIN, HOST_PATHS, SERVICE_NAME } from '@hello/config/constants';
+import { HOST_NODE_BIN, HOST_PATHS, NODE_MAJOR, SERVICE_NAME } from '@hello/config/constants';
 import { newestZip, shippedCommand, unpackShipped } from '../../bench/shipped-bundle.js';
 import { buildRelease } from '../../scripts/build-release.js';
+import { RUNNING_NODE_MAJOR, nodeFlags } from '../../scripts/node-flags.js';
 import { NODE_HAS_COMPILE_CACHE } from '../helpers/compile-cache.js';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,9 +22,18 @@ t.test('newestZip picks the latest release zip and says how to make one', async 
 });
 
 t.test('shippedCommand moves the unit\'s host paths, in arguments and environment', async (t) => {
-  const unit = `ExecStart=${HOST_NODE_BIN} --flag ${HOST_PATHS.current}/app/server.mjs\nEnvironment=NODE_COMPILE_CACHE=${HOST_PATHS.compileCache} A=b\n`;
-  t.same(shippedCommand(unit, '/tmp/x'), { args: ['--flag', '/tmp/x/app/server.mjs'], env: { NODE_COMPILE_CACHE: '/tmp/x/compile-cache', A: 'b' } });
+  const unit = `ExecStart=${[HOST_NODE_BIN, ...nodeFlags(NODE_MAJOR), `${HOST_PATHS.current}/app/server.mjs`].join(' ')}\nEnvironment=NODE_COMPILE_CACHE=${HOST_PATHS.compileCache} A=b\n`;
+  t.same(shippedCommand(unit, '/tmp/x', NODE_MAJOR), { args: [...nodeFlags(NODE_MAJOR), '/tmp/x/app/server.mjs'], env: { NODE_COMPILE_CACHE: '/tmp/x/compile-cache', A: 'b' } });
   t.throws(() => shippedCommand('ExecStart=/opt/node x.mjs\n', '/tmp/x'), new RegExp(`ExecStart runs /opt/node, not ${HOST_NODE_BIN}`));
+});
+
+t.test('shippedCommand passes the V8 options of the Node it runs on, and refuses a unit with others', async (t) => {
+  const unit = (flags: readonly string[]) => `ExecStart=${[HOST_NODE_BIN, ...flags, `${HOST_PATHS.current}/app/server.mjs`].join(' ')}\n`;
+  for (const major of [20, 22, 24, 26]) {
+    t.same(shippedCommand(unit(nodeFlags(NODE_MAJOR)), '/tmp/x', major).args, [...nodeFlags(major), '/tmp/x/app/server.mjs'], `Node ${major}`);
+  }
+  t.same(shippedCommand(unit(nodeFlags(NODE_MAJOR)), '/tmp/x').args, [...nodeFlags(RUNNING_NODE_MAJOR), '/tmp/x/app/server.mjs'], 'this Node by default');
+  t.throws(() => shippedCommand(unit(['--other']), '/tmp/x', NODE_MAJOR), /ExecStart passes \["--other"\] to Node, not the flags rendered for Node \d+: /);
 });
 
 t.test('unpackShipped unpacks the real release and warms its compile cache as the hook does', async (t) => {
@@ -33,7 +43,7 @@ t.test('unpackShipped unpacks the real release and warms its compile cache as th
   writeFileSync(zip, zipSync({ ...unzipSync(readFileSync(built.zipPath)), 'extra/': new Uint8Array() }));
   const current = join(dir, 'current');
   const shipped = unpackShipped(zip, current);
-  t.same(shipped.args, [join(current, 'app/server.mjs')]);
+  t.same(shipped.args, [...nodeFlags(RUNNING_NODE_MAJOR), join(current, 'app/server.mjs')]);
   t.same(shipped.env, { NODE_COMPILE_CACHE: join(current, 'compile-cache') });
   t.same(readdirSync(join(current, 'compile-cache')), shipped.compileCache.length > 0 ? [shipped.compileCache[0]!.split('/')[0]] : []);
   if (NODE_HAS_COMPILE_CACHE) t.match(shipped.compileCache, [new RegExp(`^v${process.versions.node}-.*-${process.getuid!()}/`)]);

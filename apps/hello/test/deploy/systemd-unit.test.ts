@@ -4,8 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HOST_NODE_BIN, HOST_PATHS, SERVICE_NAME, SYSTEMD_STOP_TIMEOUT_SECONDS } from '@hello/config/constants';
+import { HOST_NODE_BIN, HOST_PATHS, NODE_MAJOR, SERVICE_NAME, SYSTEMD_STOP_TIMEOUT_SECONDS } from '@hello/config/constants';
 import { bundleTextFiles } from '../../scripts/bundle-text-files.js';
+import { nodeFlags } from '../../scripts/node-flags.js';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const unit = bundleTextFiles(join(appDir, 'deploy')).find((f) => f.path === `deploy/${SERVICE_NAME}.service`)!.text;
@@ -31,7 +32,7 @@ t.test('the unit keeps the config numbers and the hardening', async (t) => {
   t.same(directive('TimeoutStopSec'), [String(SYSTEMD_STOP_TIMEOUT_SECONDS)]);
   t.same(directive('User'), [SERVICE_NAME]);
   t.same(directive('EnvironmentFile'), [HOST_PATHS.envFile]);
-  t.same(directive('ExecStart'), [`${HOST_NODE_BIN} ${HOST_PATHS.current}/app/server.mjs`]);
+  t.same(directive('ExecStart'), [[HOST_NODE_BIN, ...nodeFlags(NODE_MAJOR), `${HOST_PATHS.current}/app/server.mjs`].join(' ')]);
   t.same(directive('StandardOutput'), [`append:${HOST_PATHS.logFile}`]);
   t.same(directive('Restart'), ['always']);
   for (const [name, value] of [['NoNewPrivileges', 'yes'], ['ProtectSystem', 'strict'], ['ProtectHome', 'yes'], ['PrivateTmp', 'yes'], ['CapabilityBoundingSet', ''], ['AmbientCapabilities', '']]) {
