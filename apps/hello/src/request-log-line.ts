@@ -26,6 +26,16 @@ const {
 
 type Internals = Record<symbol, unknown>;
 
+// What JSON.stringify would escape in a string: C0 controls, the quote, the backslash and UTF-16
+// surrogates (escaped when unpaired). The same test safe-stable-stringify, pino's serializer, makes.
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+/** JSON.stringify(text), without its cost (~150 ns each on Node 20) when nothing needs escaping. */
+export function jsonString(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
 /** What the writer needs of a logger: info() for the fallback; the rest is checked at run time. */
 export type LineLogger = Pick<Logger, 'info'>;
 
@@ -66,7 +76,7 @@ export function requestLineWriter(lineLogger: LineLogger): RequestLineWriter {
     if (!logger.isLevelEnabled('info')) return;
     // Bindings and the level prefix are read per line: pino updates them when the level changes.
     const prefix = (internals[lsCacheSym] as Record<number, string>)[infoLevel];
-    stream.write(`${prefix}${time()}${internals[chindingsSym] as string},"reqId":${JSON.stringify(f.reqId)},"method":${JSON.stringify(f.method)}`
-      + `,"url":${JSON.stringify(f.url)},"statusCode":${f.statusCode},"responseTime":${f.responseTime},"msg":"${REQUEST_COMPLETED}"${end}`);
+    stream.write(`${prefix}${time()}${internals[chindingsSym] as string},"reqId":${jsonString(f.reqId)},"method":${jsonString(f.method)}`
+      + `,"url":${jsonString(f.url)},"statusCode":${f.statusCode},"responseTime":${f.responseTime},"msg":"${REQUEST_COMPLETED}"${end}`);
   };
 }

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { loggerOptions } from '../src/logger.js';
-import { REQUEST_COMPLETED, requestLineWriter, writesPlainLines, type RequestLogFields } from '../src/request-log-line.js';
+import { REQUEST_COMPLETED, jsonString, requestLineWriter, writesPlainLines, type RequestLogFields } from '../src/request-log-line.js';
 
 function logger(options: LoggerOptions, stream?: pino.DestinationStream): { log: Logger; lines: string[] } {
   const lines: string[] = [];
@@ -15,7 +15,20 @@ const FIELDS: RequestLogFields[] = [
   { reqId: 'Root=1-67891233-abcdef012345678912345678', method: 'POST', url: '/a"quote\\back?x&y', statusCode: 405, responseTime: 12 },
   { reqId: 'r', method: 'GET', url: '/tab\there\u0001ctl/é/ü/ÿ', statusCode: 404, responseTime: 1234.56 },
   { reqId: 'r', method: 'GET', url: `/${'long-path/'.repeat(10)}"end`, statusCode: 400, responseTime: 0 },
+  // Node hands over the request target as latin1 (one char per byte), so it never holds a lone
+  // surrogate; pino would write one as is where JSON.stringify (and the writer) escape it.
+  { reqId: 'r\u007f', method: 'GET', url: '/pair\ud83d\ude00/\u00ff', statusCode: 400, responseTime: 0 },
 ];
+
+t.test('jsonString is JSON.stringify for every code unit', async (t) => {
+  const differ: number[] = [];
+  for (let unit = 0; unit <= 0xffff; unit++) {
+    const text = `a${String.fromCharCode(unit)}b`;
+    if (jsonString(text) !== JSON.stringify(text)) differ.push(unit);
+  }
+  t.same(differ, []);
+  t.equal(jsonString('/\ud83d\ude00'), JSON.stringify('/\ud83d\ude00'), 'a surrogate pair');
+});
 
 t.test('the service\'s logger: the same bytes as logger.info(fields, "request completed")', async (t) => {
   const fast = logger(loggerOptions('info'));
