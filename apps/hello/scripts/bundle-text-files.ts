@@ -27,8 +27,6 @@ export const TEMPLATE_VALUES: Readonly<Record<string, string | number>> = {
   CURRENT_DIR: HOST_PATHS.current,
   COMPILE_CACHE_DIR: HOST_PATHS.compileCache,
   LOG_FILE: HOST_PATHS.logFile,
-  NODE_BIN: HOST_NODE_BIN,
-  SERVER_FILE,
   /** Node, the V8 options for the hosts' Node line, the server: the unit's ExecStart=. */
   EXEC_START: [HOST_NODE_BIN, ...nodeFlags(NODE_MAJOR), `${HOST_PATHS.current}/${SERVER_FILE}`].join(' '),
   STOP_TIMEOUT_SECONDS: SYSTEMD_STOP_TIMEOUT_SECONDS,

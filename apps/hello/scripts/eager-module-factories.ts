@@ -101,7 +101,9 @@ export interface EagerOptions {
 
 /** Wraps each module factory in `(...)` and moves the source map's columns along. */
 export function eagerModuleFactories(code: string, map: string, { keepLazy = () => false }: EagerOptions = {}): EagerResult {
-  const sources = new SourceMap(JSON.parse(map) as ConstructorParameters<typeof SourceMap>[0]);
+  const sourceMap = JSON.parse(map) as ConstructorParameters<typeof SourceMap>[0] & { mappings: string };
+  // SourceMap copies the payload, so the mappings can be rewritten below.
+  const sources = new SourceMap(sourceMap);
   const all = factorySpans(code);
   // esbuild maps a factory's first character to the start of the module it wraps.
   const starts = positions(code, all.map((span) => span.start));
@@ -118,7 +120,6 @@ export function eagerModuleFactories(code: string, map: string, { keepLazy = () 
     last = at;
   }
   out += code.slice(last);
-  const sourceMap = JSON.parse(map) as { mappings: string };
   const lines = decode(sourceMap.mappings);
   const byLine = new Map<number, number[]>();
   for (const [line, column] of positions(code, inserts.map((i) => i.at))) byLine.set(line, [...(byLine.get(line) ?? []), column]);
