@@ -6,15 +6,15 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateLocalhostCertificate } from '../src/dev/local-certificate.js';
-import type { RawResponse } from './raw-server.js';
-import { bundle } from './bundle.js';
-import { wireResponse } from './byte-compare.js';
-import { hasWrk, load, type LoadResult } from './load.js';
-import { cpuMs, get, rssMiB, start, stop } from './processes.js';
-import { newestZip, unpackShipped } from './shipped-bundle.js';
+import { generateLocalhostCertificate } from '../src/dev/local-certificate.ts';
+import type { RawResponse } from './raw-server.ts';
+import { bundle } from './bundle.ts';
+import { wireResponse } from './byte-compare.ts';
+import { hasWrk, load, type LoadResult } from './load.ts';
+import { cpuMs, get, rssMiB, start, stop } from './processes.ts';
+import { newestZip, unpackShipped } from './shipped-bundle.ts';
 import { NODE_MAJOR } from '@hello/config/constants';
-import { RUNNING_NODE_MAJOR, nodeFlags } from '../scripts/node-flags.js';
+import { RUNNING_NODE_MAJOR, nodeFlags } from '../scripts/node-flags.ts';
 
 // Many short rounds: this 2-core VM's speed swings by a third within seconds, so each round's
 // ratio is noisy; 20 pairs of 1 s runs, each pair a second apart, give a steadier median than
@@ -50,16 +50,34 @@ try {
   const shipped = unpackShipped(newestZip(here('../artifacts')), join(dir, 'current'));
   const serviceArgs = shipped.args;
   const rawArgs = [await bundle(here('./raw-server.ts'), join(dir, 'raw.mjs'))];
-  console.log(`Node ${process.version} (${process.execPath}); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on this machine`);
-  console.log(`service: ${shipped.zip}, started as its unit does: node ${serviceArgs.join(' ')}${Object.keys(shipped.env).length ? ` with ${JSON.stringify(shipped.env)}` : ''}`);
+  console.log(
+    `Node ${process.version} (${process.execPath}); load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} on this machine`,
+  );
+  console.log(
+    `service: ${shipped.zip}, started as its unit does: node ${serviceArgs.join(' ')}${Object.keys(shipped.env).length ? ` with ${JSON.stringify(shipped.env)}` : ''}`,
+  );
   if (RUNNING_NODE_MAJOR !== NODE_MAJOR) {
-    console.log(`V8 options: the unit is rendered for Node ${NODE_MAJOR} (${nodeFlags(NODE_MAJOR).join(' ') || 'none'}); on Node ${RUNNING_NODE_MAJOR} it would pass ${nodeFlags(RUNNING_NODE_MAJOR).join(' ') || 'none'} (scripts/node-flags.ts)`);
+    console.log(
+      `V8 options: the unit is rendered for Node ${NODE_MAJOR} (${nodeFlags(NODE_MAJOR).join(' ') || 'none'}); on Node ${RUNNING_NODE_MAJOR} it would pass ${nodeFlags(RUNNING_NODE_MAJOR).join(' ') || 'none'} (scripts/node-flags.ts)`,
+    );
   }
-  console.log(`compile cache warmed as AfterInstall does: ${shipped.compileCache.length > 0 ? shipped.compileCache.join(', ') : `none (Node ${process.version} ignores NODE_COMPILE_CACHE)`}`);
+  console.log(
+    `compile cache warmed as AfterInstall does: ${shipped.compileCache.length > 0 ? shipped.compileCache.join(', ') : `none (Node ${process.version} ignores NODE_COMPILE_CACHE)`}`,
+  );
 
   const ports = { service: await freePort(), raw: await freePort() };
   const url = (port: number) => `https://127.0.0.1:${port}/`;
-  const serviceEnv = { ...shipped.env, ...tls, HOST: '127.0.0.1', PORT: String(ports.service), STAGE: 'prod', LOG_LEVEL: 'info', RELEASE_VERSION: 'bench' };
+  const serviceEnv = {
+    ...shipped.env,
+    ...tls,
+    HOST: '127.0.0.1',
+    PORT: String(ports.service),
+    STAGE: 'prod',
+    LOG_LEVEL: 'info',
+    RELEASE_VERSION: 'bench',
+  };
   const serviceLog = join(dir, 'service.log');
 
   // The raw server answers exactly what the service answers (minus what Node adds itself).
@@ -68,14 +86,18 @@ try {
   const headers: string[] = [];
   for (let i = 0; i < sample.rawHeaders.length; i += 2) {
     const name = sample.rawHeaders[i] ?? '';
-    if (!['date', 'connection', 'keep-alive'].includes(name.toLowerCase())) headers.push(name, sample.rawHeaders[i + 1] ?? '');
+    if (!['date', 'connection', 'keep-alive'].includes(name.toLowerCase()))
+      headers.push(name, sample.rawHeaders[i + 1] ?? '');
   }
   const response: RawResponse = { statusCode: sample.status, headers, body: sample.body };
   const rawEnv = { ...tls, HOST: '127.0.0.1', PORT: String(ports.raw), RAW_RESPONSE: JSON.stringify(response) };
   let raw = await start(rawArgs, rawEnv, '/dev/null', url(ports.raw));
   const [serviceBytes, rawBytes] = [await wireResponse(ports.service), await wireResponse(ports.raw)];
-  if (serviceBytes !== rawBytes) throw new Error(`responses differ:\n--- service\n${serviceBytes}\n--- raw\n${rawBytes}`);
-  console.log(`byte-identical responses (${serviceBytes.length} bytes, Date aside); load: ${tool}, ${CONNECTIONS} keep-alive connections, ${SECONDS} s x ${ROUNDS} rounds each`);
+  if (serviceBytes !== rawBytes)
+    throw new Error(`responses differ:\n--- service\n${serviceBytes}\n--- raw\n${rawBytes}`);
+  console.log(
+    `byte-identical responses (${serviceBytes.length} bytes, Date aside); load: ${tool}, ${CONNECTIONS} keep-alive connections, ${SECONDS} s x ${ROUNDS} rounds each`,
+  );
 
   const settings = (port: number, seconds = SECONDS) => ({ url: url(port), connections: CONNECTIONS, seconds });
   await load(settings(ports.raw, 2), tool); // warm-up: JIT and TLS sessions
@@ -95,13 +117,17 @@ try {
       cpuPerRequest[who].push(((cpuMs(pids[who]) - cpuBefore) * 1000) / result.requests);
     }
     const [s, r] = [results.service.at(-1), results.raw.at(-1)];
-    console.log(`round ${round + 1}: service ${s?.requestsPerSecond.toFixed(0)} req/s (${cpuPerRequest.service.at(-1)?.toFixed(1)} µs CPU/req), `
-      + `raw ${r?.requestsPerSecond.toFixed(0)} req/s (${cpuPerRequest.raw.at(-1)?.toFixed(1)} µs CPU/req)`);
+    console.log(
+      `round ${round + 1}: service ${s?.requestsPerSecond.toFixed(0)} req/s (${cpuPerRequest.service.at(-1)?.toFixed(1)} µs CPU/req), ` +
+        `raw ${r?.requestsPerSecond.toFixed(0)} req/s (${cpuPerRequest.raw.at(-1)?.toFixed(1)} µs CPU/req)`,
+    );
   }
   const rss = { service: rssMiB(service.child.pid ?? 0), raw: rssMiB(raw.child.pid ?? 0) };
   await stop(service.child);
   await stop(raw.child);
-  const logLines = readFileSync(serviceLog, 'utf8').split('\n').filter((l) => l.includes('"request completed"')).length;
+  const logLines = readFileSync(serviceLog, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"request completed"')).length;
   const served = results.service.reduce((n, r) => n + r.requests, 0);
   const errors = [...results.service, ...results.raw].reduce((n, r) => n + r.errors, 0);
 
@@ -115,22 +141,33 @@ try {
     cold.raw.push(raw.coldStartMs);
   }
 
-  const rps = { service: median(results.service.map((r) => r.requestsPerSecond)), raw: median(results.raw.map((r) => r.requestsPerSecond)) };
+  const rps = {
+    service: median(results.service.map((r) => r.requestsPerSecond)),
+    raw: median(results.raw.map((r) => r.requestsPerSecond)),
+  };
   const p99 = { service: median(results.service.map((r) => r.p99Ms)), raw: median(results.raw.map((r) => r.p99Ms)) };
   const cpu = { service: median(cpuPerRequest.service), raw: median(cpuPerRequest.raw) };
   const coldMs = { service: median(cold.service), raw: median(cold.raw) };
   // Each ratio is the median of the rounds' own ratios: a round's two runs are seconds apart, so a
   // VM whose speed drifts between rounds (a shared host) moves both alike and the ratio holds.
-  const paired = (service: readonly number[], raw: readonly number[]) => median(service.map((s, i) => s / (raw[i] ?? NaN)));
+  const paired = (service: readonly number[], raw: readonly number[]) =>
+    median(service.map((s, i) => s / (raw[i] ?? NaN)));
   const coldRatio = paired(cold.service, cold.raw);
   const rssRatio = rss.service / rss.raw;
-  const ratio = paired(results.service.map((r) => r.requestsPerSecond), results.raw.map((r) => r.requestsPerSecond));
+  const ratio = paired(
+    results.service.map((r) => r.requestsPerSecond),
+    results.raw.map((r) => r.requestsPerSecond),
+  );
   const cpuRatio = paired(cpuPerRequest.raw, cpuPerRequest.service);
-  const p99Ratio = paired(results.service.map((r) => r.p99Ms), results.raw.map((r) => r.p99Ms));
+  const p99Ratio = paired(
+    results.service.map((r) => r.p99Ms),
+    results.raw.map((r) => r.p99Ms),
+  );
   const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
   const row = (label: string, service: string, raw: string, ratio: string) =>
     `| ${label.padEnd(46)} | ${service.padStart(17)} | ${raw.padStart(14)} | ${ratio.padStart(13)} |`;
-  console.log(`
+  console.log(
+    `
 ${row(`median of ${ROUNDS} rounds (ratio: of each round)`, 'service (bundled)', 'raw node:https', 'service / raw')}
 |${'-'.repeat(48)}|${'-'.repeat(18)}:|${'-'.repeat(15)}:|${'-'.repeat(14)}:|
 ${row('throughput (req/s)', rps.service.toFixed(0), rps.raw.toFixed(0), ratio.toFixed(2))}
@@ -139,13 +176,16 @@ ${row('p99 latency (ms)', p99.service.toFixed(2), p99.raw.toFixed(2), p99Ratio.t
 ${row('cold start, spawn to 200 (ms)', coldMs.service.toFixed(0), coldMs.raw.toFixed(0), coldRatio.toFixed(2))}
 ${row('RSS after load (MiB)', rss.service.toFixed(1), rss.raw.toFixed(1), rssRatio.toFixed(2))}
 
-Node ${process.version}; cold starts: median of ${COLD_STARTS} (service ${cold.service.map((c) => c.toFixed(0)).join(', ')}; raw ${cold.raw.map((c) => c.toFixed(0)).join(', ')}); load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}
+Node ${process.version}; cold starts: median of ${COLD_STARTS} (service ${cold.service.map((c) => c.toFixed(0)).join(', ')}; raw ${cold.raw.map((c) => c.toFixed(0)).join(', ')}); load average now ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}
 log lines written: ${logLines} for ${served} requests measured (plus warm-up and probes); load errors: ${errors}
 (CPU per request: raw/service is the throughput ratio the two costs imply when the server is the bottleneck;
  unlike req/s it barely moves when other work shares the machine)
-targets: throughput >= 0.75x raw: ${mark(ratio >= 0.75)} (${ratio.toFixed(2)} measured, ${cpuRatio.toFixed(2)} from CPU cost); `
-    + `p99 <= 1.5x: ${mark(p99Ratio <= 1.5)} (${p99Ratio.toFixed(2)}); cold start <= 1.8x: ${mark(coldRatio <= 1.8)} (${coldRatio.toFixed(2)}); `
-    + `RSS <= 1.3x: ${mark(rssRatio <= 1.3)} (${rssRatio.toFixed(2)})`);
+targets: throughput >= 0.75x raw: ${mark(ratio >= 0.75)} (${ratio.toFixed(2)} measured, ${cpuRatio.toFixed(2)} from CPU cost); ` +
+      `p99 <= 1.5x: ${mark(p99Ratio <= 1.5)} (${p99Ratio.toFixed(2)}); cold start <= 1.8x: ${mark(coldRatio <= 1.8)} (${coldRatio.toFixed(2)}); ` +
+      `RSS <= 1.3x: ${mark(rssRatio <= 1.3)} (${rssRatio.toFixed(2)})`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

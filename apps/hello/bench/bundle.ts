@@ -2,7 +2,8 @@
 import { build } from 'esbuild';
 
 // ESM output of CommonJS dependencies (fastify, pino) needs a real require for Node's built-ins.
-const BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+const BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 export async function bundle(entry: string, outfile: string): Promise<string> {
   await build({

@@ -39,7 +39,11 @@ export function parseWrk(output: string): LoadResult {
 
 export async function load(settings: LoadSettings, tool: 'wrk' | 'autocannon'): Promise<LoadResult> {
   if (tool === 'wrk') {
-    const output = execFileSync('wrk', ['-t1', `-c${settings.connections}`, `-d${settings.seconds}s`, '--latency', settings.url], { encoding: 'utf8' });
+    const output = execFileSync(
+      'wrk',
+      ['-t1', `-c${settings.connections}`, `-d${settings.seconds}s`, '--latency', settings.url],
+      { encoding: 'utf8' },
+    );
     return parseWrk(output);
   }
   const result = await autocannon({ url: settings.url, connections: settings.connections, duration: settings.seconds });

@@ -28,11 +28,19 @@ export function get(url: string): Promise<{ status: number; rawHeaders: string[]
  * Spawns `node ...args` with env, stdout and stderr appended to logFile (not a TTY: as the unit's
  * StandardOutput=append:), and waits for a 200.
  */
-export async function start(args: readonly string[], env: Record<string, string>, logFile: string, url: string): Promise<Started> {
+export async function start(
+  args: readonly string[],
+  env: Record<string, string>,
+  logFile: string,
+  url: string,
+): Promise<Started> {
   const file = args.at(-1) ?? '';
   const out = openSync(logFile, 'a');
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, [...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', out, out],
+  });
   closeSync(out);
   const deadline = t0 + 10_000;
   for (;;) {

@@ -14,10 +14,13 @@ export interface RawResponse {
 const env = process.env;
 const response = JSON.parse(env.RAW_RESPONSE ?? '') as RawResponse;
 const headers = [...response.headers];
-const server = createServer({ cert: readFileSync(env.TLS_CERT_FILE ?? ''), key: readFileSync(env.TLS_KEY_FILE ?? '') }, (_req, res) => {
-  res.writeHead(response.statusCode, headers);
-  res.end(response.body);
-});
+const server = createServer(
+  { cert: readFileSync(env.TLS_CERT_FILE ?? ''), key: readFileSync(env.TLS_KEY_FILE ?? '') },
+  (_req, res) => {
+    res.writeHead(response.statusCode, headers);
+    res.end(response.body);
+  },
+);
 server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 server.listen(Number(env.PORT), env.HOST);
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

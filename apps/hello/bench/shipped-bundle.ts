@@ -6,9 +6,9 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { HOST_NODE_BIN, HOST_PATHS, NODE_MAJOR, SERVICE_NAME } from '@hello/config/constants';
-import { RUNNING_NODE_MAJOR, nodeFlags } from '../scripts/node-flags.js';
-import { unitCommand } from '../scripts/host/unit-command.js';
-import { warmCompileCache } from '../scripts/host/warm-compile-cache.js';
+import { RUNNING_NODE_MAJOR, nodeFlags } from '../scripts/node-flags.ts';
+import { unitCommand } from '../host/unit-command.ts';
+import { warmCompileCache } from '../host/warm-compile-cache.ts';
 
 export interface ShippedCommand {
   readonly zip: string;
@@ -30,7 +30,9 @@ export function newestZip(artifactsDir: string): string {
     }
   })();
   if (zips.length === 0) {
-    throw new Error(`no release zip in ${artifactsDir}: run \`pnpm --filter @hello/service... build\` and \`pnpm --filter @hello/service package\` first`);
+    throw new Error(
+      `no release zip in ${artifactsDir}: run \`pnpm --filter @hello/service... build\` and \`pnpm --filter @hello/service package\` first`,
+    );
   }
   return zips.map((f) => join(artifactsDir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
 }
@@ -40,12 +42,18 @@ export function newestZip(artifactsDir: string): string {
  * run it: the unit must run HOST_NODE_BIN with the flags rendered for NODE_MAJOR, which give way
  * to those for `major` (the unit a user on that line would ship).
  */
-export function shippedCommand(unit: string, currentDir: string, major = RUNNING_NODE_MAJOR): Pick<ShippedCommand, 'args' | 'env'> {
+export function shippedCommand(
+  unit: string,
+  currentDir: string,
+  major = RUNNING_NODE_MAJOR,
+): Pick<ShippedCommand, 'args' | 'env'> {
   const { bin, args, env } = unitCommand(unit);
   if (bin !== HOST_NODE_BIN) throw new Error(`ExecStart runs ${bin}, not ${HOST_NODE_BIN}`);
   const rendered = nodeFlags(NODE_MAJOR);
   if (rendered.some((flag, i) => args[i] !== flag)) {
-    throw new Error(`ExecStart passes ${JSON.stringify(args.slice(0, -1))} to Node, not the flags rendered for Node ${NODE_MAJOR}: ${JSON.stringify(rendered)}`);
+    throw new Error(
+      `ExecStart passes ${JSON.stringify(args.slice(0, -1))} to Node, not the flags rendered for Node ${NODE_MAJOR}: ${JSON.stringify(rendered)}`,
+    );
   }
   const local = (text: string) => text.replaceAll(HOST_PATHS.current, currentDir);
   return {
@@ -67,6 +75,10 @@ export function unpackShipped(zip: string, dir: string): ShippedCommand {
   }
   const unit = readFileSync(join(dir, 'deploy', `${SERVICE_NAME}.service`), 'utf8');
   const command = shippedCommand(unit, dir);
-  const compileCache = warmCompileCache({ command: { bin: process.execPath, ...command }, uid: process.getuid!(), gid: process.getgid!() });
+  const compileCache = warmCompileCache({
+    command: { bin: process.execPath, ...command },
+    uid: process.getuid!(),
+    gid: process.getgid!(),
+  });
   return { zip, ...command, compileCache };
 }

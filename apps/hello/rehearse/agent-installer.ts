@@ -6,9 +6,22 @@
 // #mkdir, #set_permissions, #find_matches; RemoveCommand) and application_specification/
 // linux_permission_info.rb (#validate_file_permission, #matches_pattern?, #matches_except?).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Appspec, AppspecPermission } from './appspec.js';
+import type { Appspec, AppspecPermission } from './appspec.ts';
 
 type Behavior = 'DISALLOW' | 'OVERWRITE' | 'RETAIN';
 type Command =
@@ -31,7 +44,10 @@ export interface InstallOptions {
 /** LinuxPermissionInfo#matches_simple_glob: `*` only; a name with a `/` never matches. */
 export function matchesSimpleGlob(name: string, pattern: string): boolean {
   if (name.includes('/')) return false;
-  const body = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const body = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${body}$`, 's').test(name);
 }
 
@@ -52,15 +68,24 @@ class Plan {
 
   copy(source: string, destination: string): void {
     const to = resolve(destination);
-    if (this.copies.has(to)) throw new Error(`The deployment failed because the application specification file specifies two source files named ${source} and ${this.copies.get(to)} for the same destination (${to}). Remove one of the source file paths from the AppSpec file, and then try again.`);
-    if (this.dirs.has(to)) throw new Error(`The deployment failed because the application specification file calls for installing the file ${source}, but a file with that name already exists at the location (${to}). Update your AppSpec file or directory structure, and then try again.`);
+    if (this.copies.has(to))
+      throw new Error(
+        `The deployment failed because the application specification file specifies two source files named ${source} and ${this.copies.get(to)} for the same destination (${to}). Remove one of the source file paths from the AppSpec file, and then try again.`,
+      );
+    if (this.dirs.has(to))
+      throw new Error(
+        `The deployment failed because the application specification file calls for installing the file ${source}, but a file with that name already exists at the location (${to}). Update your AppSpec file or directory structure, and then try again.`,
+      );
     this.commands.push({ kind: 'copy', source, destination: to });
     this.copies.set(to, source);
   }
 
   mkdir(destination: string): void {
     const dir = resolve(destination);
-    if (this.copies.has(dir)) throw new Error(`The deployment failed because the application specification file includes an mkdir command more than once for the same destination path (${dir}) from (${this.copies.get(dir)}). Update the files section of the AppSpec file, and then try again.`);
+    if (this.copies.has(dir))
+      throw new Error(
+        `The deployment failed because the application specification file includes an mkdir command more than once for the same destination path (${dir}) from (${this.copies.get(dir)}). Update the files section of the AppSpec file, and then try again.`,
+      );
     if (!this.dirs.has(dir)) this.commands.push({ kind: 'mkdir', directory: dir });
     this.dirs.add(dir);
   }
@@ -78,16 +103,21 @@ class Plan {
 
   setPermissions(path: string, p: AppspecPermission): void {
     const target = resolve(path);
-    if (this.permissionTargets.has(target)) throw new Error(`The deployment failed because the permissions setting for (${target}) is specified more than once in the application specification file. Update the files section of the AppSpec file, and then try again.`);
+    if (this.permissionTargets.has(target))
+      throw new Error(
+        `The deployment failed because the permissions setting for (${target}) is specified more than once in the application specification file. Update the files section of the AppSpec file, and then try again.`,
+      );
     this.permissionTargets.add(target);
     if (p.mode !== undefined) this.commands.push({ kind: 'chmod', path: target, mode: p.mode });
-    if (p.owner !== undefined || p.group !== undefined) this.commands.push({ kind: 'chown', path: target, owner: p.owner, group: p.group });
+    if (p.owner !== undefined || p.group !== undefined)
+      this.commands.push({ kind: 'chown', path: target, owner: p.owner, group: p.group });
   }
 }
 
 function planCopy(plan: Plan, source: string, destination: string, behavior: Behavior): void {
   if (!existsSync(destination)) return plan.copy(source, destination);
-  if (behavior === 'DISALLOW') throw new Error(`The deployment failed because a specified file already exists at this location: ${destination}`);
+  if (behavior === 'DISALLOW')
+    throw new Error(`The deployment failed because a specified file already exists at this location: ${destination}`);
   if (behavior === 'OVERWRITE') plan.copy(source, destination);
   // RETAIN: neither copied nor failed
 }
@@ -103,7 +133,8 @@ function planDirectory(plan: Plan, source: string, destination: string, behavior
 
 function missingAncestors(plan: Plan, destination: string): void {
   const missing: string[] = [];
-  for (let dir = dirname(destination); !existsSync(dir) && dir !== '/' && dir !== '.'; dir = dirname(dir)) missing.unshift(dir);
+  for (let dir = dirname(destination); !existsSync(dir) && dir !== '/' && dir !== '.'; dir = dirname(dir))
+    missing.unshift(dir);
   for (const dir of missing) plan.mkdir(dir);
 }
 
@@ -126,8 +157,14 @@ function plan(appspec: Appspec, o: InstallOptions): Plan {
     const object = o.mapPath(permission.object);
     if (p.isCopied(object)) {
       if (!permission.type.includes('file')) continue;
-      if (permission.pattern !== '**') throw new Error(`The deployment failed because the application specification file includes an object (${permission.object}) with an invalid pattern (${permission.pattern}), such as a pattern for a file applied to a directory. Correct the permissions section of the AppSpec file, and then try again.`);
-      if (permission.except.length > 0) throw new Error(`The deployment failed because the except parameter for a pattern in the permissions section (${JSON.stringify(permission.except).replaceAll(',', ', ')}) for the object named ${permission.object} contains an invalid format. Update the AppSpec file, and then try again.`);
+      if (permission.pattern !== '**')
+        throw new Error(
+          `The deployment failed because the application specification file includes an object (${permission.object}) with an invalid pattern (${permission.pattern}), such as a pattern for a file applied to a directory. Correct the permissions section of the AppSpec file, and then try again.`,
+        );
+      if (permission.except.length > 0)
+        throw new Error(
+          `The deployment failed because the except parameter for a pattern in the permissions section (${JSON.stringify(permission.except).replaceAll(',', ', ')}) for the object named ${permission.object} contains an invalid format. Update the AppSpec file, and then try again.`,
+        );
       p.setPermissions(object, permission);
     } else if (p.isMade(object) || statSync(object, { throwIfNoEntry: false })?.isDirectory()) {
       for (const match of p.findMatches(permission, resolve(object))) p.setPermissions(match, permission);
@@ -136,7 +173,8 @@ function plan(appspec: Appspec, o: InstallOptions): Plan {
   return p;
 }
 
-const idOf = (flag: '-u' | '-g', name: string): number => Number(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim());
+const idOf = (flag: '-u' | '-g', name: string): number =>
+  Number(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim());
 
 /** RemoveCommand#execute, newest first: files and links go, directories only when empty. */
 function cleanUp(file: string): void {
@@ -174,7 +212,11 @@ export function install(appspec: Appspec, o: InstallOptions): void {
       } else if (c.kind === 'chmod') {
         chmodSync(c.path, Number.parseInt(c.mode, 8));
       } else {
-        chownSync(c.path, c.owner === undefined ? -1 : idOf('-u', c.owner), c.group === undefined ? -1 : idOf('-g', c.group));
+        chownSync(
+          c.path,
+          c.owner === undefined ? -1 : idOf('-u', c.owner),
+          c.group === undefined ? -1 : idOf('-g', c.group),
+        );
       }
     }
   } finally {

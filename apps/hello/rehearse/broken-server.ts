@@ -4,4 +4,4 @@
 import { MAX_SHUTDOWN_GRACE_MS } from '@hello/config/constants';
 
 process.env.SHUTDOWN_GRACE_MS = String(MAX_SHUTDOWN_GRACE_MS + 1);
-await import('../src/server.js');
+await import('../src/server.ts');

@@ -16,10 +16,10 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { unzipSync } from 'fflate';
-import { parseAppspec, validateHooks, type Appspec } from './appspec.js';
-import { install } from './agent-installer.js';
-import { mapHostPath, type HostLayout } from './host-layout.js';
-import { runHook } from './run-hook.js';
+import { parseAppspec, validateHooks, type Appspec } from './appspec.ts';
+import { install } from './agent-installer.ts';
+import { mapHostPath, type HostLayout } from './host-layout.ts';
+import { runHook } from './run-hook.ts';
 
 export interface AgentOptions {
   readonly applicationName: string;
@@ -31,7 +31,14 @@ export interface AgentOptions {
   readonly fileExistsBehavior?: 'DISALLOW' | 'OVERWRITE' | 'RETAIN';
 }
 
-export const LIFECYCLE = ['ApplicationStop', 'BeforeInstall', 'Install', 'AfterInstall', 'ApplicationStart', 'ValidateService'] as const;
+export const LIFECYCLE = [
+  'ApplicationStop',
+  'BeforeInstall',
+  'Install',
+  'AfterInstall',
+  'ApplicationStart',
+  'ValidateService',
+] as const;
 export type Step = (typeof LIFECYCLE)[number];
 
 export interface Deployment {
@@ -46,9 +53,16 @@ export class CodeDeployAgent {
   private count = 0;
   /** A stable id per group, as the agent's files are keyed by the deployment group id. */
   private readonly groupId: string;
+  readonly host: HostLayout;
+  private readonly options: AgentOptions;
 
-  constructor(readonly host: HostLayout, private readonly options: AgentOptions) {
-    this.groupId = createHash('sha256').update(`${options.applicationName}/${options.deploymentGroup}`).digest('hex').slice(0, 8);
+  constructor(host: HostLayout, options: AgentOptions) {
+    this.host = host;
+    this.options = options;
+    this.groupId = createHash('sha256')
+      .update(`${options.applicationName}/${options.deploymentGroup}`)
+      .digest('hex')
+      .slice(0, 8);
   }
 
   private get instructionsDir(): string {

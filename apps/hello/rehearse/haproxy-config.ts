@@ -18,7 +18,8 @@ export interface HaproxyConfigOptions {
 export const BACKEND = 'hosts';
 
 export function haproxyConfig(o: HaproxyConfigOptions): string {
-  if (!(o.timeScale >= 1 && o.timeScale <= 100)) throw new Error(`timeScale ${o.timeScale} is not allowed; expected 1 to 100`);
+  if (!(o.timeScale >= 1 && o.timeScale <= 100))
+    throw new Error(`timeScale ${o.timeScale} is not allowed; expected 1 to 100`);
   if (o.servers.length === 0) throw new Error('haproxy needs at least one server');
   const ms = (seconds: number): string => `${Math.round((seconds * 1000) / o.timeScale)}ms`;
   return [

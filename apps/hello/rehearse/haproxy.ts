@@ -2,8 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { BACKEND, haproxyConfig, type HaproxyConfigOptions } from './haproxy-config.js';
-import { sleep } from './rehearsal-support.js';
+import { BACKEND, haproxyConfig, type HaproxyConfigOptions } from './haproxy-config.ts';
+import { sleep } from './rehearsal-support.ts';
 
 export interface ServerStat {
   /** UP, DOWN, DRAIN, MAINT, or a transition such as `UP 1/2`. */
@@ -35,7 +35,13 @@ export class Haproxy {
   private process: ChildProcess | undefined;
   private output = '';
 
-  constructor(private readonly options: HaproxyConfigOptions, private readonly configFile: string) {}
+  private readonly options: HaproxyConfigOptions;
+  private readonly configFile: string;
+
+  constructor(options: HaproxyConfigOptions, configFile: string) {
+    this.options = options;
+    this.configFile = configFile;
+  }
 
   async start(): Promise<void> {
     writeFileSync(this.configFile, haproxyConfig(this.options));
@@ -78,16 +84,23 @@ export class Haproxy {
   /** ready (in rotation), drain (no new requests) or maint (out, no health checks counted). */
   async setState(server: string, state: 'ready' | 'drain' | 'maint'): Promise<void> {
     const answer = await this.command(`set server ${BACKEND}/${server} state ${state}`);
-    if (answer.trim() !== '') throw new Error(`haproxy refused 'set server ${server} state ${state}': ${answer.trim()}`);
+    if (answer.trim() !== '')
+      throw new Error(`haproxy refused 'set server ${server} state ${state}': ${answer.trim()}`);
   }
 
   /** Polls until `done` holds for the server's stat, or throws after `timeoutMs`. */
-  async waitFor(server: string, what: string, done: (s: ServerStat) => boolean, timeoutMs: number): Promise<ServerStat> {
+  async waitFor(
+    server: string,
+    what: string,
+    done: (s: ServerStat) => boolean,
+    timeoutMs: number,
+  ): Promise<ServerStat> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const stat = (await this.stats()).get(server);
       if (stat !== undefined && done(stat)) return stat;
-      if (performance.now() > deadline) throw new Error(`${server} not ${what} after ${timeoutMs} ms (status ${stat?.status ?? 'unknown'})`);
+      if (performance.now() > deadline)
+        throw new Error(`${server} not ${what} after ${timeoutMs} ms (status ${stat?.status ?? 'unknown'})`);
       await sleep(50);
     }
   }

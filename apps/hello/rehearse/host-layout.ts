@@ -21,7 +21,8 @@ export interface HostLayout {
 }
 
 export function hostLayout(baseDir: string, name: string, port: number): HostLayout {
-  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`host name ${JSON.stringify(name)} is not allowed; expected lowercase letters, digits and -`);
+  if (!/^[a-z][a-z0-9-]*$/.test(name))
+    throw new Error(`host name ${JSON.stringify(name)} is not allowed; expected lowercase letters, digits and -`);
   const dir = join(baseDir, name);
   const logDir = join(dir, 'var/log');
   return {

@@ -30,8 +30,10 @@ export class LoadGenerator {
   private running = false;
   private workers: Promise<void>[] = [];
   private readonly agent: Agent;
+  private readonly o: LoadOptions;
 
-  constructor(private readonly o: LoadOptions) {
+  constructor(o: LoadOptions) {
+    this.o = o;
     this.agent = new Agent({ keepAlive: true, maxSockets: o.concurrency ?? 4, ca: o.ca, servername: 'localhost' });
   }
 
@@ -44,24 +46,33 @@ export class LoadGenerator {
         if (c.failures.length < 5) c.failures.push(why);
         resolve();
       };
-      const req = request({ host: '127.0.0.1', port: this.o.port, path: this.o.path, agent: this.agent, timeout: this.o.timeoutMs ?? 5000 }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (body += d));
-        res.on('error', (e) => fail(`response: ${e.message}`));
-        res.on('end', () => {
-          const status = res.statusCode!;
-          if (status < 200 || status > 299) return fail(`HTTP ${status}: ${body.replace(/\s+/g, ' ').slice(0, 120)}`);
-          let version: string;
-          try {
-            version = String((JSON.parse(body) as { version?: unknown }).version);
-          } catch {
-            return fail(`HTTP ${status} without JSON: ${body.slice(0, 120)}`);
-          }
-          c.versions[version] = (c.versions[version] ?? 0) + 1;
-          resolve();
-        });
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: this.o.port,
+          path: this.o.path,
+          agent: this.agent,
+          timeout: this.o.timeoutMs ?? 5000,
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (body += d));
+          res.on('error', (e) => fail(`response: ${e.message}`));
+          res.on('end', () => {
+            const status = res.statusCode!;
+            if (status < 200 || status > 299) return fail(`HTTP ${status}: ${body.replace(/\s+/g, ' ').slice(0, 120)}`);
+            let version: string;
+            try {
+              version = String((JSON.parse(body) as { version?: unknown }).version);
+            } catch {
+              return fail(`HTTP ${status} without JSON: ${body.slice(0, 120)}`);
+            }
+            c.versions[version] = (c.versions[version] ?? 0) + 1;
+            resolve();
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error('timed out')));
       req.on('error', (e) => fail(`socket: ${e.message}`));
       req.end();

@@ -7,17 +7,17 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ALB_IDLE_TIMEOUT_SECONDS, SERVICE_NAME, VERSION_PATH } from '@hello/config/constants';
-import { buildRelease } from '../scripts/build-release.js';
-import { VALIDATE_TIMEOUT_SECONDS } from '../scripts/hook-timeouts.js';
-import { UNIT_NAME } from '../scripts/host-env.js';
-import { CodeDeployAgent } from './code-deploy-agent.js';
-import { Haproxy } from './haproxy.js';
-import { hookOverrides, hostLayout } from './host-layout.js';
-import { LoadGenerator, type LoadCounts } from './load-generator.js';
-import { failureSummary, formatCounts, formatHost, seconds, tail } from './report.js';
-import { rollOut, type Rollout } from './rolling-deploy.js';
-import { freePorts, probeVersion, releaseVersionOf, selfSignedPem, sleep } from './rehearsal-support.js';
-import { trafficTiming } from './traffic-control.js';
+import { buildRelease } from '../scripts/build-release.ts';
+import { VALIDATE_TIMEOUT_SECONDS } from '../scripts/hook-timeouts.ts';
+import { UNIT_NAME } from '../scripts/host-env.ts';
+import { CodeDeployAgent } from './code-deploy-agent.ts';
+import { Haproxy } from './haproxy.ts';
+import { hookOverrides, hostLayout } from './host-layout.ts';
+import { LoadGenerator, type LoadCounts } from './load-generator.ts';
+import { failureSummary, formatCounts, formatHost, seconds, tail } from './report.ts';
+import { rollOut, type Rollout } from './rolling-deploy.ts';
+import { freePorts, probeVersion, releaseVersionOf, selfSignedPem, sleep } from './rehearsal-support.ts';
+import { trafficTiming } from './traffic-control.ts';
 
 export interface RehearsalOptions {
   readonly appDir: string;
@@ -65,10 +65,18 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
   const builtAt = new Date();
   const [a, broken] = await Promise.all([
     buildRelease({ appDir: o.appDir, version: 'rehearsal-a', builtAt, outDir: join(work, 'revisions') }),
-    buildRelease({ appDir: o.appDir, version: 'rehearsal-broken', builtAt, outDir: join(work, 'revisions'), serverEntry: 'rehearse/broken-server.ts' }),
+    buildRelease({
+      appDir: o.appDir,
+      version: 'rehearsal-broken',
+      builtAt,
+      outDir: join(work, 'revisions'),
+      serverEntry: 'rehearse/broken-server.ts',
+    }),
   ]);
   const zipA = readFileSync(a.zipPath);
-  o.log(`revisions: A rehearsal-a, B ${versionB} (${o.revisionZip}, ${(zipB.byteLength / 1024).toFixed(1)} KiB), broken rehearsal-broken`);
+  o.log(
+    `revisions: A rehearsal-a, B ${versionB} (${o.revisionZip}, ${(zipB.byteLength / 1024).toFixed(1)} KiB), broken rehearsal-broken`,
+  );
 
   const [frontendPort, ...ports] = await freePorts(o.hosts + 1);
   const serviceCtl = join(o.appDir, 'rehearse', 'service-ctl.sh');
@@ -87,21 +95,27 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
 
   const certPem = join(work, 'haproxy.pem');
   const ca = selfSignedPem(certPem);
-  const lb = new Haproxy({
-    frontendPort: frontendPort!,
-    certPem,
-    adminSocket: join(work, 'lb.sock'),
-    servers: agents.map((g) => ({ name: g.host.name, port: g.host.port })),
-    timeScale: o.timeScale,
-    idleTimeoutSeconds: ALB_IDLE_TIMEOUT_SECONDS,
-  }, join(work, 'haproxy.cfg'));
+  const lb = new Haproxy(
+    {
+      frontendPort: frontendPort!,
+      certPem,
+      adminSocket: join(work, 'lb.sock'),
+      servers: agents.map((g) => ({ name: g.host.name, port: g.host.port })),
+      timeScale: o.timeScale,
+      idleTimeoutSeconds: ALB_IDLE_TIMEOUT_SECONDS,
+    },
+    join(work, 'haproxy.cfg'),
+  );
   const load = new LoadGenerator({ port: frontendPort!, path: VERSION_PATH, ca });
   const problems: string[] = [];
   // Synchronous, so it also runs on process.exit (the time limit, Ctrl-C): nothing outlives us.
   const stopAll = (): void => {
     for (const agent of agents) {
       try {
-        execFileSync(serviceCtl, ['stop', UNIT_NAME], { env: { ...process.env, HELLO_UNIT_DIR: agent.host.unitDir, HELLO_SUPERVISOR_DIR: agent.host.supervisorDir }, stdio: 'ignore' });
+        execFileSync(serviceCtl, ['stop', UNIT_NAME], {
+          env: { ...process.env, HELLO_UNIT_DIR: agent.host.unitDir, HELLO_SUPERVISOR_DIR: agent.host.supervisorDir },
+          stdio: 'ignore',
+        });
       } catch {
         // nothing was installed on this host
       }
@@ -118,7 +132,8 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
       if (!d.ok) throw new Error(`revision A failed on ${agent.host.name}:\n${tail(d.output, 30)}`);
     }
     await lb.start();
-    for (const agent of agents) await lb.waitFor(agent.host.name, 'healthy', (s) => s.status === 'UP', timing.healthyMs * 2);
+    for (const agent of agents)
+      await lb.waitFor(agent.host.name, 'healthy', (s) => s.status === 'UP', timing.healthyMs * 2);
     o.log(`haproxy on https://127.0.0.1:${frontendPort}, all hosts healthy; load starts`);
     load.start();
     await sleep(1000);
@@ -130,7 +145,11 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
 
     o.log(`broken revision (its ValidateService must fail, then the rollback deploys B to every host it touched):`);
     const brokenRollout = await rollOut({
-      lb, agents, zip: readFileSync(broken.zipPath), previousZip: zipB, timing,
+      lb,
+      agents,
+      zip: readFileSync(broken.zipPath),
+      previousZip: zipB,
+      timing,
       onHost: (r) => {
         o.log(formatHost(r));
         if (!r.ok) o.log(`    ${r.failed} said (expected to fail):\n${failureSummary(r.deployment.output)}`);
@@ -140,24 +159,39 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
     await sleep(1000);
     const brokenLoad = await load.stop();
     const rollback = brokenRollout.rollback;
-    if (rollback !== undefined) o.log(`    rollback: ${rollback.hosts.length} host(s) back on B in ${seconds(rollback.ms)} (${rollback.ok ? 'ok' : 'FAILED'})`);
+    if (rollback !== undefined)
+      o.log(
+        `    rollback: ${rollback.hosts.length} host(s) back on B in ${seconds(rollback.ms)} (${rollback.ok ? 'ok' : 'FAILED'})`,
+      );
 
     const serving = await Promise.all(agents.map(async (g) => [g.host.name, await probeVersion(g.host.port)] as const));
     o.log(`hosts now serve: ${serving.map(([h, v]) => `${h} ${v}`).join(', ')}`);
     if (!rollingRollout.ok) problems.push('the rolling deployment of B failed');
     if (rollingLoad.failed > 0) problems.push(`${rollingLoad.failed} requests failed during the rolling deployment`);
-    if (brokenRollout.ok || brokenRollout.hosts.length !== 1) problems.push('the broken revision did not stop the rollout at the first host');
-    if (rollback?.ok !== true || rollback.hosts.length !== brokenRollout.hosts.length) problems.push('the rollback did not restore B on every host the broken revision touched');
-    if (brokenLoad.failed > 0) problems.push(`${brokenLoad.failed} requests failed during the broken revision's rollout`);
+    if (brokenRollout.ok || brokenRollout.hosts.length !== 1)
+      problems.push('the broken revision did not stop the rollout at the first host');
+    if (rollback?.ok !== true || rollback.hosts.length !== brokenRollout.hosts.length)
+      problems.push('the rollback did not restore B on every host the broken revision touched');
+    if (brokenLoad.failed > 0)
+      problems.push(`${brokenLoad.failed} requests failed during the broken revision's rollout`);
     for (const [h, v] of serving) if (v !== versionB) problems.push(`${h} serves ${v}, expected ${versionB}`);
 
     o.log('summary:');
-    o.log(`  rolling deployment: ${agents.length} hosts in ${seconds(rollingRollout.ms)} (${rollingRollout.hosts.map((r) => `${r.host} ${seconds(r.ms)}`).join(', ')})`);
+    o.log(
+      `  rolling deployment: ${agents.length} hosts in ${seconds(rollingRollout.ms)} (${rollingRollout.hosts.map((r) => `${r.host} ${seconds(r.ms)}`).join(', ')})`,
+    );
     o.log(formatCounts('rolling deployment', rollingLoad));
-    o.log(`  broken revision: stopped after ${brokenRollout.hosts.length} host, rolled back, ${seconds(brokenRollout.ms)} in all`);
+    o.log(
+      `  broken revision: stopped after ${brokenRollout.hosts.length} host, rolled back, ${seconds(brokenRollout.ms)} in all`,
+    );
     o.log(formatCounts('broken revision', brokenLoad));
     passed = problems.length === 0;
-    return { ok: passed, rolling: { rollout: rollingRollout, load: rollingLoad }, broken: { rollout: brokenRollout, load: brokenLoad }, problems };
+    return {
+      ok: passed,
+      rolling: { rollout: rollingRollout, load: rollingLoad },
+      broken: { rollout: brokenRollout, load: brokenLoad },
+      problems,
+    };
   } finally {
     await load.stop();
     process.off('exit', stopAll);

@@ -2,8 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { missingTools, rehearseCli, TIME_LIMIT_MS } from './rehearse-cli.js';
-import { rehearse } from './rehearsal.js';
+import { missingTools, rehearseCli, TIME_LIMIT_MS } from './rehearse-cli.ts';
+import { rehearse } from './rehearsal.ts';
 
 const appDir = dirname(dirname(fileURLToPath(import.meta.url)));
 // process.exit runs the rehearsal's exit handler, which stops every process it started.
@@ -16,7 +16,8 @@ const watchdog = setTimeout(() => {
 process.exitCode = await rehearseCli({
   argv: process.argv.slice(2),
   env: process.env,
-  git: (args) => execFileSync('git', args, { cwd: appDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+  git: (args) =>
+    execFileSync('git', args, { cwd: appDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
   appDir,
   run: rehearse,
   missingTools,

@@ -2,9 +2,9 @@
 // stops the rollout. Then, as CodeDeploy's automatic rollback does, a new deployment of the last
 // good revision goes to every host the failed deployment touched (the ones it already updated
 // and the one it failed on), each through BlockTraffic, the hooks and AllowTraffic again.
-import type { CodeDeployAgent } from './code-deploy-agent.js';
-import type { Haproxy } from './haproxy.js';
-import { deployHost, type HostDeployment, type TrafficTiming } from './traffic-control.js';
+import type { CodeDeployAgent } from './code-deploy-agent.ts';
+import type { Haproxy } from './haproxy.ts';
+import { deployHost, type HostDeployment, type TrafficTiming } from './traffic-control.ts';
 
 export interface Rollout {
   readonly ok: boolean;
@@ -42,7 +42,11 @@ export async function rollOut(o: RolloutOptions): Promise<Rollout> {
       o.onRollbackHost?.(r);
       if (!r.ok) break;
     }
-    const rollback = { hosts: restored, ok: restored.length === hosts.length && restored.every((r) => r.ok), ms: performance.now() - rollbackStarted };
+    const rollback = {
+      hosts: restored,
+      ok: restored.length === hosts.length && restored.every((r) => r.ok),
+      ms: performance.now() - rollbackStarted,
+    };
     return { ok: false, hosts, rollback, ms: performance.now() - started };
   }
   return { ok: true, hosts, ms: performance.now() - started };

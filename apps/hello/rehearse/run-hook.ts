@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppspecScript } from './appspec.js';
+import type { AppspecScript } from './appspec.ts';
 
 export interface HookRun {
   readonly ok: boolean;
@@ -28,14 +28,25 @@ export const HOOK_PATH = '/usr/bin:/bin';
 function runScript(archiveDir: string, script: AppspecScript, env: Readonly<Record<string, string>>): Promise<HookRun> {
   const path = join(archiveDir, script.location);
   const started = performance.now();
-  const done = (ok: boolean, output: string, error?: string): HookRun => ({ ok, output, ms: performance.now() - started, ...(error === undefined ? {} : { error }) });
-  if (!existsSync(path)) return Promise.resolve(done(false, '', `Script does not exist at specified location: ${path}`));
+  const done = (ok: boolean, output: string, error?: string): HookRun => ({
+    ok,
+    output,
+    ms: performance.now() - started,
+    ...(error === undefined ? {} : { error }),
+  });
+  if (!existsSync(path))
+    return Promise.resolve(done(false, '', `Script does not exist at specified location: ${path}`));
   const mode = statSync(path).mode;
   if ((mode & 0o111) === 0) chmodSync(path, mode | 0o111); // FileUtils.chmod("+x", ...)
   const prefix = `Script at specified location: ${script.location}${script.runas === undefined ? '' : ` run as user ${script.runas}`}`;
   const [cmd, args] = script.runas === undefined ? [path, []] : ['su', [script.runas, '-c', path]];
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: '/', env: { PATH: HOOK_PATH, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd: '/',
+      env: { PATH: HOOK_PATH, ...env },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let timedOut = false;
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -47,11 +58,24 @@ function runScript(archiveDir: string, script: AppspecScript, env: Readonly<Reco
     // Spawning itself failed (e.g. a missing interpreter): the agent's rescue of StandardError.
     child.on('error', (e) => {
       clearTimeout(timer);
-      resolve(done(false, output, `${prefix} failed with error ${(e as NodeJS.ErrnoException).code} with message ${e.message}`));
+      resolve(
+        done(
+          false,
+          output,
+          `${prefix} failed with error ${(e as NodeJS.ErrnoException).code} with message ${e.message}`,
+        ),
+      );
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (timedOut) resolve(done(false, output, `Script at specified location: ${script.location} failed to complete in ${script.timeout} seconds`));
+      if (timedOut)
+        resolve(
+          done(
+            false,
+            output,
+            `Script at specified location: ${script.location} failed to complete in ${script.timeout} seconds`,
+          ),
+        );
       else if (code !== 0) resolve(done(false, output, `${prefix} failed with exit code ${code ?? ''}`));
       else resolve(done(true, output));
     });
@@ -59,7 +83,11 @@ function runScript(archiveDir: string, script: AppspecScript, env: Readonly<Reco
 }
 
 /** Every script of one event in order; the first failure ends the event. */
-export async function runHook(archiveDir: string, scripts: readonly AppspecScript[], env: Readonly<Record<string, string>>): Promise<HookRun> {
+export async function runHook(
+  archiveDir: string,
+  scripts: readonly AppspecScript[],
+  env: Readonly<Record<string, string>>,
+): Promise<HookRun> {
   let output = '';
   let ms = 0;
   for (const script of scripts) {

@@ -2,8 +2,8 @@
 // request is on the host, take it out), the lifecycle hooks, AllowTraffic (put it back, wait
 // until the health checks pass). Timings are the target group's, divided by the time scale.
 import { DEFAULT_DEREGISTRATION_DELAY_SECONDS, HEALTH_CHECK } from '@hello/config/constants';
-import type { CodeDeployAgent, Deployment, Step } from './code-deploy-agent.js';
-import type { Haproxy } from './haproxy.js';
+import type { CodeDeployAgent, Deployment, Step } from './code-deploy-agent.ts';
+import type { Haproxy } from './haproxy.ts';
 
 export type TrafficStep = Step | 'BlockTraffic' | 'AllowTraffic';
 
@@ -45,7 +45,11 @@ export async function allowTraffic(lb: Haproxy, host: string, t: TrafficTiming):
   await lb.waitFor(host, 'healthy', (s) => s.status === 'UP', t.healthyMs);
 }
 
-async function timed<T>(steps: Partial<Record<TrafficStep, number>>, step: TrafficStep, f: () => Promise<T>): Promise<T> {
+async function timed<T>(
+  steps: Partial<Record<TrafficStep, number>>,
+  step: TrafficStep,
+  f: () => Promise<T>,
+): Promise<T> {
   const started = performance.now();
   const result = await f();
   steps[step] = performance.now() - started;
@@ -53,7 +57,12 @@ async function timed<T>(steps: Partial<Record<TrafficStep, number>>, step: Traff
 }
 
 /** One host through BlockTraffic, the hooks and AllowTraffic. A failed hook leaves it out. */
-export async function deployHost(lb: Haproxy, agent: CodeDeployAgent, zip: Uint8Array, t: TrafficTiming): Promise<HostDeployment> {
+export async function deployHost(
+  lb: Haproxy,
+  agent: CodeDeployAgent,
+  zip: Uint8Array,
+  t: TrafficTiming,
+): Promise<HostDeployment> {
   const started = performance.now();
   const steps: Partial<Record<TrafficStep, number>> = {};
   const host = agent.host.name;

@@ -4,10 +4,10 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE_MAJOR, SERVICE_NAME } from '@hello/config/constants';
 import { RELEASE_VERSION_PATTERN } from '@hello/config/naming';
-import { BUNDLE_TARGET, bundleHostTool, bundleServer } from './bundle-code.js';
-import { bundleTextFiles } from './bundle-text-files.js';
-import { MANIFEST_FILE, sha256, type ReleaseManifest } from './host/release-manifest.js';
-import { zipFiles, type ZipEntry } from './zip-files.js';
+import { BUNDLE_TARGET, bundleHostTool, bundleServer } from './bundle-code.ts';
+import { bundleTextFiles } from './bundle-text-files.ts';
+import { MANIFEST_FILE, sha256, type ReleaseManifest } from '../host/release-manifest.ts';
+import { zipFiles, type ZipEntry } from './zip-files.ts';
 
 export interface BuildReleaseOptions {
   /** The service's package directory (apps/hello). */
@@ -36,7 +36,9 @@ export const zipName = (version: string): string => `${SERVICE_NAME}-${version}.
 
 export async function buildRelease(o: BuildReleaseOptions): Promise<BuiltRelease> {
   if (!RELEASE_VERSION_PATTERN.test(o.version)) {
-    throw new Error(`release version ${JSON.stringify(o.version)} is not allowed; expected 1-64 letters, digits, '.', '_' or '-' (a git sha)`);
+    throw new Error(
+      `release version ${JSON.stringify(o.version)} is not allowed; expected 1-64 letters, digits, '.', '_' or '-' (a git sha)`,
+    );
   }
   if (Number.isNaN(o.builtAt.getTime())) throw new Error('build time is not a valid date');
   const encoder = new TextEncoder();

@@ -2,7 +2,7 @@
 // the host, the fastest cold start), and the hooks' Node helper. Built in memory, never to disk.
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { join } from 'node:path';
-import { eagerModuleFactories } from './eager-module-factories.js';
+import { eagerModuleFactories } from './eager-module-factories.ts';
 import { COMPILE_CACHE_ONLY_ENV } from '@hello/config/constants';
 
 /** Lowest Node the workspace supports (engines): the same bundle runs in CI and on the hosts. */
@@ -17,12 +17,13 @@ export interface BundledFile {
 }
 
 // CommonJS dependencies (fastify, pino) call require() on Node built-ins; an ESM bundle has none.
-const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
+const REQUIRE_SHIM =
+  "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
 
 /**
  * The server's first statement: with COMPILE_CACHE_ONLY_ENV=1 it exits 0 before any of the
  * service runs. Node has compiled the whole module by then and writes its compile cache at exit,
- * which is how AfterInstall warms the cache (scripts/host/warm-compile-cache.ts). Only the
+ * which is how AfterInstall warms the cache (host/warm-compile-cache.ts). Only the
  * bundle's static imports, all Node built-ins, are loaded first (ES imports are hoisted).
  */
 export const COMPILE_CACHE_GUARD = `if (process.env.${COMPILE_CACHE_ONLY_ENV} === '1') process.exit(0);`;
@@ -50,7 +51,11 @@ const COMMON: BuildOptions = {
  * ~330 kB are parsed at every start though never run (~25 ms of a cold start on Node 24); left
  * out, a require() of one throws this error instead.
  */
-export const LEFT_OUT_PACKAGES = ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request'] as const;
+export const LEFT_OUT_PACKAGES = [
+  '@fastify/ajv-compiler',
+  '@fastify/fast-json-stringify-compiler',
+  'light-my-request',
+] as const;
 
 export const leftOutMessage = (name: string): string =>
   `${name} is left out of the release bundle (scripts/bundle-code.ts LEFT_OUT_PACKAGES): the service does not use it`;
@@ -59,8 +64,13 @@ const leaveOut: Plugin = {
   name: 'leave-out',
   setup(b) {
     const names = new Set<string>(LEFT_OUT_PACKAGES);
-    b.onResolve({ filter: /^[@a-z]/ }, (args) => (names.has(args.path) ? { path: args.path, namespace: 'left-out' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({ contents: `throw new Error(${JSON.stringify(leftOutMessage(args.path))});`, loader: 'js' }));
+    b.onResolve({ filter: /^[@a-z]/ }, (args) =>
+      names.has(args.path) ? { path: args.path, namespace: 'left-out' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(leftOutMessage(args.path))});`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -90,9 +100,11 @@ export const lazyModules: Plugin = {
     for (const name of LAZY_MODULES) {
       const bare = name.replace(/^node:/, '');
       // The proxy's own require() resolves as usual: a built-in stays external, a package is bundled.
-      b.onResolve({ filter: new RegExp(`^(node:)?${bare}$`) }, (args) => (args.namespace === 'lazy-module'
-        ? undefined
-        : { path: name, namespace: 'lazy-module', pluginData: args.resolveDir }));
+      b.onResolve({ filter: new RegExp(`^(node:)?${bare}$`) }, (args) =>
+        args.namespace === 'lazy-module'
+          ? undefined
+          : { path: name, namespace: 'lazy-module', pluginData: args.resolveDir },
+      );
     }
     b.onLoad({ filter: /.*/, namespace: 'lazy-module' }, (args) => ({
       contents: lazyModuleSource(args.path),
@@ -114,20 +126,35 @@ async function bundle(appDir: string, outFile: string, options: BuildOptions): P
  * are made eager (scripts/eager-module-factories.ts) so the compile cache holds them.
  */
 export async function bundleServer(appDir: string, entry: string): Promise<BundledFile[]> {
-  const files = await bundle(appDir, SERVER_FILE, { entryPoints: [entry], banner: { js: `${COMPILE_CACHE_GUARD}\n${REQUIRE_SHIM}` }, sourcemap: 'linked', sourcesContent: false, external: ['pino-pretty'], plugins: [leaveOut, lazyModules] });
-  const [code, map] = [SERVER_FILE, `${SERVER_FILE}.map`].map((path) => new TextDecoder().decode(files.find((f) => f.path === path)!.data));
+  const files = await bundle(appDir, SERVER_FILE, {
+    entryPoints: [entry],
+    banner: { js: `${COMPILE_CACHE_GUARD}\n${REQUIRE_SHIM}` },
+    sourcemap: 'linked',
+    sourcesContent: false,
+    external: ['pino-pretty'],
+    plugins: [leaveOut, lazyModules],
+  });
+  const [code, map] = [SERVER_FILE, `${SERVER_FILE}.map`].map((path) =>
+    new TextDecoder().decode(files.find((f) => f.path === path)!.data),
+  );
   // Packages behind a lazy proxy are not needed at start: their factories stay lazy.
   const lazyPackages = LAZY_MODULES.filter((name) => !name.startsWith('node:')).map((name) => `node_modules/${name}/`);
-  const eager = eagerModuleFactories(code!, map!, { keepLazy: (source) => lazyPackages.some((dir) => source.includes(dir)) });
+  const eager = eagerModuleFactories(code!, map!, {
+    keepLazy: (source) => lazyPackages.some((dir) => source.includes(dir)),
+  });
   const encoder = new TextEncoder();
-  return [{ path: SERVER_FILE, data: encoder.encode(eager.code) }, { path: `${SERVER_FILE}.map`, data: encoder.encode(eager.map) }];
+  return [
+    { path: SERVER_FILE, data: encoder.encode(eager.code) },
+    { path: `${SERVER_FILE}.map`, data: encoder.encode(eager.map) },
+  ];
 }
 
 /** The hooks' helper, with an entry that runs it (the module itself only exports). */
 export const bundleHostTool = (appDir: string): Promise<BundledFile[]> =>
   bundle(appDir, HOST_TOOL_FILE, {
     stdin: {
-      contents: "import { hostTool } from './host/host-tool.ts';\nprocess.exitCode = await hostTool(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });\n",
+      contents:
+        "import { hostTool } from '../host/host-tool.ts';\nprocess.exitCode = await hostTool(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });\n",
       resolveDir: join(appDir, 'scripts'),
       loader: 'ts',
       sourcefile: 'host-tool-main.ts',

@@ -2,12 +2,18 @@
 // deploy/ filled from @hello/config), the hook scripts and the generated hooks/host.env.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOST_NODE_BIN, HOST_PATHS, NODE_MAJOR, SERVICE_NAME, SYSTEMD_STOP_TIMEOUT_SECONDS } from '@hello/config/constants';
-import { SERVER_FILE } from './bundle-code.js';
-import { HOOK_NAMES, HOOK_SCRIPTS, HOOK_TIMEOUT_SECONDS } from './hook-timeouts.js';
-import { INCOMING_DIR, SYSTEM_DIRS, UNIT_NAME, renderHostEnv } from './host-env.js';
-import { nodeFlags } from './node-flags.js';
-import { renderTemplate } from './render-template.js';
+import {
+  HOST_NODE_BIN,
+  HOST_PATHS,
+  NODE_MAJOR,
+  SERVICE_NAME,
+  SYSTEMD_STOP_TIMEOUT_SECONDS,
+} from '@hello/config/constants';
+import { SERVER_FILE } from './bundle-code.ts';
+import { HOOK_NAMES, HOOK_SCRIPTS, HOOK_TIMEOUT_SECONDS } from './hook-timeouts.ts';
+import { INCOMING_DIR, SYSTEM_DIRS, UNIT_NAME, renderHostEnv } from './host-env.ts';
+import { nodeFlags } from './node-flags.ts';
+import { renderTemplate } from './render-template.ts';
 
 export interface TextFile {
   readonly path: string;
@@ -31,10 +37,12 @@ export const TEMPLATE_VALUES: Readonly<Record<string, string | number>> = {
   EXEC_START: [HOST_NODE_BIN, ...nodeFlags(NODE_MAJOR), `${HOST_PATHS.current}/${SERVER_FILE}`].join(' '),
   STOP_TIMEOUT_SECONDS: SYSTEMD_STOP_TIMEOUT_SECONDS,
   INCOMING_DIR,
-  ...Object.fromEntries(HOOK_NAMES.flatMap((hook): [string, string | number][] => [
-    [`${SCREAMING(hook)}_SCRIPT`, HOOK_SCRIPTS[hook]],
-    [`${SCREAMING(hook)}_TIMEOUT`, HOOK_TIMEOUT_SECONDS[hook]],
-  ])),
+  ...Object.fromEntries(
+    HOOK_NAMES.flatMap((hook): [string, string | number][] => [
+      [`${SCREAMING(hook)}_SCRIPT`, HOOK_SCRIPTS[hook]],
+      [`${SCREAMING(hook)}_TIMEOUT`, HOOK_TIMEOUT_SECONDS[hook]],
+    ]),
+  ),
 };
 
 export function bundleTextFiles(deployDir: string): TextFile[] {
@@ -45,7 +53,11 @@ export function bundleTextFiles(deployDir: string): TextFile[] {
   });
   const hooks = readdirSync(join(deployDir, 'hooks'))
     .filter((name) => name.endsWith('.sh'))
-    .map((name) => ({ path: `hooks/${name}`, text: readFileSync(join(deployDir, 'hooks', name), 'utf8'), executable: name !== 'common.sh' }));
+    .map((name) => ({
+      path: `hooks/${name}`,
+      text: readFileSync(join(deployDir, 'hooks', name), 'utf8'),
+      executable: name !== 'common.sh',
+    }));
   const missing = HOOK_NAMES.map((h) => HOOK_SCRIPTS[h]).filter((s) => !hooks.some((h) => h.path === `hooks/${s}`));
   if (missing.length > 0) throw new Error(`${deployDir}/hooks is missing ${missing.join(', ')}`);
   return [

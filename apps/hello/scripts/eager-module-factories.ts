@@ -51,11 +51,17 @@ function factorySpans(code: string): Span[] {
   const helper = commonJsHelper(code, program);
   // The server always bundles CommonJS packages (Fastify, pino): none found means esbuild's output
   // changed shape, and the release would silently lose its eager factories.
-  if (helper === undefined) throw new Error('no CommonJS module factory in the bundle (esbuild\'s __commonJS helper, the arrow that builds { exports: {} }): scripts/eager-module-factories.ts no longer matches esbuild\'s output');
+  if (helper === undefined)
+    throw new Error(
+      "no CommonJS module factory in the bundle (esbuild's __commonJS helper, the arrow that builds { exports: {} }): scripts/eager-module-factories.ts no longer matches esbuild's output",
+    );
   const spans: Span[] = [];
   walk(program, (node) => {
     if (node.type !== 'CallExpression') return;
-    const { callee, arguments: args } = node as unknown as { callee: AnyNode & { name?: string }; arguments: AnyNode[] };
+    const { callee, arguments: args } = node as unknown as {
+      callee: AnyNode & { name?: string };
+      arguments: AnyNode[];
+    };
     // esbuild always passes the factory, minified to an arrow function.
     const factory = args[0] as AnyNode;
     if (callee.type === 'Identifier' && callee.name === helper && factory.type === 'ArrowFunctionExpression') {
@@ -100,19 +106,31 @@ export interface EagerOptions {
 }
 
 /** Wraps each module factory in `(...)` and moves the source map's columns along. */
-export function eagerModuleFactories(code: string, map: string, { keepLazy = () => false }: EagerOptions = {}): EagerResult {
+export function eagerModuleFactories(
+  code: string,
+  map: string,
+  { keepLazy = () => false }: EagerOptions = {},
+): EagerResult {
   const sourceMap = JSON.parse(map) as ConstructorParameters<typeof SourceMap>[0] & { mappings: string };
   // SourceMap copies the payload, so the mappings can be rewritten below.
   const sources = new SourceMap(sourceMap);
   const all = factorySpans(code);
   // esbuild maps a factory's first character to the start of the module it wraps.
-  const starts = positions(code, all.map((span) => span.start));
+  const starts = positions(
+    code,
+    all.map((span) => span.start),
+  );
   const spans = all.filter((_, i) => {
     const entry = sources.findEntry(...starts[i]!) as { originalSource?: string };
     return !keepLazy(String(entry.originalSource));
   });
   // One character goes in at each factory's start and one at its end.
-  const inserts = spans.flatMap(({ start, end }) => [{ at: start, text: '(' }, { at: end, text: ')' }]).sort((a, b) => a.at - b.at);
+  const inserts = spans
+    .flatMap(({ start, end }) => [
+      { at: start, text: '(' },
+      { at: end, text: ')' },
+    ])
+    .sort((a, b) => a.at - b.at);
   let out = '';
   let last = 0;
   for (const { at, text } of inserts) {
@@ -122,7 +140,11 @@ export function eagerModuleFactories(code: string, map: string, { keepLazy = () 
   out += code.slice(last);
   const lines = decode(sourceMap.mappings);
   const byLine = new Map<number, number[]>();
-  for (const [line, column] of positions(code, inserts.map((i) => i.at))) byLine.set(line, [...(byLine.get(line) ?? []), column]);
+  for (const [line, column] of positions(
+    code,
+    inserts.map((i) => i.at),
+  ))
+    byLine.set(line, [...(byLine.get(line) ?? []), column]);
   for (const [line, columns] of byLine) {
     for (const segment of lines[line]!) {
       // A segment that starts at or after an insertion moves right by one per insertion.

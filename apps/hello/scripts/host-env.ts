@@ -10,7 +10,7 @@ import {
   SYSTEMD_STOP_TIMEOUT_SECONDS,
   VERSION_PATH,
 } from '@hello/config/constants';
-import { VALIDATE_TIMEOUT_SECONDS } from './hook-timeouts.js';
+import { VALIDATE_TIMEOUT_SECONDS } from './hook-timeouts.ts';
 
 /** Releases kept on a host for a fast rollback (the running one included). */
 export const KEEP_RELEASES = 3;
@@ -64,7 +64,9 @@ const SAFE_VALUE = /^[A-Za-z0-9._/@+-]+$/;
 export function renderHostEnv(values: Readonly<Record<string, string | number>> = HOST_ENV): string {
   const lines = Object.entries(values).map(([name, value]) => {
     if (!/^[A-Z][A-Z0-9_]*$/.test(name) || !SAFE_VALUE.test(String(value))) {
-      throw new Error(`host.env: ${name}=${JSON.stringify(value)} is not allowed; expected an upper-case name and a value of letters, digits and . _ / @ + -`);
+      throw new Error(
+        `host.env: ${name}=${JSON.stringify(value)} is not allowed; expected an upper-case name and a value of letters, digits and . _ / @ + -`,
+      );
     }
     return `${name}=${String(value)}\n`;
   });

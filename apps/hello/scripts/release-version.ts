@@ -32,21 +32,28 @@ export function resolveReleaseVersion({ flag, env, git }: VersionSources): Resol
   const source = flag !== undefined ? '--version' : fromEnv !== undefined ? 'RELEASE_VERSION' : 'git HEAD';
   const version = flag ?? fromEnv ?? tryGit(git, ['rev-parse', 'HEAD']);
   if (version === undefined) {
-    throw new Error('no release version: pass --version <v>, set RELEASE_VERSION, or run inside a git checkout (the version is then the commit sha)');
+    throw new Error(
+      'no release version: pass --version <v>, set RELEASE_VERSION, or run inside a git checkout (the version is then the commit sha)',
+    );
   }
   if (!RELEASE_VERSION_PATTERN.test(version)) {
-    throw new Error(`release version ${JSON.stringify(version)} (from ${source}) is not allowed; expected 1-64 letters, digits, '.', '_' or '-' (a git sha)`);
+    throw new Error(
+      `release version ${JSON.stringify(version)} (from ${source}) is not allowed; expected 1-64 letters, digits, '.', '_' or '-' (a git sha)`,
+    );
   }
 
   const epoch = env.SOURCE_DATE_EPOCH;
   let builtAt: Date;
   if (epoch !== undefined && epoch !== '') {
-    if (!/^\d{1,12}$/.test(epoch)) throw new Error(`SOURCE_DATE_EPOCH=${JSON.stringify(epoch)} is not allowed; expected whole seconds since 1970`);
+    if (!/^\d{1,12}$/.test(epoch))
+      throw new Error(`SOURCE_DATE_EPOCH=${JSON.stringify(epoch)} is not allowed; expected whole seconds since 1970`);
     builtAt = new Date(Number(epoch) * 1000);
   } else {
     const commitTime = tryGit(git, ['log', '-1', '--format=%cI']);
     if (commitTime === undefined || commitTime === '') {
-      throw new Error('no build time: set SOURCE_DATE_EPOCH, or run inside a git checkout with a commit (its time is used)');
+      throw new Error(
+        'no build time: set SOURCE_DATE_EPOCH, or run inside a git checkout with a commit (its time is used)',
+      );
     }
     builtAt = new Date(commitTime);
   }

@@ -18,7 +18,9 @@ export function renderTemplate(
     return String(value);
   });
   if (missing.size > 0) {
-    throw new Error(`${name}: no value for ${[...missing].map((k) => `@@${k}@@`).join(', ')}; known: ${Object.keys(values).join(', ')}`);
+    throw new Error(
+      `${name}: no value for ${[...missing].map((k) => `@@${k}@@`).join(', ')}; known: ${Object.keys(values).join(', ')}`,
+    );
   }
   return text;
 }

@@ -16,7 +16,14 @@ const EARLIEST = Date.UTC(1980, 0, 1, 0, 0, 2);
 /** A Date whose local fields equal `time`'s UTC fields, so the zip is the same in every time zone. */
 function zoneFree(time: Date): Date {
   const t = new Date(Math.max(time.getTime(), EARLIEST));
-  return new Date(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds());
+  return new Date(
+    t.getUTCFullYear(),
+    t.getUTCMonth(),
+    t.getUTCDate(),
+    t.getUTCHours(),
+    t.getUTCMinutes(),
+    t.getUTCSeconds(),
+  );
 }
 
 export function zipFiles(entries: readonly ZipEntry[], time: Date): Uint8Array {

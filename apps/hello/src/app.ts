@@ -2,13 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import { BODY_LIMIT_BYTES, HEALTH_PATH, VERSION_PATH } from '@hello/config/constants';
 import type { ServiceStage } from '@hello/config/service-env';
-import errorReplies from './plugins/error-replies.js';
-import expectContinue from './plugins/expect-continue.js';
-import methodNotAllowed from './plugins/method-not-allowed.js';
-import securityHeaders, { captureHelmetHeaders } from './plugins/security-headers.js';
-import health from './routes/health.js';
-import hello, { HELLO_PATH } from './routes/hello.js';
-import version from './routes/version.js';
+import errorReplies from './plugins/error-replies.ts';
+import expectContinue from './plugins/expect-continue.ts';
+import methodNotAllowed from './plugins/method-not-allowed.ts';
+import securityHeaders, { captureHelmetHeaders } from './plugins/security-headers.ts';
+import health from './routes/health.ts';
+import hello, { HELLO_PATH } from './routes/hello.ts';
+import version from './routes/version.ts';
 
 export interface AppOptions {
   readonly stage: ServiceStage;

@@ -5,8 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
-import { errorBody } from './plugins/error-replies.js';
-import { logUrl } from './log-url.js';
+import { errorBody } from './plugins/error-replies.ts';
+import { logUrl } from './log-url.ts';
 
 /** Node's error codes and the status each is answered with (as Node's socketOnError does). */
 const HTTP_STATUS: Readonly<Record<string, number>> = {
@@ -59,9 +59,13 @@ export function clientErrorHandler(log: FastifyBaseLogger, headers: Readonly<Rec
     if (socket.writable && pending?.res.headersSent !== true) {
       if (pending) answeredByClientError.add(pending.res);
       const body = JSON.stringify(errorBody(statusCode));
-      const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-      socket.write(`HTTP/1.1 ${statusCode} ${errorBody(statusCode).error}\r\nContent-Type: application/json; charset=utf-8\r\n`
-        + `Content-Length: ${Buffer.byteLength(body)}\r\n${head}Connection: close\r\n\r\n${body}`);
+      const head = Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('');
+      socket.write(
+        `HTTP/1.1 ${statusCode} ${errorBody(statusCode).error}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n${head}Connection: close\r\n\r\n${body}`,
+      );
     }
     // As Node does: the reply is already queued on the socket when it is destroyed.
     socket.destroy();

@@ -48,7 +48,7 @@ export function installLazySourceMaps(bundleUrl: string): boolean {
     }
     if (map === null) return undefined;
     const entry = map.findEntry(line - 1, column - 1) as Entry | Record<string, never>;
-    return 'originalSource' in entry ? entry as Entry : undefined;
+    return 'originalSource' in entry ? (entry as Entry) : undefined;
   };
   // The bundle is minified without kept names, so a function's own name is a short alias. The
   // original is the map's name for that alias where the function is declared (V8 gives the start
@@ -64,7 +64,11 @@ export function installLazySourceMaps(bundleUrl: string): boolean {
     const declared = declaredName(frames[index]!, alias);
     if (declared) return declared;
     const caller = frames[index + 1];
-    return (inBundle(caller) ? entryAt(Number(caller!.getLineNumber()), Number(caller!.getColumnNumber()))?.name : undefined) ?? alias;
+    return (
+      (inBundle(caller)
+        ? entryAt(Number(caller!.getLineNumber()), Number(caller!.getColumnNumber()))?.name
+        : undefined) ?? alias
+    );
   };
   const mapped = (frames: readonly Frame[], index: number): string | undefined => {
     const frame = frames[index]!;

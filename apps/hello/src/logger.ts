@@ -1,6 +1,6 @@
 // The service's pino logger: JSON lines to stdout in production, pretty on a developer's terminal.
 import { pino, type DestinationStream, type Logger, type LoggerOptions, type SerializedError } from 'pino';
-import { BatchedDestination } from './batched-destination.js';
+import { BatchedDestination } from './batched-destination.ts';
 
 /** Never logged, whichever object (request, headers, error) carries them. */
 export const REDACTED_PATHS = [
@@ -78,7 +78,10 @@ export async function createLogger(settings: LoggerSettings): Promise<Logger> {
     try {
       const pretty = await (settings.loadPretty ?? importPretty)();
       const destination = settings.destination ?? 1;
-      return pino(options, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination }));
+      return pino(
+        options,
+        pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination }),
+      );
     } catch {
       // Production installs have no pino-pretty; JSON on a terminal is still readable.
     }

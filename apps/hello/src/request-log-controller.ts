@@ -2,9 +2,9 @@
 // id), in place of Fastify's two ("incoming request" and "request completed"), and one for a
 // request the client gave up on before the reply (Fastify logs none).
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import { answeredByClientError } from './client-errors.js';
-import { logUrl } from './log-url.js';
-import { requestLineWriter, type RequestLineWriter } from './request-log-line.js';
+import { answeredByClientError } from './client-errors.ts';
+import { logUrl } from './log-url.ts';
+import { requestLineWriter, type RequestLineWriter } from './request-log-line.ts';
 
 /** The Fastify request a response answers, for the 'close' listener below. */
 const REQUEST = Symbol('hello.request');

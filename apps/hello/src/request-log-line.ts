@@ -20,8 +20,20 @@ export type RequestLineWriter = (fields: RequestLogFields) => void;
 
 const FIELD_NAMES: readonly (keyof RequestLogFields)[] = ['reqId', 'method', 'url', 'statusCode', 'responseTime'];
 const {
-  lsCacheSym, timeSym, chindingsSym, endSym, streamSym, needsMetadataGsym, mixinSym, hooksSym,
-  formattersSym, messageKeySym, nestedKeySym, serializersSym, stringifiersSym, wildcardFirstSym,
+  lsCacheSym,
+  timeSym,
+  chindingsSym,
+  endSym,
+  streamSym,
+  needsMetadataGsym,
+  mixinSym,
+  hooksSym,
+  formattersSym,
+  messageKeySym,
+  nestedKeySym,
+  serializersSym,
+  stringifiersSym,
+  wildcardFirstSym,
 } = pino.symbols;
 
 type Internals = Record<symbol, unknown>;
@@ -50,17 +62,19 @@ export function writesPlainLines(logger: LineLogger): boolean {
   const serializers = (internals[serializersSym] ?? {}) as Record<string, unknown>;
   // Redaction works through per-key stringifiers (and one for wildcard paths).
   const stringifiers = (internals[stringifiersSym] ?? {}) as Record<string | symbol, unknown>;
-  return typeof stream?.write === 'function'
-    && typeof (logger as Partial<Logger>).levels?.values.info === 'number'
-    && stream[needsMetadataGsym] !== true
-    && typeof internals[timeSym] === 'function'
-    && internals[mixinSym] === undefined
-    && (internals[formattersSym] as { log?: unknown } | undefined)?.log === undefined
-    && (internals[hooksSym] as { streamWrite?: unknown } | undefined)?.streamWrite === undefined
-    && internals[messageKeySym] === 'msg'
-    && internals[nestedKeySym] == null
-    && stringifiers[wildcardFirstSym] === undefined
-    && FIELD_NAMES.every((name) => serializers[name] === undefined && stringifiers[name] === undefined);
+  return (
+    typeof stream?.write === 'function' &&
+    typeof (logger as Partial<Logger>).levels?.values.info === 'number' &&
+    stream[needsMetadataGsym] !== true &&
+    typeof internals[timeSym] === 'function' &&
+    internals[mixinSym] === undefined &&
+    (internals[formattersSym] as { log?: unknown } | undefined)?.log === undefined &&
+    (internals[hooksSym] as { streamWrite?: unknown } | undefined)?.streamWrite === undefined &&
+    internals[messageKeySym] === 'msg' &&
+    internals[nestedKeySym] == null &&
+    stringifiers[wildcardFirstSym] === undefined &&
+    FIELD_NAMES.every((name) => serializers[name] === undefined && stringifiers[name] === undefined)
+  );
 }
 
 /** A writer for `logger`, or logger.info() itself when the logger is not a plain pino logger. */
@@ -76,7 +90,9 @@ export function requestLineWriter(lineLogger: LineLogger): RequestLineWriter {
     if (!logger.isLevelEnabled('info')) return;
     // Bindings and the level prefix are read per line: pino updates them when the level changes.
     const prefix = (internals[lsCacheSym] as Record<number, string>)[infoLevel];
-    stream.write(`${prefix}${time()}${internals[chindingsSym] as string},"reqId":${jsonString(f.reqId)},"method":${jsonString(f.method)}`
-      + `,"url":${jsonString(f.url)},"statusCode":${f.statusCode},"responseTime":${f.responseTime},"msg":"${REQUEST_COMPLETED}"${end}`);
+    stream.write(
+      `${prefix}${time()}${internals[chindingsSym] as string},"reqId":${jsonString(f.reqId)},"method":${jsonString(f.method)}` +
+        `,"url":${jsonString(f.url)},"statusCode":${f.statusCode},"responseTime":${f.responseTime},"msg":"${REQUEST_COMPLETED}"${end}`,
+    );
   };
 }

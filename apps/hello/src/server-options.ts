@@ -12,9 +12,9 @@ import {
   REQUEST_TIMEOUT_MS,
   TLS_HANDSHAKE_TIMEOUT_MS,
 } from '@hello/config/constants';
-import { clientErrorHandler } from './client-errors.js';
-import { errorBody } from './plugins/error-replies.js';
-import { RequestLogController } from './request-log-controller.js';
+import { clientErrorHandler } from './client-errors.ts';
+import { errorBody } from './plugins/error-replies.ts';
+import { RequestLogController } from './request-log-controller.ts';
 
 /** Proxies whose X-Forwarded-* headers are believed: loopback and private (VPC) addresses only. */
 export const TRUSTED_PROXIES = [
@@ -82,10 +82,14 @@ export const TLS_CIPHERS = [
 export const NO_SCHEMA_COMPILERS = {
   compilersFactory: {
     buildValidator: () => () => {
-      throw new Error('route schemas are not supported: the service loads no validator compiler (see NO_SCHEMA_COMPILERS)');
+      throw new Error(
+        'route schemas are not supported: the service loads no validator compiler (see NO_SCHEMA_COMPILERS)',
+      );
     },
     buildSerializer: () => () => {
-      throw new Error('response schemas are not supported: the service loads no serializer compiler (see NO_SCHEMA_COMPILERS)');
+      throw new Error(
+        'response schemas are not supported: the service loads no serializer compiler (see NO_SCHEMA_COMPILERS)',
+      );
     },
   },
 };
@@ -101,10 +105,17 @@ export interface ServerSettings {
 
 export type ServiceServerOptions = FastifyHttpsOptions<Server, FastifyBaseLogger>;
 
-export function serverOptions({ tls, logger, headers, timeouts = SERVER_TIMEOUTS }: ServerSettings): ServiceServerOptions {
+export function serverOptions({
+  tls,
+  logger,
+  headers,
+  timeouts = SERVER_TIMEOUTS,
+}: ServerSettings): ServiceServerOptions {
   if (timeouts.headersTimeoutMs > timeouts.requestTimeoutMs) {
-    throw new Error(`server timeouts: headersTimeoutMs (${timeouts.headersTimeoutMs}) must be <= requestTimeoutMs `
-      + `(${timeouts.requestTimeoutMs}); Node would otherwise apply the larger one to the whole request`);
+    throw new Error(
+      `server timeouts: headersTimeoutMs (${timeouts.headersTimeoutMs}) must be <= requestTimeoutMs ` +
+        `(${timeouts.requestTimeoutMs}); Node would otherwise apply the larger one to the whole request`,
+    );
   }
   return {
     https: {

@@ -5,14 +5,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { loadServiceEnv } from '@hello/config/load-service-env';
 import type { ServiceEnv } from '@hello/config/service-env';
-import serviceApp from './app.js';
-import { ConnectionDrain } from './connection-drain.js';
-import { installLazySourceMaps } from './lazy-source-maps.js';
-import { createLogger } from './logger.js';
-import { captureHelmetHeaders } from './plugins/security-headers.js';
-import { serverOptions } from './server-options.js';
-import { shutdownHandler } from './shutdown.js';
-import { readTlsFiles } from './tls-files.js';
+import serviceApp from './app.ts';
+import { ConnectionDrain } from './connection-drain.ts';
+import { installLazySourceMaps } from './lazy-source-maps.ts';
+import { createLogger } from './logger.ts';
+import { captureHelmetHeaders } from './plugins/security-headers.ts';
+import { serverOptions } from './server-options.ts';
+import { shutdownHandler } from './shutdown.ts';
+import { readTlsFiles } from './tls-files.ts';
 
 /** Bad configuration: say what is wrong on stderr (the unit appends it to /var/log/hello/service.log) and exit non-zero. */
 function exitWith(what: string, error: unknown): never {

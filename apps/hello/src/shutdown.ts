@@ -1,7 +1,7 @@
 // What happens on SIGTERM/SIGINT (or a crash): log why, drain the connections (health turns 503,
 // replies close their connection), then close the app and every connection that carries no request.
 import type { FastifyInstance } from 'fastify';
-import type { ConnectionDrain } from './connection-drain.js';
+import type { ConnectionDrain } from './connection-drain.ts';
 
 /** close-with-grace's callback argument. */
 export interface ShutdownCause {

@@ -18,8 +18,13 @@ function read(name: Setting, path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw problem(name, path, `cannot read the file (${(error as Error).message}); `
-      + 'expected a readable PEM file (on a host the user data creates it, locally `pnpm start` does)', error);
+    throw problem(
+      name,
+      path,
+      `cannot read the file (${(error as Error).message}); ` +
+        'expected a readable PEM file (on a host the user data creates it, locally `pnpm start` does)',
+      error,
+    );
   }
 }
 
@@ -35,11 +40,17 @@ export function readTlsFiles(env: Pick<ServiceEnv, 'TLS_CERT_FILE' | 'TLS_KEY_FI
   const cert = read('TLS_CERT_FILE', env.TLS_CERT_FILE);
   const key = read('TLS_KEY_FILE', env.TLS_KEY_FILE);
   const x509 = parse('TLS_CERT_FILE', env.TLS_CERT_FILE, 'PEM certificate', () => new X509Certificate(cert));
-  const privateKey: KeyObject = parse('TLS_KEY_FILE', env.TLS_KEY_FILE, 'PEM private key (unencrypted)', () => createPrivateKey(key));
+  const privateKey: KeyObject = parse('TLS_KEY_FILE', env.TLS_KEY_FILE, 'PEM private key (unencrypted)', () =>
+    createPrivateKey(key),
+  );
   if (!x509.checkPrivateKey(privateKey)) {
-    throw problem('TLS_KEY_FILE', env.TLS_KEY_FILE, `this ${String(privateKey.asymmetricKeyType)} key does not belong to `
-      + `the certificate in TLS_CERT_FILE=${env.TLS_CERT_FILE} (its key is ${String(x509.publicKey.asymmetricKeyType)}); `
-      + 'expected the private key of that certificate');
+    throw problem(
+      'TLS_KEY_FILE',
+      env.TLS_KEY_FILE,
+      `this ${String(privateKey.asymmetricKeyType)} key does not belong to ` +
+        `the certificate in TLS_CERT_FILE=${env.TLS_CERT_FILE} (its key is ${String(x509.publicKey.asymmetricKeyType)}); ` +
+        'expected the private key of that certificate',
+    );
   }
   return { cert, key };
 }

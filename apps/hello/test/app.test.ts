@@ -2,8 +2,8 @@ import t from 'tap';
 import { once } from 'node:events';
 import { Agent } from 'node:https';
 import { HEALTH_PATH } from '@hello/config/constants';
-import { build, listen } from './helpers/build.js';
-import { fetchOver, openTls, readUntilClosed } from './helpers/client.js';
+import { build, listen } from './helpers/build.ts';
+import { fetchOver, openTls, readUntilClosed } from './helpers/client.ts';
 
 t.test('closing: in-flight requests finish, health turns 503, idle connections close', async (t) => {
   let release: () => void = () => undefined;
@@ -11,11 +11,12 @@ t.test('closing: in-flight requests finish, health turns 503, idle connections c
   let arrived: () => void = () => undefined;
   const inHandler = new Promise<void>((resolve) => (arrived = resolve));
   const { app } = await build(t, {
-    extend: (app) => app.get('/slow', async () => {
-      arrived();
-      await held;
-      return 'finished';
-    }),
+    extend: (app) =>
+      app.get('/slow', async () => {
+        arrived();
+        await held;
+        return 'finished';
+      }),
   });
   const port = await listen(app);
 

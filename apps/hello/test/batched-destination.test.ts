@@ -1,5 +1,5 @@
 import t from 'tap';
-import { BatchedDestination } from '../src/batched-destination.js';
+import { BatchedDestination } from '../src/batched-destination.ts';
 
 const sink = () => {
   const chunks: string[] = [];

@@ -6,21 +6,23 @@ import { once } from 'node:events';
 import { connect as tcpConnect } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { HEALTH_PATH } from '@hello/config/constants';
-import { shutdownHandler } from '../src/shutdown.js';
-import { build, listen, type TestApp } from './helpers/build.js';
-import { openTls } from './helpers/client.js';
+import { shutdownHandler } from '../src/shutdown.ts';
+import { build, listen, type TestApp } from './helpers/build.ts';
+import { openTls } from './helpers/client.ts';
 
 const LINGER_MS = 300;
 
 async function serving(t: Test) {
   const built = await build(t, {
-    extend: (app: TestApp) => app.get('/slow', async () => {
-      await new Promise((r) => setTimeout(r, 400));
-      return 'slow done';
-    }),
+    extend: (app: TestApp) =>
+      app.get('/slow', async () => {
+        await new Promise((r) => setTimeout(r, 400));
+        return 'slow done';
+      }),
   });
   const port = await listen(built.app);
-  const shutdown = () => shutdownHandler(built.app, { graceMs: 10_000, drain: built.drain, lingerMs: LINGER_MS })({ signal: 'SIGTERM' });
+  const shutdown = () =>
+    shutdownHandler(built.app, { graceMs: 10_000, drain: built.drain, lingerMs: LINGER_MS })({ signal: 'SIGTERM' });
   return { ...built, port, shutdown };
 }
 
@@ -65,7 +67,10 @@ t.test('connections that carry no request cannot hold the shutdown', async (t) =
   await tcpClosed;
   t.ok(silentTcp.destroyed, 'the TCP connection without a ClientHello is closed');
   t.notOk(app.server.listening);
-  t.match(logs.find((l) => l.msg === 'shutting down'), { signal: 'SIGTERM', connections: 3 });
+  t.match(
+    logs.find((l) => l.msg === 'shutting down'),
+    { signal: 'SIGTERM', connections: 3 },
+  );
 });
 
 t.test('a request in flight at SIGTERM is answered with Connection: close; health turns 503 at once', async (t) => {

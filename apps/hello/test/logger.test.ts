@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Writable } from 'node:stream';
-import { createLogger, importPretty, type PrettyFactory } from '../src/logger.js';
+import { createLogger, importPretty, type PrettyFactory } from '../src/logger.ts';
 
 function sink() {
   const lines: string[] = [];
@@ -15,7 +15,9 @@ t.test('authorization and cookie values never reach the log', async (t) => {
   log.info({ res: { headers: { 'set-cookie': 'session=s3cret' } } }, 's');
   t.equal(out.lines.length, 3);
   for (const line of out.lines) t.notMatch(line, /s3cret/);
-  t.match(JSON.parse(out.lines[0] ?? '{}'), { req: { headers: { authorization: '[redacted]', cookie: '[redacted]', host: 'x' } } });
+  t.match(JSON.parse(out.lines[0] ?? '{}'), {
+    req: { headers: { authorization: '[redacted]', cookie: '[redacted]', host: 'x' } },
+  });
 });
 
 t.test('JSON lines at the configured level', async (t) => {
@@ -29,8 +31,17 @@ t.test('JSON lines at the configured level', async (t) => {
 
 t.test('on a terminal the output is pretty, in-process', async (t) => {
   let text = '';
-  const terminal = new Writable({ write(chunk: Buffer, _enc, done) { text += chunk.toString(); done(); } });
-  const log = await createLogger({ level: 'info', pretty: true, destination: Object.assign(terminal, { write: terminal.write.bind(terminal) }) });
+  const terminal = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  const log = await createLogger({
+    level: 'info',
+    pretty: true,
+    destination: Object.assign(terminal, { write: terminal.write.bind(terminal) }),
+  });
   log.info({ reqId: 'r-1' }, 'hello there');
   await new Promise((r) => setTimeout(r, 50));
   t.match(text, /INFO/);
@@ -56,7 +67,7 @@ t.test('by default it writes to stdout (fd 1), pretty or not', async (t) => {
   t.equal((await createLogger({ level: 'silent', pretty: true })).level, 'silent');
 });
 
-t.test('a logged error\'s type is its name, which minification leaves alone', async (t) => {
+t.test("a logged error's type is its name, which minification leaves alone", async (t) => {
   const out = sink();
   const log = await createLogger({ level: 'info', pretty: false, destination: out });
   // What the bundle does to a class: a short alias as the constructor's name.
@@ -68,5 +79,9 @@ t.test('a logged error\'s type is its name, which minification leaves alone', as
   log.error({ err: new Qx('bad env') }, 'failed');
   log.error({ err: unnamed }, 'failed');
   t.match(JSON.parse(out.lines[0] ?? '{}'), { err: { type: 'ServiceEnvError', message: 'bad env', stack: String } });
-  t.match(JSON.parse(out.lines[1] ?? '{}'), { err: { type: 'Error', message: 'no name' } }, 'no name: the constructor\'s');
+  t.match(
+    JSON.parse(out.lines[1] ?? '{}'),
+    { err: { type: 'Error', message: 'no name' } },
+    "no name: the constructor's",
+  );
 });

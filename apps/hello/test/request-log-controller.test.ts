@@ -1,8 +1,8 @@
 import t from 'tap';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RequestLogController } from '../src/request-log-controller.js';
-import { build, listen, type LogLine } from './helpers/build.js';
-import { openTls } from './helpers/client.js';
+import { RequestLogController } from '../src/request-log-controller.ts';
+import { build, listen, type LogLine } from './helpers/build.ts';
+import { openTls } from './helpers/client.ts';
 
 const requestLines = (logs: LogLine[]) => logs.filter((l) => 'statusCode' in l);
 
@@ -12,14 +12,21 @@ t.test('one line per request: method, url, status, response time, request id', a
   await app.inject({ method: 'GET', url: '/missing' });
   const lines = requestLines(logs);
   t.equal(lines.length, 2, 'no separate "incoming request" line');
-  t.match(lines[0], { level: 30, msg: 'request completed', method: 'GET', url: '/version?token&page&flag', statusCode: 200, responseTime: Number });
+  t.match(lines[0], {
+    level: 30,
+    msg: 'request completed',
+    method: 'GET',
+    url: '/version?token&page&flag',
+    statusCode: 200,
+    responseTime: Number,
+  });
   t.match(lines[1], { method: 'GET', url: '/missing', statusCode: 404 });
   t.notMatch(JSON.stringify(logs), /s3cret/, 'query values are never logged');
   t.match(lines[0]?.reqId, /^[0-9a-f-]{36}$/, 'a generated UUID');
   t.not(lines[0]?.reqId, lines[1]?.reqId);
 });
 
-t.test('the request id is the ALB\'s X-Amzn-Trace-Id when present', async (t) => {
+t.test("the request id is the ALB's X-Amzn-Trace-Id when present", async (t) => {
   const { app, logs } = await build(t);
   const trace = 'Root=1-67891233-abcdef012345678912345678';
   await app.inject({ method: 'GET', url: '/', headers: { 'x-amzn-trace-id': trace } });
@@ -35,14 +42,28 @@ t.test('credentials sent with a request are not logged', async (t) => {
 
 t.test('a response that failed on the wire is logged as an error', async (t) => {
   const lines: unknown[][] = [];
-  const log = { info: (...a: unknown[]) => lines.push(['info', ...a]), error: (...a: unknown[]) => lines.push(['error', ...a]) };
+  const log = {
+    info: (...a: unknown[]) => lines.push(['info', ...a]),
+    error: (...a: unknown[]) => lines.push(['error', ...a]),
+  };
   const request = { id: 'r-1', method: 'GET', url: '/', log } as unknown as FastifyRequest;
   const reply = { statusCode: 200, elapsedTime: 1.23456 } as unknown as FastifyReply;
   const controller = new RequestLogController();
   controller.requestCompleted(new Error('socket hang up'), request, reply);
   controller.requestCompleted(null, request, reply);
   t.match(lines, [
-    ['error', { reqId: 'r-1', method: 'GET', url: '/', statusCode: 200, responseTime: 1.23, err: { message: 'socket hang up' } }, 'request failed'],
+    [
+      'error',
+      {
+        reqId: 'r-1',
+        method: 'GET',
+        url: '/',
+        statusCode: 200,
+        responseTime: 1.23,
+        err: { message: 'socket hang up' },
+      },
+      'request failed',
+    ],
     ['info', { reqId: 'r-1', method: 'GET', url: '/', statusCode: 200, responseTime: 1.23 }, 'request completed'],
   ]);
   t.equal(lines.length, 2);
@@ -50,10 +71,11 @@ t.test('a response that failed on the wire is logged as an error', async (t) => 
 
 t.test('a request the client gives up on before the reply gets one line, without query values', async (t) => {
   const { app, logs } = await build(t, {
-    extend: (app) => app.get('/wait', async () => {
-      await new Promise((r) => setTimeout(r, 300));
-      return 'late';
-    }),
+    extend: (app) =>
+      app.get('/wait', async () => {
+        await new Promise((r) => setTimeout(r, 300));
+        return 'late';
+      }),
   });
   const port = await listen(app);
   const socket = await openTls(port);
@@ -62,7 +84,11 @@ t.test('a request the client gives up on before the reply gets one line, without
   await new Promise((r) => setTimeout(r, 100));
   socket.destroy();
   const deadline = Date.now() + 5000;
-  while (!logs.some((l) => l.msg === 'request aborted') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  t.match(logs.find((l) => l.msg === 'request aborted'), { level: 30, method: 'GET', url: '/wait?secret', reqId: String });
+  while (!logs.some((l) => l.msg === 'request aborted') && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
+  t.match(
+    logs.find((l) => l.msg === 'request aborted'),
+    { level: 30, method: 'GET', url: '/wait?secret', reqId: String },
+  );
   t.notMatch(JSON.stringify(logs), /s3cret/);
 });

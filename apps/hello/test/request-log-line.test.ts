@@ -1,18 +1,33 @@
 import t from 'tap';
 import { pino, type Logger, type LoggerOptions } from 'pino';
-import { loggerOptions } from '../src/logger.js';
-import { REQUEST_COMPLETED, jsonString, requestLineWriter, writesPlainLines, type RequestLogFields } from '../src/request-log-line.js';
+import { loggerOptions } from '../src/logger.ts';
+import {
+  REQUEST_COMPLETED,
+  jsonString,
+  requestLineWriter,
+  writesPlainLines,
+  type RequestLogFields,
+} from '../src/request-log-line.ts';
 
 function logger(options: LoggerOptions, stream?: pino.DestinationStream): { log: Logger; lines: string[] } {
   const lines: string[] = [];
   // A fixed time, so two lines written a millisecond apart can be compared byte for byte.
-  const log = pino({ ...options, timestamp: () => ',"time":1764000000000' }, stream ?? { write: (line: string) => void lines.push(line) });
+  const log = pino(
+    { ...options, timestamp: () => ',"time":1764000000000' },
+    stream ?? { write: (line: string) => void lines.push(line) },
+  );
   return { log, lines };
 }
 
 const FIELDS: RequestLogFields[] = [
   { reqId: '3f1e2d4c-0000-4000-8000-000000000001', method: 'GET', url: '/', statusCode: 200, responseTime: 0.12 },
-  { reqId: 'Root=1-67891233-abcdef012345678912345678', method: 'POST', url: '/a"quote\\back?x&y', statusCode: 405, responseTime: 12 },
+  {
+    reqId: 'Root=1-67891233-abcdef012345678912345678',
+    method: 'POST',
+    url: '/a"quote\\back?x&y',
+    statusCode: 405,
+    responseTime: 12,
+  },
   { reqId: 'r', method: 'GET', url: '/tab\there\u0001ctl/é/ü/ÿ', statusCode: 404, responseTime: 1234.56 },
   { reqId: 'r', method: 'GET', url: `/${'long-path/'.repeat(10)}"end`, statusCode: 400, responseTime: 0 },
   // Node hands over the request target as latin1 (one char per byte), so it never holds a lone
@@ -33,17 +48,24 @@ t.test('jsonString is JSON.stringify for every code unit', async (t) => {
 t.test('the service\'s logger: the same bytes as logger.info(fields, "request completed")', async (t) => {
   const fast = logger(loggerOptions('info'));
   const slow = logger(loggerOptions('info'));
-  t.ok(writesPlainLines(fast.log), 'the service\'s logger options take the direct path');
+  t.ok(writesPlainLines(fast.log), "the service's logger options take the direct path");
   const write = requestLineWriter(fast.log);
   for (const fields of FIELDS) {
     write(fields);
     slow.log.info(fields, REQUEST_COMPLETED);
   }
   t.same(fast.lines, slow.lines);
-  t.match(JSON.parse(fast.lines[1] ?? '{}'), { level: 30, time: 1764000000000, pid: process.pid, reqId: FIELDS[1]?.reqId, url: '/a"quote\\back?x&y', msg: REQUEST_COMPLETED });
+  t.match(JSON.parse(fast.lines[1] ?? '{}'), {
+    level: 30,
+    time: 1764000000000,
+    pid: process.pid,
+    reqId: FIELDS[1]?.reqId,
+    url: '/a"quote\\back?x&y',
+    msg: REQUEST_COMPLETED,
+  });
 });
 
-t.test('nothing below the logger\'s level', async (t) => {
+t.test("nothing below the logger's level", async (t) => {
   const { log, lines } = logger(loggerOptions('warn'));
   requestLineWriter(log)(FIELDS[0]!);
   t.same(lines, []);

@@ -9,10 +9,16 @@ import {
   REQUEST_TIMEOUT_MS,
   TLS_HANDSHAKE_TIMEOUT_MS,
 } from '@hello/config/constants';
-import { captureHelmetHeaders } from '../src/plugins/security-headers.js';
-import { REQUEST_ID_HEADER, requestId, SERVER_TIMEOUTS, serverOptions, TRUSTED_PROXIES } from '../src/server-options.js';
-import { build, listen } from './helpers/build.js';
-import { exchange, fetchOver, openTls, readUntilClosed } from './helpers/client.js';
+import { captureHelmetHeaders } from '../src/plugins/security-headers.ts';
+import {
+  REQUEST_ID_HEADER,
+  requestId,
+  SERVER_TIMEOUTS,
+  serverOptions,
+  TRUSTED_PROXIES,
+} from '../src/server-options.ts';
+import { build, listen } from './helpers/build.ts';
+import { exchange, fetchOver, openTls, readUntilClosed } from './helpers/client.ts';
 
 t.test('a real HTTPS listener on port 0 serves the routes with a verified certificate', async (t) => {
   const { app } = await build(t);
@@ -45,13 +51,23 @@ t.test('the running server has the timeouts and limits of the shared constants',
 
 t.test('a headers timeout above the request timeout is refused, naming both', async (t) => {
   const timeouts = { ...SERVER_TIMEOUTS, headersTimeoutMs: 31_000, requestTimeoutMs: 30_000 };
-  t.throws(() => serverOptions({ tls: { cert: '', key: '' }, logger: console as never, headers: {}, timeouts }),
-    /headersTimeoutMs \(31000\) must be <= requestTimeoutMs \(30000\)/);
+  t.throws(
+    () => serverOptions({ tls: { cert: '', key: '' }, logger: console as never, headers: {}, timeouts }),
+    /headersTimeoutMs \(31000\) must be <= requestTimeoutMs \(30000\)/,
+  );
 });
 
 t.test('the server options name both timeouts, so Node itself checks the pair at construction', async (t) => {
-  const options = serverOptions({ tls: { cert: '', key: '' }, logger: console as never, headers: captureHelmetHeaders() });
-  t.match(options.https, { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS });
+  const options = serverOptions({
+    tls: { cert: '', key: '' },
+    logger: console as never,
+    headers: captureHelmetHeaders(),
+  });
+  t.match(options.https, {
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS,
+  });
 });
 
 t.test('a malformed request line gets 400 and the connection is closed', async (t) => {
@@ -85,7 +101,9 @@ t.test('a body over the limit gets 413 on the wire too', async (t) => {
   const port = await listen(app);
   const socket = await openTls(port);
   const answer = readUntilClosed(socket);
-  socket.end(`POST / HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${BODY_LIMIT_BYTES + 1}\r\n\r\n`);
+  socket.end(
+    `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${BODY_LIMIT_BYTES + 1}\r\n\r\n`,
+  );
   t.match(await answer, /^HTTP\/1\.1 413 Payload Too Large\r\n/);
 });
 
@@ -110,8 +128,12 @@ t.test('the request id is the ALB trace id when it looks like one, a UUID otherw
 });
 
 t.test('routes with schemas are refused at start-up: no validator or serializer compiler is loaded', async (t) => {
-  const withBody = build(t, { extend: (app) => app.post('/typed', { schema: { body: { type: 'object' } } }, async () => 'x') });
+  const withBody = build(t, {
+    extend: (app) => app.post('/typed', { schema: { body: { type: 'object' } } }, async () => 'x'),
+  });
   await t.rejects(withBody, /route schemas are not supported/);
-  const withReply = build(t, { extend: (app) => app.get('/typed', { schema: { response: { 200: { type: 'object' } } } }, async () => ({})) });
+  const withReply = build(t, {
+    extend: (app) => app.get('/typed', { schema: { response: { 200: { type: 'object' } } } }, async () => ({})),
+  });
   await t.rejects(withReply, /response schemas are not supported/);
 });

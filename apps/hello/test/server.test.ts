@@ -7,10 +7,10 @@ import { hostname, tmpdir } from 'node:os';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { HEALTH_PATH, VERSION_PATH } from '@hello/config/constants';
-import { LOG_FLUSH_INTERVAL_MS } from '../src/logger.js';
-import { testCertificate } from './helpers/certificate.js';
-import { freePort, logLines, startChild } from './helpers/child-server.js';
-import { fetchOver, openTls } from './helpers/client.js';
+import { LOG_FLUSH_INTERVAL_MS } from '../src/logger.ts';
+import { testCertificate } from './helpers/certificate.ts';
+import { freePort, logLines, startChild } from './helpers/child-server.ts';
+import { fetchOver, openTls } from './helpers/client.ts';
 
 // Each child compiles the TypeScript sources (seconds on a busy machine), so they all start
 // together and the tests await them.
@@ -21,7 +21,10 @@ const tls = { TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key
 writeFileSync(tls.TLS_CERT_FILE, cert);
 writeFileSync(tls.TLS_KEY_FILE, key);
 writeFileSync(join(dir, 'junk.pem'), 'not a certificate');
-writeFileSync(join(dir, 'rsa-key.pem'), generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+writeFileSync(
+  join(dir, 'rsa-key.pem'),
+  generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
+);
 const occupied = createServer().listen(0, '127.0.0.1');
 await once(occupied, 'listening');
 const busyPort = (occupied.address() as { port: number }).port;
@@ -30,10 +33,26 @@ const ports = { serving: await freePort(), slow: await freePort() };
 const children = {
   badEnv: startChild('server.ts', { STAGE: 'nope', PORT: 'eighty' }),
   noCert: startChild('server.ts', { ...tls, TLS_CERT_FILE: join(dir, 'missing.pem') }),
-  junkCert: startChild('server.ts', { ...tls, TLS_CERT_FILE: join(dir, 'junk.pem'), PORT: String(await freePort()), HOST: '127.0.0.1' }),
-  mismatched: startChild('server.ts', { ...tls, TLS_KEY_FILE: join(dir, 'rsa-key.pem'), PORT: String(await freePort()), HOST: '127.0.0.1' }),
+  junkCert: startChild('server.ts', {
+    ...tls,
+    TLS_CERT_FILE: join(dir, 'junk.pem'),
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+  }),
+  mismatched: startChild('server.ts', {
+    ...tls,
+    TLS_KEY_FILE: join(dir, 'rsa-key.pem'),
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+  }),
   busy: startChild('server.ts', { ...tls, PORT: String(busyPort), HOST: '127.0.0.1' }),
-  serving: startChild('server.ts', { ...tls, PORT: String(ports.serving), HOST: '127.0.0.1', STAGE: 'prod', RELEASE_VERSION: 'f00dcafe' }),
+  serving: startChild('server.ts', {
+    ...tls,
+    PORT: String(ports.serving),
+    HOST: '127.0.0.1',
+    STAGE: 'prod',
+    RELEASE_VERSION: 'f00dcafe',
+  }),
   slow: startChild('server.ts', { ...tls, PORT: String(ports.slow), HOST: '127.0.0.1', SHUTDOWN_GRACE_MS: '300' }),
 };
 t.teardown(() => {
@@ -52,7 +71,10 @@ t.test('bad variables: exit 1 naming each variable and what is allowed', async (
 
 t.test('a missing certificate: exit 1 naming TLS_CERT_FILE and the path', async (t) => {
   t.equal(await children.noCert.exited, 1);
-  t.match(children.noCert.stderr(), `cannot start: bad configuration: TLS_CERT_FILE=${dir}/missing.pem: cannot read the file (ENOENT`);
+  t.match(
+    children.noCert.stderr(),
+    `cannot start: bad configuration: TLS_CERT_FILE=${dir}/missing.pem: cannot read the file (ENOENT`,
+  );
 });
 
 t.test('a file that is no certificate: exit 1 before listening', async (t) => {
@@ -62,7 +84,10 @@ t.test('a file that is no certificate: exit 1 before listening', async (t) => {
 
 t.test('a key that does not match the certificate: exit 1 naming both settings, before listening', async (t) => {
   t.equal(await children.mismatched.exited, 1);
-  t.match(children.mismatched.stderr(), `cannot start: bad configuration: TLS_KEY_FILE=${dir}/rsa-key.pem: this rsa key does not belong to the certificate in TLS_CERT_FILE=${tls.TLS_CERT_FILE}`);
+  t.match(
+    children.mismatched.stderr(),
+    `cannot start: bad configuration: TLS_KEY_FILE=${dir}/rsa-key.pem: this rsa key does not belong to the certificate in TLS_CERT_FILE=${tls.TLS_CERT_FILE}`,
+  );
   t.notMatch(children.mismatched.stdout(), /listening/);
 });
 
@@ -99,9 +124,18 @@ t.test('serves over HTTPS, then SIGTERM drains and exits 0', async (t) => {
   t.ok(silentTls.destroyed || silentTls.readableEnded, 'the silent TLS connection was closed');
   const lines = logLines(stdout());
   t.ok(lines.length >= 3, 'stdout is JSON lines (not a TTY)');
-  t.match(lines.find((l) => l.statusCode === 200), { msg: 'request completed', method: 'GET', url: '/', reqId: String });
-  t.match(lines.find((l) => l.msg === 'shutting down'), { signal: 'SIGTERM', graceMs: 10_000, connections: 2 });
-  t.match(lines.find((l) => l.msg === 'started'), { node: process.version, release: 'f00dcafe', stage: 'prod' });
+  t.match(
+    lines.find((l) => l.statusCode === 200),
+    { msg: 'request completed', method: 'GET', url: '/', reqId: String },
+  );
+  t.match(
+    lines.find((l) => l.msg === 'shutting down'),
+    { signal: 'SIGTERM', graceMs: 10_000, connections: 2 },
+  );
+  t.match(
+    lines.find((l) => l.msg === 'started'),
+    { node: process.version, release: 'f00dcafe', stage: 'prod' },
+  );
 });
 
 t.test('a request that outlives SHUTDOWN_GRACE_MS cannot hold the exit: exit 1 after the grace', async (t) => {
@@ -117,6 +151,12 @@ t.test('a request that outlives SHUTDOWN_GRACE_MS cannot hold the exit: exit 1 a
   t.equal(await exited, 1);
   const waited = Date.now() - started;
   t.ok(waited >= 250 && waited < 5000, `exited after ${waited} ms`);
-  t.match(logLines(stdout()).find((l) => l.level === 50), { msg: 'killed by timeout (300ms)' });
-  t.match(logLines(stdout()).find((l) => l.msg === 'shutting down'), { signal: 'SIGINT', graceMs: 300 });
+  t.match(
+    logLines(stdout()).find((l) => l.level === 50),
+    { msg: 'killed by timeout (300ms)' },
+  );
+  t.match(
+    logLines(stdout()).find((l) => l.msg === 'shutting down'),
+    { signal: 'SIGINT', graceMs: 300 },
+  );
 });

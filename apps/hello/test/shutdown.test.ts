@@ -1,12 +1,15 @@
 import t from 'tap';
-import { SHUTDOWN_LINGER_MS, shutdownHandler } from '../src/shutdown.js';
+import { SHUTDOWN_LINGER_MS, shutdownHandler } from '../src/shutdown.ts';
 
 function fakes() {
   const calls: unknown[][] = [];
   return {
     calls,
     app: {
-      log: { info: (...a: unknown[]) => calls.push(['info', ...a]), error: (...a: unknown[]) => calls.push(['error', ...a]) },
+      log: {
+        info: (...a: unknown[]) => calls.push(['info', ...a]),
+        error: (...a: unknown[]) => calls.push(['error', ...a]),
+      },
       close: async () => {
         calls.push(['close']);
         await new Promise((r) => setTimeout(r, 250)); // a reply still in progress

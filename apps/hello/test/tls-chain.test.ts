@@ -7,8 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import Fastify from 'fastify';
-import { createLogger } from '../src/logger.js';
-import { serverOptions } from '../src/server-options.js';
+import { createLogger } from '../src/logger.ts';
+import { serverOptions } from '../src/server-options.ts';
 
 const dir = t.testdir({});
 const openssl = (...args: string[]) => {
@@ -19,9 +19,41 @@ const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes
 const sign = (name: string, issuer: string, extensions: string) => {
   openssl('req', ...EC, '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
   writeFileSync(join(dir, `${name}.ext`), extensions);
-  openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`, '-CAcreateserial', '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${issuer}.pem`,
+    '-CAkey',
+    `${issuer}.key`,
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+    '-out',
+    `${name}.pem`,
+  );
 };
-openssl('req', '-x509', ...EC, '-days', '2', '-subj', '/CN=test root', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign', '-keyout', 'root.key', '-out', 'root.pem');
+openssl(
+  'req',
+  '-x509',
+  ...EC,
+  '-days',
+  '2',
+  '-subj',
+  '/CN=test root',
+  '-addext',
+  'basicConstraints=critical,CA:TRUE',
+  '-addext',
+  'keyUsage=critical,keyCertSign',
+  '-keyout',
+  'root.key',
+  '-out',
+  'root.pem',
+);
 sign('intermediate', 'root', 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n');
 sign('localhost', 'intermediate', 'basicConstraints=CA:FALSE\nsubjectAltName=DNS:localhost\n');
 const read = (name: string) => readFileSync(join(dir, name));
@@ -41,7 +73,12 @@ async function handshake(t: Test, cert: Buffer): Promise<string> {
   return new Promise<string>((resolve) => {
     const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: read('root.pem') }, () => {
       const sent: string[] = [];
-      for (let c = socket.getPeerX509Certificate(); c !== undefined && !sent.includes(c.subject); c = c.issuerCertificate) sent.push(c.subject);
+      for (
+        let c = socket.getPeerX509Certificate();
+        c !== undefined && !sent.includes(c.subject);
+        c = c.issuerCertificate
+      )
+        sent.push(c.subject);
       socket.destroy();
       resolve(`${socket.authorized ? 'verified' : 'unverified'}: ${sent.join(' < ')}`);
     });
@@ -50,6 +87,13 @@ async function handshake(t: Test, cert: Buffer): Promise<string> {
 }
 
 t.test('a leaf + intermediate certificate file reaches a client that trusts only the root', async (t) => {
-  t.equal(await handshake(t, Buffer.concat([read('localhost.pem'), read('intermediate.pem')])), 'verified: CN=localhost < CN=intermediate');
-  t.equal(await handshake(t, read('localhost.pem')), 'refused UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'the intermediate comes from the file, not a store');
+  t.equal(
+    await handshake(t, Buffer.concat([read('localhost.pem'), read('intermediate.pem')])),
+    'verified: CN=localhost < CN=intermediate',
+  );
+  t.equal(
+    await handshake(t, read('localhost.pem')),
+    'refused UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'the intermediate comes from the file, not a store',
+  );
 });

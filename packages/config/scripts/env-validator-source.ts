@@ -3,7 +3,7 @@
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import ucs2length from 'ajv/dist/runtime/ucs2length.js';
-import { ServiceEnvSchema } from '../src/service-env.js';
+import { ServiceEnvSchema } from '../src/service-env.ts';
 
 /** The committed output, relative to the package. */
 export const ENV_VALIDATOR_FILE = 'src/validate-service-env.generated.ts';
@@ -44,6 +44,9 @@ export function envValidatorSource(): string {
 export function inlineAjvRuntime(code: string): string {
   const inlined = code.replace(ucs2length.default.code, ucs2length.default.toString());
   const runtime = /require\([^)]*\)/.exec(inlined);
-  if (runtime) throw new Error(`the env validator needs ajv's runtime (${runtime[0]}): inline it in scripts/env-validator-source.ts`);
+  if (runtime)
+    throw new Error(
+      `the env validator needs ajv's runtime (${runtime[0]}): inline it in scripts/env-validator-source.ts`,
+    );
   return inlined;
 }

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ENV_VALIDATOR_FILE, envValidatorSource } from './env-validator-source.js';
+import { ENV_VALIDATOR_FILE, envValidatorSource } from './env-validator-source.ts';
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 writeFileSync(join(packageDir, ENV_VALIDATOR_FILE), envValidatorSource());

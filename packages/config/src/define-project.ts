@@ -15,8 +15,7 @@ export type DeploymentConfigName = (typeof DEPLOYMENT_CONFIGS)[number];
 
 /** Retention periods CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-  3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
 export interface DomainSettings {
@@ -94,8 +93,10 @@ export interface ProjectSettings {
 
 export class ProjectConfigError extends Error {
   override readonly name = 'ProjectConfigError';
-  constructor(readonly problems: readonly string[]) {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
     super(`invalid project settings (packages/config/src/project.ts):\n  - ${problems.join('\n  - ')}`);
+    this.problems = problems;
   }
 }
 
@@ -114,37 +115,81 @@ type Check = (ok: boolean, field: string, value: unknown, allowed: string) => vo
 
 function checkDomain(d: DomainSettings, at: string, s: ProjectSettings, check: Check): void {
   check(DOMAIN.test(d.zoneName), `${at}.zoneName`, d.zoneName, 'a lowercase domain name such as example.com');
-  check(d.subdomain === '' || SUBDOMAIN.test(d.subdomain), `${at}.subdomain`, d.subdomain,
-    "lowercase DNS labels such as 'staging', or '' for the zone apex");
+  check(
+    d.subdomain === '' || SUBDOMAIN.test(d.subdomain),
+    `${at}.subdomain`,
+    d.subdomain,
+    "lowercase DNS labels such as 'staging', or '' for the zone apex",
+  );
   if (d.hostedZoneId !== undefined) {
-    check(HOSTED_ZONE_ID.test(d.hostedZoneId), `${at}.hostedZoneId`, d.hostedZoneId, 'a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ');
+    check(
+      HOSTED_ZONE_ID.test(d.hostedZoneId),
+      `${at}.hostedZoneId`,
+      d.hostedZoneId,
+      'a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ',
+    );
   }
   if (d.certificateArn !== undefined) {
     const prefix = `arn:aws:acm:${s.aws.region}:${s.aws.account}:certificate/`;
-    check(d.certificateArn.startsWith(prefix) && /^[0-9a-f-]{36}$/.test(d.certificateArn.slice(prefix.length)),
-      `${at}.certificateArn`, d.certificateArn, `an ACM certificate ARN in the project's account and region (${prefix}<uuid>)`);
+    check(
+      d.certificateArn.startsWith(prefix) && /^[0-9a-f-]{36}$/.test(d.certificateArn.slice(prefix.length)),
+      `${at}.certificateArn`,
+      d.certificateArn,
+      `an ACM certificate ARN in the project's account and region (${prefix}<uuid>)`,
+    );
   }
-  check(d.hostedZoneId !== undefined || d.certificateArn !== undefined, at, d,
-    'hostedZoneId (to create a DNS-validated certificate) or certificateArn (an existing one)');
+  check(
+    d.hostedZoneId !== undefined || d.certificateArn !== undefined,
+    at,
+    d,
+    'hostedZoneId (to create a DNS-validated certificate) or certificateArn (an existing one)',
+  );
 }
 
 function checkStage(stage: StageName, st: StageSettings, s: ProjectSettings, check: Check): void {
   const at = `stages.${stage}`;
-  check(INSTANCE_TYPE.test(st.instanceType), `${at}.instanceType`, st.instanceType, 'an EC2 instance type such as t4g.small');
+  check(
+    INSTANCE_TYPE.test(st.instanceType),
+    `${at}.instanceType`,
+    st.instanceType,
+    'an EC2 instance type such as t4g.small',
+  );
   const { min, desired, max } = st.capacity;
   const whole = [min, desired, max].every((n) => Number.isInteger(n));
   check(whole && min >= 1 && max <= 100, `${at}.capacity`, st.capacity, 'whole numbers with 1 <= min and max <= 100');
   check(min <= desired && desired <= max, `${at}.capacity`, st.capacity, 'min <= desired <= max');
-  check((DEPLOYMENT_CONFIGS as readonly string[]).includes(st.deploymentConfig), `${at}.deploymentConfig`,
-    st.deploymentConfig, DEPLOYMENT_CONFIGS.join(', '));
-  check(Number.isInteger(st.natGateways) && st.natGateways >= 1 && st.natGateways <= s.aws.availabilityZones.length,
-    `${at}.natGateways`, st.natGateways, `1 to ${s.aws.availabilityZones.length} (private subnets need egress for CodeDeploy and S3)`);
-  check(Number.isInteger(st.deregistrationDelaySeconds) && st.deregistrationDelaySeconds >= 0 && st.deregistrationDelaySeconds <= 3600,
-    `${at}.deregistrationDelaySeconds`, st.deregistrationDelaySeconds, 'a whole number of seconds from 0 to 3600');
-  check(QUALIFIER.test(st.bootstrapQualifier) && st.bootstrapQualifier !== 'hnb659fds', `${at}.bootstrapQualifier`, st.bootstrapQualifier,
-    "1-10 lowercase letters or digits, not CDK's shared default 'hnb659fds' (each stage bootstraps its own roles)");
-  check((LOG_RETENTION_DAYS as readonly number[]).includes(st.logRetentionDays), `${at}.logRetentionDays`,
-    st.logRetentionDays, `one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  check(
+    (DEPLOYMENT_CONFIGS as readonly string[]).includes(st.deploymentConfig),
+    `${at}.deploymentConfig`,
+    st.deploymentConfig,
+    DEPLOYMENT_CONFIGS.join(', '),
+  );
+  check(
+    Number.isInteger(st.natGateways) && st.natGateways >= 1 && st.natGateways <= s.aws.availabilityZones.length,
+    `${at}.natGateways`,
+    st.natGateways,
+    `1 to ${s.aws.availabilityZones.length} (private subnets need egress for CodeDeploy and S3)`,
+  );
+  check(
+    Number.isInteger(st.deregistrationDelaySeconds) &&
+      st.deregistrationDelaySeconds >= 0 &&
+      st.deregistrationDelaySeconds <= 3600,
+    `${at}.deregistrationDelaySeconds`,
+    st.deregistrationDelaySeconds,
+    'a whole number of seconds from 0 to 3600',
+  );
+  check(
+    QUALIFIER.test(st.bootstrapQualifier) && st.bootstrapQualifier !== 'hnb659fds',
+    `${at}.bootstrapQualifier`,
+    st.bootstrapQualifier,
+    "1-10 lowercase letters or digits, not CDK's shared default 'hnb659fds' (each stage bootstraps its own roles)",
+  );
+  check(
+    (LOG_RETENTION_DAYS as readonly number[]).includes(st.logRetentionDays),
+    `${at}.logRetentionDays`,
+    st.logRetentionDays,
+    `one of ${LOG_RETENTION_DAYS.join(', ')}`,
+  );
   if (st.domain !== undefined) checkDomain(st.domain, `${at}.domain`, s, check);
 }
 
@@ -158,10 +203,14 @@ function checkSubjectPrefix(s: ProjectSettings, check: Check): void {
   const owner = escape(s.github.owner);
   const repo = escape(s.github.repo);
   const forms = new RegExp(`^repo:(?:${owner}/${repo}|${owner}@\\d+/${repo}@\\d+)$`, 'i');
-  check(forms.test(s.github.subjectPrefix), 'github.subjectPrefix', s.github.subjectPrefix,
-    `the prefix GitHub puts in this repository's OIDC subject: 'repo:${s.github.owner}/${s.github.repo}' (legacy) or `
-    + `'repo:${s.github.owner}@<owner id>/${s.github.repo}@<repo id>' (immutable, the default for repositories created or renamed since 2026-07-15); `
-    + `read it with \`gh api repos/${s.github.owner}/${s.github.repo}/actions/oidc/customization/sub\` or in the repository's settings (Actions > OIDC)`);
+  check(
+    forms.test(s.github.subjectPrefix),
+    'github.subjectPrefix',
+    s.github.subjectPrefix,
+    `the prefix GitHub puts in this repository's OIDC subject: 'repo:${s.github.owner}/${s.github.repo}' (legacy) or ` +
+      `'repo:${s.github.owner}@<owner id>/${s.github.repo}@<repo id>' (immutable, the default for repositories created or renamed since 2026-07-15); ` +
+      `read it with \`gh api repos/${s.github.owner}/${s.github.repo}/actions/oidc/customization/sub\` or in the repository's settings (Actions > OIDC)`,
+  );
 }
 
 /** All problems with the settings, as readable lines; empty when they are valid. */
@@ -172,7 +221,12 @@ export function projectProblems(s: ProjectSettings): string[] {
   };
   check(NAME.test(s.name), 'name', s.name, 'a lowercase letter then up to 19 lowercase letters, digits or hyphens');
   check(GITHUB_OWNER.test(s.github.owner), 'github.owner', s.github.owner, 'a GitHub user or organization name');
-  check(GITHUB_REPO.test(s.github.repo), 'github.repo', s.github.repo, 'a GitHub repository name (letters, digits, . _ -)');
+  check(
+    GITHUB_REPO.test(s.github.repo),
+    'github.repo',
+    s.github.repo,
+    'a GitHub repository name (letters, digits, . _ -)',
+  );
   checkSubjectPrefix(s, check);
   check(ACCOUNT.test(s.aws.account), 'aws.account', s.aws.account, 'a 12-digit AWS account id as a string');
   check(REGION.test(s.aws.region), 'aws.region', s.aws.region, 'an AWS region such as us-east-1');
@@ -181,17 +235,32 @@ export function projectProblems(s: ProjectSettings): string[] {
     check(s.github.oidcProviderArn === arn, 'github.oidcProviderArn', s.github.oidcProviderArn, arn);
   }
   const azs = s.aws.availabilityZones;
-  check(azs.length === 2 && new Set(azs).size === 2 && azs.every((az) => az.length === s.aws.region.length + 1 && az.startsWith(s.aws.region) && /[a-z]$/.test(az)),
-    'aws.availabilityZones', azs, `two different AZs of ${s.aws.region}, such as ${s.aws.region}a and ${s.aws.region}b`);
+  check(
+    azs.length === 2 &&
+      new Set(azs).size === 2 &&
+      azs.every((az) => az.length === s.aws.region.length + 1 && az.startsWith(s.aws.region) && /[a-z]$/.test(az)),
+    'aws.availabilityZones',
+    azs,
+    `two different AZs of ${s.aws.region}, such as ${s.aws.region}a and ${s.aws.region}b`,
+  );
   const names = Object.keys(s.stages).sort();
-  check(names.join() === [...STAGE_NAMES].sort().join(), 'stages', names, `exactly the stages ${STAGE_NAMES.join(', ')}`);
+  check(
+    names.join() === [...STAGE_NAMES].sort().join(),
+    'stages',
+    names,
+    `exactly the stages ${STAGE_NAMES.join(', ')}`,
+  );
   for (const stage of STAGE_NAMES) {
     const st = s.stages[stage];
     if (st !== undefined) checkStage(stage, st, s, check);
   }
   const qualifiers = STAGE_NAMES.map((stage) => s.stages[stage]?.bootstrapQualifier);
-  check(new Set(qualifiers).size === qualifiers.length, 'stages.*.bootstrapQualifier', qualifiers,
-    'a different qualifier for every stage (a shared one would let each stage assume the other\'s deploy roles)');
+  check(
+    new Set(qualifiers).size === qualifiers.length,
+    'stages.*.bootstrapQualifier',
+    qualifiers,
+    "a different qualifier for every stage (a shared one would let each stage assume the other's deploy roles)",
+  );
   return problems;
 }
 

@@ -1,12 +1,14 @@
 // The service's boot-time check of its environment, with the validator ajv generated from
 // ServiceEnvSchema: neither TypeBox nor a schema compiler is loaded (~45 ms of the cold start).
-import type { ServiceEnv } from './service-env.js';
-import { validateServiceEnv } from './validate-service-env.generated.js';
+import type { ServiceEnv } from './service-env.ts';
+import { validateServiceEnv } from './validate-service-env.generated.ts';
 
 export class ServiceEnvError extends Error {
   override readonly name = 'ServiceEnvError';
-  constructor(readonly problems: readonly string[]) {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
     super(`invalid service environment:\n  - ${problems.join('\n  - ')}`);
+    this.problems = problems;
   }
 }
 
@@ -49,7 +51,8 @@ export function loadServiceEnv(source: Source): ServiceEnv {
   // ajv coerces "Infinity" or "1e999" to Infinity without checking the result, which then skips
   // minimum and maximum (ajv-validator/ajv#2212, so in ajv 8.20.0 too).
   for (const [name, value] of Object.entries(data)) {
-    if (typeof value === 'number' && !Number.isFinite(value)) problems.push(describe(name, source, 'must be a finite number'));
+    if (typeof value === 'number' && !Number.isFinite(value))
+      problems.push(describe(name, source, 'must be a finite number'));
   }
   if (problems.length > 0) throw new ServiceEnvError(problems);
   return Object.freeze(data) as ServiceEnv;

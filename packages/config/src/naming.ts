@@ -1,7 +1,7 @@
 // Names of AWS resources that the stacks create and the release CLI and workflows look up.
 // Deriving them here, from the project settings, means nobody types a name twice.
-import { RELEASE_PREFIX, SERVICE_NAME } from './constants.js';
-import type { ProjectSettings, StageName } from './define-project.js';
+import { RELEASE_PREFIX, SERVICE_NAME } from './constants.ts';
+import type { ProjectSettings, StageName } from './define-project.ts';
 
 type Project = Pick<ProjectSettings, 'name' | 'aws' | 'github'>;
 
@@ -15,13 +15,14 @@ export const foundationStackName = (p: Project): string => `${p.name}-foundation
 export const stageStackName = (p: Project, stage: StageName): string => `${p.name}-${stage}`;
 
 /** Versioned bucket holding every published release; account and region make it globally unique. */
-export const artifactBucketName = (p: Project): string =>
-  `${p.name}-artifacts-${p.aws.account}-${p.aws.region}`;
+export const artifactBucketName = (p: Project): string => `${p.name}-artifacts-${p.aws.account}-${p.aws.region}`;
 
 /** The S3 key of a release; throws on a version that could escape the release prefix. */
 export function releaseKey(version: string): string {
   if (!RELEASE_VERSION_PATTERN.test(version)) {
-    throw new Error(`release version ${JSON.stringify(version)} is not allowed; expected 1-64 letters, digits, '.', '_' or '-' (a git sha)`);
+    throw new Error(
+      `release version ${JSON.stringify(version)} is not allowed; expected 1-64 letters, digits, '.', '_' or '-' (a git sha)`,
+    );
   }
   return `${RELEASE_PREFIX}${version}.zip`;
 }
@@ -52,11 +53,12 @@ export const pullRequestSubject = (p: Project): string => `${p.github.subjectPre
 export const logGroupPrefix = (p: Project, stage: StageName): string => `/${p.name}/${stage}/`;
 
 /** CloudWatch log groups of a stage's hosts. */
-export const logGroupNames = (p: Project, stage: StageName) => ({
-  service: `${logGroupPrefix(p, stage)}${SERVICE_NAME}`,
-  codeDeployAgent: `${logGroupPrefix(p, stage)}codedeploy-agent`,
-  codeDeployDeployments: `${logGroupPrefix(p, stage)}codedeploy-deployments`,
-}) as const;
+export const logGroupNames = (p: Project, stage: StageName) =>
+  ({
+    service: `${logGroupPrefix(p, stage)}${SERVICE_NAME}`,
+    codeDeployAgent: `${logGroupPrefix(p, stage)}codedeploy-agent`,
+    codeDeployDeployments: `${logGroupPrefix(p, stage)}codedeploy-deployments`,
+  }) as const;
 
 /** Output keys of a stage stack, read back by the release CLI and the workflows. */
 export const STAGE_OUTPUTS = {
@@ -80,7 +82,8 @@ export const bootstrapStackName = (p: Project, stage: StageName): string => `${p
  * Managed policy (created by the foundation stack) that CloudFormation runs a stage stack with:
  * `cdk bootstrap --cloudformation-execution-policies`, instead of the default AdministratorAccess.
  */
-export const bootstrapExecutionPolicyName = (p: Project, stage: StageName): string => `${p.name}-cdk-execution-${stage}`;
+export const bootstrapExecutionPolicyName = (p: Project, stage: StageName): string =>
+  `${p.name}-cdk-execution-${stage}`;
 
 /**
  * Permissions boundary (created by the foundation stack) of a stage's CloudFormation execution role

@@ -1,8 +1,8 @@
 // The one place to edit: your GitHub repository, AWS account and region, and each stage's size.
 // Every value is validated when this module loads; a mistake fails synth, tests and the release
 // CLI with a message that names the field.
-import { DEFAULT_DEREGISTRATION_DELAY_SECONDS } from './constants.js';
-import { defineProject } from './define-project.js';
+import { DEFAULT_DEREGISTRATION_DELAY_SECONDS } from './constants.ts';
+import { defineProject } from './define-project.ts';
 
 export const project = defineProject({
   name: 'hello',

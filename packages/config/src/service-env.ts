@@ -3,13 +3,8 @@
 // checks it with src/validate-service-env.generated.ts, which ajv compiles from this schema
 // (`pnpm --filter @hello/config generate`), so TypeBox stays off its start-up path.
 import { Type, type Static } from 'typebox';
-import {
-  DEFAULT_SHUTDOWN_GRACE_MS,
-  HOST_PATHS,
-  MAX_SHUTDOWN_GRACE_MS,
-  SERVICE_PORT,
-} from './constants.js';
-import { STAGE_NAMES } from './define-project.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS, HOST_PATHS, MAX_SHUTDOWN_GRACE_MS, SERVICE_PORT } from './constants.ts';
+import { STAGE_NAMES } from './define-project.ts';
 
 /** Stages the service can run in: the deployed ones, and `local` on a laptop or in CI. */
 export const SERVICE_STAGES = ['local', ...STAGE_NAMES] as const;

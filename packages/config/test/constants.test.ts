@@ -1,14 +1,17 @@
 import t from 'tap';
-import * as c from '../src/constants.js';
+import * as c from '../src/constants.ts';
 
 // These relations are what keeps the ALB, the service and systemd from fighting each other.
 t.test('the service keeps connections open longer than the ALB', async (t) => {
-  t.ok(c.KEEP_ALIVE_TIMEOUT_MS > c.ALB_IDLE_TIMEOUT_SECONDS * 1000, 'else the ALB reuses sockets the service closed: 502s');
+  t.ok(
+    c.KEEP_ALIVE_TIMEOUT_MS > c.ALB_IDLE_TIMEOUT_SECONDS * 1000,
+    'else the ALB reuses sockets the service closed: 502s',
+  );
 });
 
 // Node's http server (lib/_http_server.js, storeHTTPOptions) throws ERR_OUT_OF_RANGE
 // "headersTimeout ... <= requestTimeout" when both are given; set apart, it enforces the larger.
-t.test('Node\'s rule: headersTimeout <= requestTimeout', async (t) => {
+t.test("Node's rule: headersTimeout <= requestTimeout", async (t) => {
   t.ok(c.HEADERS_TIMEOUT_MS <= c.REQUEST_TIMEOUT_MS);
 });
 
@@ -23,7 +26,7 @@ t.test('a silent connection is dropped in seconds, not minutes', async (t) => {
   t.ok(c.HEADERS_TIMEOUT_MS < c.ALB_IDLE_TIMEOUT_SECONDS * 1000);
 });
 
-t.test('the process always exits inside systemd\'s stop timeout', async (t) => {
+t.test("the process always exits inside systemd's stop timeout", async (t) => {
   t.ok(c.DEFAULT_SHUTDOWN_GRACE_MS <= c.MAX_SHUTDOWN_GRACE_MS);
   t.ok(c.MAX_SHUTDOWN_GRACE_MS < c.SYSTEMD_STOP_TIMEOUT_SECONDS * 1000);
 });
@@ -34,7 +37,7 @@ t.test('a host is healthy again within a few health check intervals', async (t) 
   t.equal(c.HEALTH_CHECK.intervalSeconds, 10);
 });
 
-t.test('host paths live under the service\'s own directories', async (t) => {
+t.test("host paths live under the service's own directories", async (t) => {
   for (const [key, path] of Object.entries(c.HOST_PATHS)) t.match(path, new RegExp(`/${c.SERVICE_NAME}(/|$)`), key);
   t.ok(c.HOST_PATHS.current.startsWith(c.HOST_PATHS.root));
   t.ok(c.HOST_PATHS.releases.startsWith(c.HOST_PATHS.root));

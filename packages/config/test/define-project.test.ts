@@ -1,10 +1,5 @@
 import t, { type Test } from 'tap';
-import {
-  defineProject,
-  ProjectConfigError,
-  projectProblems,
-  type ProjectSettings,
-} from '../src/define-project.js';
+import { defineProject, ProjectConfigError, projectProblems, type ProjectSettings } from '../src/define-project.ts';
 
 // A valid baseline, so each test breaks exactly one rule.
 const valid: ProjectSettings = {
@@ -61,70 +56,273 @@ t.test('the OIDC subject prefix is accepted in the legacy and the immutable form
   // Legacy: what GitHub issues for repositories created before 2026-07-15 and never renamed.
   t.equal(defineProject(valid).github.subjectPrefix, 'repo:acme/hello-aws');
   // Immutable: owner and repository carry their numeric ids.
-  const project = defineProject(variant((s) => { s.github.subjectPrefix = 'repo:acme@123/hello-aws@456'; }));
+  const project = defineProject(
+    variant((s) => {
+      s.github.subjectPrefix = 'repo:acme@123/hello-aws@456';
+    }),
+  );
   t.equal(project.github.subjectPrefix, 'repo:acme@123/hello-aws@456');
 });
 
-t.test('an OIDC subject prefix of another repository, a template or a partial id is rejected with how to read it', async (t) => {
-  for (const wrong of ['repo:{owner}/{repo}', 'repo:acme/other', 'repo:acme@123/hello-aws', 'repo:acme@x/hello-aws@456', 'repo:acme/hello-aws:ref:refs/heads/main', 'acme/hello-aws']) {
-    problemFor(t, variant((s) => { s.github.subjectPrefix = wrong; }), 'github.subjectPrefix',
-      "'repo:acme/hello-aws' (legacy)", "'repo:acme@<owner id>/hello-aws@<repo id>' (immutable", 'gh api repos/acme/hello-aws/actions/oidc/customization/sub');
-  }
-});
+t.test(
+  'an OIDC subject prefix of another repository, a template or a partial id is rejected with how to read it',
+  async (t) => {
+    for (const wrong of [
+      'repo:{owner}/{repo}',
+      'repo:acme/other',
+      'repo:acme@123/hello-aws',
+      'repo:acme@x/hello-aws@456',
+      'repo:acme/hello-aws:ref:refs/heads/main',
+      'acme/hello-aws',
+    ]) {
+      problemFor(
+        t,
+        variant((s) => {
+          s.github.subjectPrefix = wrong;
+        }),
+        'github.subjectPrefix',
+        "'repo:acme/hello-aws' (legacy)",
+        "'repo:acme@<owner id>/hello-aws@<repo id>' (immutable",
+        'gh api repos/acme/hello-aws/actions/oidc/customization/sub',
+      );
+    }
+  },
+);
 
 t.test('each stage has its own bootstrap qualifier', async (t) => {
-  problemFor(t, variant((s) => { s.stages.prod.bootstrapQualifier = 'Prod_1'; }), 'stages.prod.bootstrapQualifier', '"Prod_1"', '1-10 lowercase');
-  problemFor(t, variant((s) => { s.stages.prod.bootstrapQualifier = 'hnb659fds'; }), 'stages.prod.bootstrapQualifier', "not CDK's shared default");
-  problemFor(t, variant((s) => { s.stages.prod.bootstrapQualifier = 'hellostg'; }), 'stages.*.bootstrapQualifier', 'a different qualifier for every stage');
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.prod.bootstrapQualifier = 'Prod_1';
+    }),
+    'stages.prod.bootstrapQualifier',
+    '"Prod_1"',
+    '1-10 lowercase',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.prod.bootstrapQualifier = 'hnb659fds';
+    }),
+    'stages.prod.bootstrapQualifier',
+    "not CDK's shared default",
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.prod.bootstrapQualifier = 'hellostg';
+    }),
+    'stages.*.bootstrapQualifier',
+    'a different qualifier for every stage',
+  );
 });
 
 t.test('each rule names the field, the value and what is allowed', async (t) => {
-  problemFor(t, variant((s) => { s.name = 'Hello_World'; }), 'name', '"Hello_World"', 'lowercase');
-  problemFor(t, variant((s) => { s.aws.account = '12345'; }), 'aws.account', '"12345"', '12-digit');
-  problemFor(t, variant((s) => { s.aws.region = 'europe'; }), 'aws.region', '"europe"', 'us-east-1');
-  problemFor(t, variant((s) => { s.aws.availabilityZones = ['eu-west-1a', 'eu-west-1a']; }), 'aws.availabilityZones', 'two different AZs');
-  problemFor(t, variant((s) => { s.aws.availabilityZones = ['us-east-1a', 'us-east-1b']; }), 'aws.availabilityZones', 'eu-west-1a');
-  problemFor(t, variant((s) => { s.github.owner = '-acme'; }), 'github.owner', '"-acme"');
-  problemFor(t, variant((s) => { s.github.repo = 'hello aws'; }), 'github.repo', '"hello aws"');
-  problemFor(t, variant((s) => { s.github.subjectPrefix = 'repo:acme/*'; }), 'github.subjectPrefix', 'repo:acme/hello-aws');
-  problemFor(t, variant((s) => { s.github.oidcProviderArn = 'arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com'; }),
-    'github.oidcProviderArn', 'arn:aws:iam::111122223333:oidc-provider');
-  problemFor(t, variant((s) => { s.stages.prod.instanceType = 'large'; }), 'stages.prod.instanceType', '"large"', 't4g.small');
-  problemFor(t, variant((s) => { s.stages.prod.deploymentConfig = 'Fast' as never; }), 'stages.prod.deploymentConfig', 'OneAtATime');
-  problemFor(t, variant((s) => { s.stages.staging.natGateways = 0; }), 'stages.staging.natGateways', '1 to 2');
-  problemFor(t, variant((s) => { s.stages.staging.deregistrationDelaySeconds = 4000; }), 'stages.staging.deregistrationDelaySeconds', '0 to 3600');
-  problemFor(t, variant((s) => { s.stages.staging.logRetentionDays = 10 as never; }), 'stages.staging.logRetentionDays', '14');
+  problemFor(
+    t,
+    variant((s) => {
+      s.name = 'Hello_World';
+    }),
+    'name',
+    '"Hello_World"',
+    'lowercase',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.aws.account = '12345';
+    }),
+    'aws.account',
+    '"12345"',
+    '12-digit',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.aws.region = 'europe';
+    }),
+    'aws.region',
+    '"europe"',
+    'us-east-1',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.aws.availabilityZones = ['eu-west-1a', 'eu-west-1a'];
+    }),
+    'aws.availabilityZones',
+    'two different AZs',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.aws.availabilityZones = ['us-east-1a', 'us-east-1b'];
+    }),
+    'aws.availabilityZones',
+    'eu-west-1a',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.github.owner = '-acme';
+    }),
+    'github.owner',
+    '"-acme"',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.github.repo = 'hello aws';
+    }),
+    'github.repo',
+    '"hello aws"',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.github.subjectPrefix = 'repo:acme/*';
+    }),
+    'github.subjectPrefix',
+    'repo:acme/hello-aws',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.github.oidcProviderArn = 'arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com';
+    }),
+    'github.oidcProviderArn',
+    'arn:aws:iam::111122223333:oidc-provider',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.prod.instanceType = 'large';
+    }),
+    'stages.prod.instanceType',
+    '"large"',
+    't4g.small',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.prod.deploymentConfig = 'Fast' as never;
+    }),
+    'stages.prod.deploymentConfig',
+    'OneAtATime',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.staging.natGateways = 0;
+    }),
+    'stages.staging.natGateways',
+    '1 to 2',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.staging.deregistrationDelaySeconds = 4000;
+    }),
+    'stages.staging.deregistrationDelaySeconds',
+    '0 to 3600',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.staging.logRetentionDays = 10 as never;
+    }),
+    'stages.staging.logRetentionDays',
+    '14',
+  );
 });
 
 t.test('capacity must be whole numbers with 1 <= min <= desired <= max <= 100', async (t) => {
-  problemFor(t, variant((s) => { s.stages.prod.capacity = { min: 3, desired: 3, max: 2 }; }), 'stages.prod.capacity', 'min <= desired <= max', '"min":3');
-  problemFor(t, variant((s) => { s.stages.prod.capacity = { min: 2, desired: 1, max: 6 }; }), 'stages.prod.capacity', 'min <= desired <= max');
-  problemFor(t, variant((s) => { s.stages.prod.capacity = { min: 0, desired: 0, max: 2 }; }), 'stages.prod.capacity', '1 <= min');
-  problemFor(t, variant((s) => { s.stages.prod.capacity = { min: 1, desired: 1.5, max: 2 }; }), 'stages.prod.capacity', 'whole numbers');
-  problemFor(t, variant((s) => { s.stages.prod.capacity = { min: 1, desired: 1, max: 101 }; }), 'stages.prod.capacity', 'max <= 100');
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.prod.capacity = { min: 3, desired: 3, max: 2 };
+    }),
+    'stages.prod.capacity',
+    'min <= desired <= max',
+    '"min":3',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.prod.capacity = { min: 2, desired: 1, max: 6 };
+    }),
+    'stages.prod.capacity',
+    'min <= desired <= max',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.prod.capacity = { min: 0, desired: 0, max: 2 };
+    }),
+    'stages.prod.capacity',
+    '1 <= min',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.prod.capacity = { min: 1, desired: 1.5, max: 2 };
+    }),
+    'stages.prod.capacity',
+    'whole numbers',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.prod.capacity = { min: 1, desired: 1, max: 101 };
+    }),
+    'stages.prod.capacity',
+    'max <= 100',
+  );
 });
 
 t.test('domains: names, zone ids, certificates and how the certificate is obtained', async (t) => {
-  const domain = (d: object) => variant((s) => { s.stages.prod.domain = { zoneName: 'example.com', subdomain: 'www', ...d }; });
+  const domain = (d: object) =>
+    variant((s) => {
+      s.stages.prod.domain = { zoneName: 'example.com', subdomain: 'www', ...d };
+    });
   problemFor(t, domain({ zoneName: 'Example..com', hostedZoneId: 'Z1' }), 'stages.prod.domain.zoneName', 'example.com');
   problemFor(t, domain({ subdomain: '-www', hostedZoneId: 'Z1' }), 'stages.prod.domain.subdomain', "''");
   problemFor(t, domain({ hostedZoneId: 'abc' }), 'stages.prod.domain.hostedZoneId', 'Z0123456789');
   problemFor(t, domain({}), 'stages.prod.domain', 'hostedZoneId', 'certificateArn');
-  problemFor(t, domain({ certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0b5f1d3c-8a8e-4c57-9b1f-2f1c0e9d7a11' }),
-    'stages.prod.domain.certificateArn', 'arn:aws:acm:eu-west-1:111122223333:certificate/');
-  t.same(projectProblems(domain({ subdomain: '', certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/0b5f1d3c-8a8e-4c57-9b1f-2f1c0e9d7a11' })), [],
-    'the zone apex with an imported certificate is valid');
+  problemFor(
+    t,
+    domain({ certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0b5f1d3c-8a8e-4c57-9b1f-2f1c0e9d7a11' }),
+    'stages.prod.domain.certificateArn',
+    'arn:aws:acm:eu-west-1:111122223333:certificate/',
+  );
+  t.same(
+    projectProblems(
+      domain({
+        subdomain: '',
+        certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/0b5f1d3c-8a8e-4c57-9b1f-2f1c0e9d7a11',
+      }),
+    ),
+    [],
+    'the zone apex with an imported certificate is valid',
+  );
 });
 
 t.test('exactly the stages staging and prod', async (t) => {
-  const extra = variant((s) => { (s.stages as Record<string, unknown>).qa = s.stages.staging; });
+  const extra = variant((s) => {
+    (s.stages as Record<string, unknown>).qa = s.stages.staging;
+  });
   problemFor(t, extra, 'stages', '"qa"', 'staging, prod');
-  const missing = variant((s) => { delete (s.stages as Partial<typeof s.stages>).prod; });
+  const missing = variant((s) => {
+    delete (s.stages as Partial<typeof s.stages>).prod;
+  });
   problemFor(t, missing, 'stages', 'exactly the stages');
 });
 
 t.test('every problem is reported at once, in one error', async (t) => {
-  const bad = variant((s) => { s.name = 'X'; s.aws.account = '1'; });
+  const bad = variant((s) => {
+    s.name = 'X';
+    s.aws.account = '1';
+  });
   const error = t.throws(() => defineProject(bad)) as ProjectConfigError;
   t.equal(error.problems.length, 2);
   t.match(error.message, /packages\/config\/src\/project\.ts/, 'the message says where to fix it');

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { SERVICE_PORT } from '../src/constants.js';
-import { loadServiceEnv, ServiceEnvError } from '../src/load-service-env.js';
+import { SERVICE_PORT } from '../src/constants.ts';
+import { loadServiceEnv, ServiceEnvError } from '../src/load-service-env.ts';
 
 const problems = (source: Record<string, string | undefined>): readonly string[] =>
   (t.throws(() => loadServiceEnv(source), ServiceEnvError) as ServiceEnvError).problems;
@@ -20,7 +20,8 @@ t.test('integers are read the way ajv coerces strings', async (t) => {
     ['', SERVICE_PORT],
     [undefined, SERVICE_PORT],
   ];
-  for (const [value, expected] of accepted) t.equal(loadServiceEnv({ PORT: value }).PORT, expected, JSON.stringify(value));
+  for (const [value, expected] of accepted)
+    t.equal(loadServiceEnv({ PORT: value }).PORT, expected, JSON.stringify(value));
   t.equal(loadServiceEnv({}).PORT, SERVICE_PORT, 'missing');
 
   const refused: [string, string][] = [
@@ -32,16 +33,26 @@ t.test('integers are read the way ajv coerces strings', async (t) => {
     ['1e400', 'PORT="1e400": must be a finite number'],
   ];
   for (const [value, expected] of refused) t.same(problems({ PORT: value }), [expected], value);
-  t.same(problems({ SHUTDOWN_GRACE_MS: '-Infinity', PORT: 'x' }), [
-    'PORT="x": must be integer',
-    'SHUTDOWN_GRACE_MS="-Infinity": must be a finite number',
-  ], 'a non-finite number is reported with the other problems');
+  t.same(
+    problems({ SHUTDOWN_GRACE_MS: '-Infinity', PORT: 'x' }),
+    ['PORT="x": must be integer', 'SHUTDOWN_GRACE_MS="-Infinity": must be a finite number'],
+    'a non-finite number is reported with the other problems',
+  );
 });
 
 t.test('the source is not changed and the result holds only the contract', async (t) => {
   const source = { PORT: '9443', HOME: '/root', STAGE: '' };
   const env = loadServiceEnv(source);
   t.same(source, { PORT: '9443', HOME: '/root', STAGE: '' });
-  t.same(Object.keys(env).sort(), ['HOST', 'LOG_LEVEL', 'PORT', 'RELEASE_VERSION', 'SHUTDOWN_GRACE_MS', 'STAGE', 'TLS_CERT_FILE', 'TLS_KEY_FILE']);
+  t.same(Object.keys(env).sort(), [
+    'HOST',
+    'LOG_LEVEL',
+    'PORT',
+    'RELEASE_VERSION',
+    'SHUTDOWN_GRACE_MS',
+    'STAGE',
+    'TLS_CERT_FILE',
+    'TLS_KEY_FILE',
+  ]);
   t.ok(Object.isFrozen(env));
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { defineProject } from '../src/define-project.js';
+import { defineProject } from '../src/define-project.ts';
 import {
   artifactBucketName,
   bootstrapExecutionPolicyName,
@@ -17,8 +17,8 @@ import {
   pullRequestSubject,
   releaseKey,
   stageStackName,
-} from '../src/naming.js';
-import { project } from '../src/project.js';
+} from '../src/naming.ts';
+import { project } from '../src/project.ts';
 
 const p = defineProject({
   ...project,
@@ -46,7 +46,11 @@ t.test('names derive from the project so no name is typed twice', async (t) => {
 
 t.test('the bucket name is globally unique and a valid S3 name even at the longest project name', async (t) => {
   t.equal(artifactBucketName(p), 'shop-artifacts-111122223333-eu-west-1');
-  const longest = defineProject({ ...p, name: 'a'.repeat(20), aws: { ...p.aws, region: 'ap-southeast-1', availabilityZones: ['ap-southeast-1a', 'ap-southeast-1b'] } });
+  const longest = defineProject({
+    ...p,
+    name: 'a'.repeat(20),
+    aws: { ...p.aws, region: 'ap-southeast-1', availabilityZones: ['ap-southeast-1a', 'ap-southeast-1b'] },
+  });
   const name = artifactBucketName(longest);
   t.ok(name.length <= 63, `${name} fits S3's 63 characters`);
   t.match(name, /^[a-z0-9][a-z0-9-]*[a-z0-9]$/);

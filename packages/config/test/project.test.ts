@@ -1,6 +1,6 @@
 import t from 'tap';
-import { STAGE_NAMES } from '../src/define-project.js';
-import { project } from '../src/project.js';
+import { STAGE_NAMES } from '../src/define-project.ts';
+import { project } from '../src/project.ts';
 
 // The shipped settings must load: every command and the synth start from them.
 t.test('the shipped project settings are valid and cover every stage', async (t) => {

@@ -1,8 +1,8 @@
 import t from 'tap';
-import { DEFAULT_SHUTDOWN_GRACE_MS, HOST_PATHS, MAX_SHUTDOWN_GRACE_MS, SERVICE_PORT } from '../src/constants.js';
-import { loadServiceEnv, ServiceEnvError } from '../src/load-service-env.js';
-import { renderServiceEnvFile } from '../src/render-service-env-file.js';
-import { SERVICE_ENV_NAMES } from '../src/service-env.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS, HOST_PATHS, MAX_SHUTDOWN_GRACE_MS, SERVICE_PORT } from '../src/constants.ts';
+import { loadServiceEnv, ServiceEnvError } from '../src/load-service-env.ts';
+import { renderServiceEnvFile } from '../src/render-service-env-file.ts';
+import { SERVICE_ENV_NAMES } from '../src/service-env.ts';
 
 t.test('an empty environment gets the production defaults', async (t) => {
   const env = loadServiceEnv({});
@@ -21,8 +21,14 @@ t.test('an empty environment gets the production defaults', async (t) => {
 
 t.test('values are parsed and typed; unrelated variables are ignored; empty means unset', async (t) => {
   const env = loadServiceEnv({
-    PORT: '9443', STAGE: 'prod', LOG_LEVEL: 'warn', RELEASE_VERSION: 'abc123',
-    SHUTDOWN_GRACE_MS: '2500', HOST: '::', PATH: '/usr/bin', TLS_CERT_FILE: '',
+    PORT: '9443',
+    STAGE: 'prod',
+    LOG_LEVEL: 'warn',
+    RELEASE_VERSION: 'abc123',
+    SHUTDOWN_GRACE_MS: '2500',
+    HOST: '::',
+    PATH: '/usr/bin',
+    TLS_CERT_FILE: '',
   });
   t.equal(env.PORT, 9443);
   t.equal(env.SHUTDOWN_GRACE_MS, 2500);
@@ -40,7 +46,10 @@ t.test('bad values name the variable, the value and what is allowed', async (t) 
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud": .*allowed: fatal, error/],
     [{ RELEASE_VERSION: 'a b' }, /RELEASE_VERSION="a b": must match pattern/],
     [{ TLS_KEY_FILE: 'relative/key.pem' }, /TLS_KEY_FILE="relative\/key.pem": must match pattern/],
-    [{ SHUTDOWN_GRACE_MS: String(MAX_SHUTDOWN_GRACE_MS + 1) }, new RegExp(`SHUTDOWN_GRACE_MS=.*must be <= ${MAX_SHUTDOWN_GRACE_MS}`)],
+    [
+      { SHUTDOWN_GRACE_MS: String(MAX_SHUTDOWN_GRACE_MS + 1) },
+      new RegExp(`SHUTDOWN_GRACE_MS=.*must be <= ${MAX_SHUTDOWN_GRACE_MS}`),
+    ],
   ];
   for (const [source, expected] of cases) {
     const error = t.throws(() => loadServiceEnv(source), ServiceEnvError) as ServiceEnvError;
@@ -59,7 +68,10 @@ t.test('the env file lists every variable of the contract and loads back to the 
   const env = loadServiceEnv({ STAGE: 'staging', RELEASE_VERSION: '0123abc', PORT: '8443' });
   const file = renderServiceEnvFile(env);
   const lines = file.trimEnd().split('\n');
-  t.same(lines.map((l) => l.split('=')[0]), SERVICE_ENV_NAMES);
+  t.same(
+    lines.map((l) => l.split('=')[0]),
+    SERVICE_ENV_NAMES,
+  );
   const parsed = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
   t.same(loadServiceEnv(parsed), env);
 });

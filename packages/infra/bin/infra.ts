@@ -2,7 +2,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { project } from '@hello/config/project';
-import { addInfraStacks } from '../src/stacks/add-infra-stacks.js';
+import { addInfraStacks } from '../src/stacks/add-infra-stacks.ts';
 
 export const app = new App();
 // cdk-nag 3 is a validation plugin: any unacknowledged AwsSolutions finding fails the synth.

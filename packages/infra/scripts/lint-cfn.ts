@@ -12,11 +12,14 @@ export interface LintCfnDeps {
   readonly log: (line: string) => void;
 }
 
-export const INSTALL_HINT = 'cfn-lint is not installed: install it with `pipx install cfn-lint` (GitHub\'s runners do this in CI)';
+export const INSTALL_HINT =
+  "cfn-lint is not installed: install it with `pipx install cfn-lint` (GitHub's runners do this in CI)";
 
 /** The template files of the stacks in a cloud assembly's manifest. */
 export function templateFiles(outdir: string): string[] {
-  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { type: string; properties?: { templateFile?: string } }> };
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
+    artifacts: Record<string, { type: string; properties?: { templateFile?: string } }>;
+  };
   const files = Object.values(manifest.artifacts)
     .filter((a) => a.type === 'aws:cloudformation:stack' && a.properties?.templateFile !== undefined)
     .map((a) => join(outdir, a.properties!.templateFile!));
@@ -36,13 +39,22 @@ export function lintCfn(templates: readonly string[], configFile: string, deps: 
   }
   // Any finding (cfn-lint's exit code is a bit mask of error 2, warning 4, info 8) fails the run.
   const status = deps.run('cfn-lint', ['--config-file', configFile, '--', ...templates]);
-  deps.log(status === 0 ? `cfn-lint: ${templates.length} templates, no findings` : `cfn-lint found problems (exit ${String(status)})`);
+  deps.log(
+    status === 0
+      ? `cfn-lint: ${templates.length} templates, no findings`
+      : `cfn-lint found problems (exit ${String(status)})`,
+  );
   return status === 0 ? 0 : 1;
 }
 
 /* c8 ignore start -- the command-line entry, exercised by `pnpm synth` itself */
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const run = (command: string, args: readonly string[]): number | null => spawnSync(command, args, { stdio: 'inherit' }).status;
-  process.exitCode = lintCfn(templateFiles('cdk.out'), '.cfnlintrc.yaml', { env: process.env, run, log: (line) => console.log(line) });
+  const run = (command: string, args: readonly string[]): number | null =>
+    spawnSync(command, args, { stdio: 'inherit' }).status;
+  process.exitCode = lintCfn(templateFiles('cdk.out'), '.cfnlintrc.yaml', {
+    env: process.env,
+    run,
+    log: (line) => console.log(line),
+  });
 }
 /* c8 ignore stop */

@@ -10,7 +10,8 @@ announceNodeSupport(process);
 
 // Loaded inside runEntry: invalid settings throw while they load and are reported in a few lines.
 process.exitCode = await runEntry(process, async () => {
-  const { createInfraDeps } = await import('./cdk/create-infra-deps.js');
-  const { runInfraCommand } = await import('./cdk/run-infra-command.js');
-  return (argv) => runInfraCommand(argv, createInfraDeps(process, packageDir, join(packageDir, 'node_modules', '.bin', 'cdk')));
+  const { createInfraDeps } = await import('./cdk/create-infra-deps.ts');
+  const { runInfraCommand } = await import('./cdk/run-infra-command.ts');
+  return (argv) =>
+    runInfraCommand(argv, createInfraDeps(process, packageDir, join(packageDir, 'node_modules', '.bin', 'cdk')));
 });

@@ -6,12 +6,12 @@ t.test('the entry prints its help and exits 0', async (t) => {
   const write = process.stdout.write.bind(process.stdout);
   let out = '';
   process.argv = [argv[0] ?? 'node', 'cdk-cli.ts', '--help'];
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  process.stdout.write = (chunk: string | Uint8Array) => {
     out += String(chunk);
     return true;
-  });
+  };
   try {
-    await import('../src/cdk-cli.js');
+    await import('../src/cdk-cli.ts');
   } finally {
     process.stdout.write = write;
     process.argv = argv;

@@ -8,5 +8,9 @@ export const BUNDLE_TARGET: string;
 export function bundleInputs(): string[];
 export function staleReason(bundleFile?: string, inputs?: readonly string[]): string | undefined;
 export function buildBundle(outfile?: string): Promise<string>;
-export function ensureBundle(options?: { bundleFile?: string; inputs?: readonly string[]; stderr?: TextSink }): Promise<string>;
+export function ensureBundle(options?: {
+  bundleFile?: string;
+  inputs?: readonly string[];
+  stderr?: TextSink;
+}): Promise<string>;
 export function main(stdout?: TextSink, outfile?: string): Promise<void>;

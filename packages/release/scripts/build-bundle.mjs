@@ -13,7 +13,8 @@ const REPO_DIR = join(PACKAGE_DIR, '..', '..');
 export const BUNDLE_TARGET = 'node22';
 
 // The AWS SDK's CommonJS helpers call require() on Node built-ins; an ESM bundle has none.
-const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
+const REQUIRE_SHIM =
+  "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
 
 /**
  * Everything the bundle is made of, besides node_modules (which change only with the lock file):
@@ -22,7 +23,9 @@ const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:mod
 export function bundleInputs() {
   const configSrc = join(REPO_DIR, 'packages', 'config', 'src');
   const walk = (dir) =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+    );
   return [
     ...walk(join(PACKAGE_DIR, 'src')),
     ...walk(configSrc),
@@ -83,7 +86,11 @@ export async function buildBundle(outfile = BUNDLE_FILE) {
  * The bundle, built first when it is missing or older than an input; says so on stderr in one
  * line, because the first run after a clone or a pull takes a second longer.
  */
-export async function ensureBundle({ bundleFile = BUNDLE_FILE, inputs = bundleInputs(), stderr = process.stderr } = {}) {
+export async function ensureBundle({
+  bundleFile = BUNDLE_FILE,
+  inputs = bundleInputs(),
+  stderr = process.stderr,
+} = {}) {
   const reason = staleReason(bundleFile, inputs);
   if (reason !== undefined) {
     stderr.write(`release: building ${relative(REPO_DIR, bundleFile)} (${reason}) ...\n`);

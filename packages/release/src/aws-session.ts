@@ -1,8 +1,8 @@
 // A checked connection to the configured account: every command opens one before calling AWS.
-import type { AwsClients } from './aws/aws-clients.js';
-import { checkAccount, type Caller } from './aws/check-account.js';
-import { explainAwsError } from './aws/explain-aws-error.js';
-import type { ReleaseDeps } from './release-deps.js';
+import type { AwsClients } from './aws/aws-clients.ts';
+import { checkAccount, type Caller } from './aws/check-account.ts';
+import { explainAwsError } from './aws/explain-aws-error.ts';
+import type { ReleaseDeps } from './release-deps.ts';
 
 export interface AwsSession {
   readonly clients: AwsClients;

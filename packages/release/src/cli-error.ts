@@ -16,8 +16,10 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export class CliError extends Error {
   override readonly name: string = 'CliError';
-  constructor(message: string, readonly exitCode: ExitCode = EXIT.failed) {
+  readonly exitCode: ExitCode;
+  constructor(message: string, exitCode: ExitCode = EXIT.failed) {
     super(message);
+    this.exitCode = exitCode;
   }
 }
 

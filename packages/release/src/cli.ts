@@ -1,11 +1,11 @@
 // Entry of `pnpm release` and of the bundle the pipeline runs (`node release.mjs`).
-import { announceNodeSupport } from './node-support.js';
-import { runEntry } from './run-entry.js';
+import { announceNodeSupport } from './node-support.ts';
+import { runEntry } from './run-entry.ts';
 
 announceNodeSupport(process);
 
 process.exitCode = await runEntry(process, async () => {
-  const { createReleaseDeps } = await import('./release-deps.js');
-  const { runRelease } = await import('./run-release.js');
+  const { createReleaseDeps } = await import('./release-deps.ts');
+  const { runRelease } = await import('./run-release.ts');
   return (argv) => runRelease(argv, createReleaseDeps(process));
 });

@@ -1,8 +1,8 @@
 // The shape of a release command and the one argument parser they share (node:util parseArgs).
 import { parseArgs } from 'node:util';
-import { UsageError, type ExitCode } from './cli-error.js';
-import { describeParseError } from './describe-parse-error.js';
-import type { ReleaseDeps } from './release-deps.js';
+import { UsageError, type ExitCode } from './cli-error.ts';
+import { describeParseError } from './describe-parse-error.ts';
+import type { ReleaseDeps } from './release-deps.ts';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
@@ -33,17 +33,28 @@ export interface ParsedArgs {
 }
 
 export function parseCommandArgs(command: Command, argv: readonly string[]): ParsedArgs & { help: boolean } {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
   for (const [name, spec] of Object.entries(command.options)) options[name] = { type: spec.type };
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: command.positional !== undefined });
   } catch (error) {
-    const flags = [...Object.entries(command.options).map(([name, spec]) => `--${name}${spec.value === undefined ? '' : ` ${spec.value}`}`), '--help'];
-    throw new UsageError(`${command.name}: ${describeParseError(error, flags)}\nSee: pnpm release ${command.name} --help`);
+    const flags = [
+      ...Object.entries(command.options).map(
+        ([name, spec]) => `--${name}${spec.value === undefined ? '' : ` ${spec.value}`}`,
+      ),
+      '--help',
+    ];
+    throw new UsageError(
+      `${command.name}: ${describeParseError(error, flags)}\nSee: pnpm release ${command.name} --help`,
+    );
   }
   if (parsed.positionals.length > 1) {
-    throw new UsageError(`${command.name} takes one ${String(command.positional)}, got: ${parsed.positionals.join(' ')}`);
+    throw new UsageError(
+      `${command.name} takes one ${String(command.positional)}, got: ${parsed.positionals.join(' ')}`,
+    );
   }
   const values: Record<string, string | boolean | undefined> = {};
   for (const [name, spec] of Object.entries(command.options)) values[name] = parsed.values[name] ?? spec.default;
@@ -56,7 +67,9 @@ export function requireString(command: Command, args: ParsedArgs, name: string):
   if (typeof value !== 'string' || value === '') {
     // Commands only ask for options they declare.
     const spec = command.options[name]!;
-    throw new UsageError(`${command.name}: --${name} ${String(spec.value)} is required (${spec.description})\nSee: pnpm release ${command.name} --help`);
+    throw new UsageError(
+      `${command.name}: --${name} ${String(spec.value)} is required (${spec.description})\nSee: pnpm release ${command.name} --help`,
+    );
   }
   return value;
 }

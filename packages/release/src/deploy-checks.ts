@@ -3,13 +3,13 @@
 import type { StageName } from '@hello/config/define-project';
 import { artifactBucketName } from '@hello/config/naming';
 import { project } from '@hello/config/project';
-import { checkAncestry } from './ancestry.js';
-import type { AwsSession } from './aws-session.js';
-import { CliError } from './cli-error.js';
-import { assertArtifactBucket, findReleaseObject, type ReleaseObject } from './release-object.js';
-import { stageBefore } from './stage-order.js';
-import { proveStageRan } from './stage-proof.js';
-import { describeLocation } from './successful-revisions.js';
+import { checkAncestry } from './ancestry.ts';
+import type { AwsSession } from './aws-session.ts';
+import { CliError } from './cli-error.ts';
+import { assertArtifactBucket, findReleaseObject, type ReleaseObject } from './release-object.ts';
+import { stageBefore } from './stage-order.ts';
+import { proveStageRan } from './stage-proof.ts';
+import { describeLocation } from './successful-revisions.ts';
 
 export interface DeployRequest {
   readonly stage: StageName;
@@ -39,32 +39,65 @@ export type PinnedRelease = ReleaseObject & { readonly versionId: string };
  * release object with an object version; stage order (the stage before must have run this object
  * version on every host) unless skipped; --ancestors against what the stage runs now.
  */
-export async function checkDeployRules(session: AwsSession, request: DeployRequest, report: (check: DeployCheck) => void): Promise<PinnedRelease> {
+export async function checkDeployRules(
+  session: AwsSession,
+  request: DeployRequest,
+  report: (check: DeployCheck) => void,
+): Promise<PinnedRelease> {
   const { stage, version } = request;
   const bucket = await assertArtifactBucket(session);
   const object = await findReleaseObject(session, version);
   if (object === undefined) {
-    throw new CliError(`release ${version} is not published in s3://${artifactBucketName(project)}: run \`pnpm release publish --version ${version} --file <zip>\` first`);
+    throw new CliError(
+      `release ${version} is not published in s3://${artifactBucketName(project)}: run \`pnpm release publish --version ${version} --file <zip>\` first`,
+    );
   }
   if (object.versionId === undefined) {
-    throw new CliError(`s3://${object.bucket}/${object.key} has no object version id: the artifact bucket must be versioned (the foundation stack does that)`);
+    throw new CliError(
+      `s3://${object.bucket}/${object.key} has no object version id: the artifact bucket must be versioned (the foundation stack does that)`,
+    );
   }
   const pinned: PinnedRelease = { ...object, versionId: object.versionId };
-  report({ line: `published: ${describeLocation({ bucket, key: object.key, version: object.versionId })} in the artifact bucket, ETag ${object.eTag ?? 'none'}`, passed: true, checkOnly: true });
+  report({
+    line: `published: ${describeLocation({ bucket, key: object.key, version: object.versionId })} in the artifact bucket, ETag ${object.eTag ?? 'none'}`,
+    passed: true,
+    checkOnly: true,
+  });
   const before = stageBefore(stage);
   if (before === undefined) {
-    report({ line: `stage order: ${stage} is the first stage; no stage before it to have run ${version}`, passed: true, checkOnly: true });
+    report({
+      line: `stage order: ${stage} is the first stage; no stage before it to have run ${version}`,
+      passed: true,
+      checkOnly: true,
+    });
   } else if (request.skipStageOrder) {
-    report({ line: `stage order: not checking that ${version} succeeded in ${before} first (--skip-stage-order)`, passed: false, checkOnly: false });
+    report({
+      line: `stage order: not checking that ${version} succeeded in ${before} first (--skip-stage-order)`,
+      passed: false,
+      checkOnly: false,
+    });
   } else {
-    const proof = await proveStageRan(session, before, version, `refusing to deploy ${version} to ${stage} (pass --skip-stage-order to deploy it anyway)`);
-    report({ line: `stage order: ${before} ran ${version} successfully on every host in deployment ${proof.deploymentId}`, passed: true, checkOnly: false });
+    const proof = await proveStageRan(
+      session,
+      before,
+      version,
+      `refusing to deploy ${version} to ${stage} (pass --skip-stage-order to deploy it anyway)`,
+    );
+    report({
+      line: `stage order: ${before} ran ${version} successfully on every host in deployment ${proof.deploymentId}`,
+      passed: true,
+      checkOnly: false,
+    });
     for (const c of proof.checks) report({ line: `stage order: ${c}`, passed: true, checkOnly: true });
   }
   if (request.ancestors === undefined) {
     report({ line: 'ancestry: not checked (no --ancestors)', passed: false, checkOnly: true });
   } else {
-    report({ line: await checkAncestry(session, stage, version, request.ancestors, request.allowOlder), passed: true, checkOnly: false });
+    report({
+      line: await checkAncestry(session, stage, version, request.ancestors, request.allowOlder),
+      passed: true,
+      checkOnly: false,
+    });
   }
   return pinned;
 }

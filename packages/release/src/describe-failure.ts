@@ -1,5 +1,5 @@
 // The lines that explain a failed or stopped deployment: host, event, error code, the hook's log tail.
-import type { DeploymentSnapshot, HostEvent, HostState } from './read-deployment.js';
+import type { DeploymentSnapshot, HostEvent, HostState } from './read-deployment.ts';
 
 export interface HostFailure {
   readonly host: string;
@@ -50,24 +50,36 @@ export function failureHeadline(snapshot: DeploymentSnapshot): string {
 /** The lines that explain a failure, or a deployment CodeDeploy called Succeeded that one host did not. */
 export function describeFailure(snapshot: DeploymentSnapshot, consoleUrl: string): string[] {
   const failing = unsuccessfulHosts(snapshot);
-  const lines = snapshot.status === 'Succeeded'
-    ? [`deployment ${snapshot.id} failed on ${failing.length} of ${snapshot.hosts.length} host(s), although CodeDeploy reports it Succeeded (its deployment configuration let the other hosts carry it): every host must succeed`]
-    : [failureHeadline(snapshot)];
+  const lines =
+    snapshot.status === 'Succeeded'
+      ? [
+          `deployment ${snapshot.id} failed on ${failing.length} of ${snapshot.hosts.length} host(s), although CodeDeploy reports it Succeeded (its deployment configuration let the other hosts carry it): every host must succeed`,
+        ]
+      : [failureHeadline(snapshot)];
   const failures = hostFailures(snapshot);
   for (const f of failures) {
     // A stopped host's event reports an empty script name: no `()` then.
     const script = f.script === undefined || f.script === '' ? '' : ` (${f.script})`;
     lines.push(`host ${f.host} failed at ${f.event}: ${f.errorCode}${script}: ${f.message}`);
     if (f.logTail !== undefined && f.logTail.trim() !== '') {
-      lines.push(`  log tail of ${f.event} on ${f.host}:`, ...f.logTail.trimEnd().split('\n').map((l) => `    ${l}`));
+      lines.push(
+        `  log tail of ${f.event} on ${f.host}:`,
+        ...f.logTail
+          .trimEnd()
+          .split('\n')
+          .map((l) => `    ${l}`),
+      );
     }
   }
   for (const h of failing) {
     if (failures.some((f) => f.host === h.id)) continue;
     const stuck = h.events.find((e) => e.status !== 'Succeeded');
-    lines.push(`host ${h.id} ended ${h.status}${stuck === undefined ? '' : ` at ${stuck.name} (${stuck.status})`} without a failed lifecycle event`);
+    lines.push(
+      `host ${h.id} ended ${h.status}${stuck === undefined ? '' : ` at ${stuck.name} (${stuck.status})`} without a failed lifecycle event`,
+    );
   }
-  if (failures.length === 0 && failing.length === 0) lines.push('no host reported a failed lifecycle event (stopped, rolled back or failed before the hooks ran)');
+  if (failures.length === 0 && failing.length === 0)
+    lines.push('no host reported a failed lifecycle event (stopped, rolled back or failed before the hooks ran)');
   lines.push(`console: ${consoleUrl}`);
   return lines;
 }

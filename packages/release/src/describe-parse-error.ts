@@ -11,7 +11,8 @@ export function describeParseError(error: unknown, options: readonly string[]): 
   const quoted = /'([^']*)'/.exec(text)?.[1] ?? text;
   const allowed = options.length === 0 ? 'it takes no options' : `the options are: ${options.join(', ')}`;
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${quoted}; ${allowed}`;
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument ${JSON.stringify(quoted)}; ${allowed}`;
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+    return `unexpected argument ${JSON.stringify(quoted)}; ${allowed}`;
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     // "Option '-s, --stage <value>' argument missing" / "Option '--all' does not take an argument"
     const flag = /--[\w-]+/.exec(quoted)?.[0] ?? quoted;

@@ -1,5 +1,5 @@
 // Text of one host's lifecycle events, shared by the terminal, CI and step-summary renderers.
-import type { HostEvent, HostState } from './read-deployment.js';
+import type { HostEvent, HostState } from './read-deployment.ts';
 
 const MARKS: Readonly<Record<string, string>> = {
   Succeeded: '✓',
@@ -32,7 +32,8 @@ function currentEvent(host: HostState): HostEvent | undefined {
 export function compactHostLine(host: HostState, idWidth: number): string {
   const done = host.events.filter((e) => e.status === 'Succeeded' || e.status === 'Skipped').length;
   const current = currentEvent(host);
-  const event = current === undefined ? '' : `${done}/${host.events.length} ${eventMark(current.status)}${current.name}`;
+  const event =
+    current === undefined ? '' : `${done}/${host.events.length} ${eventMark(current.status)}${current.name}`;
   return `${host.id.padEnd(idWidth)}  ${host.status.padEnd(10)}  ${event}`.trimEnd();
 }
 

@@ -6,14 +6,21 @@ import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 
 /** What a smoke probe needs of fetch; the global fetch is one. */
-export type HttpGet = (url: string, init: { signal: AbortSignal; headers: Record<string, string> }) => Promise<{ status: number; text(): Promise<string> }>;
+export type HttpGet = (
+  url: string,
+  init: { signal: AbortSignal; headers: Record<string, string> },
+) => Promise<{ status: number; text(): Promise<string> }>;
 
 const MAX_REDIRECTS = 5;
 
 function once(url: URL, ca: readonly string[], init: Parameters<HttpGet>[1]): Promise<IncomingMessage> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'GET', headers: init.headers, signal: init.signal, ca: [...rootCertificates, ...ca] }, resolve);
+    const req = send(
+      url,
+      { method: 'GET', headers: init.headers, signal: init.signal, ca: [...rootCertificates, ...ca] },
+      resolve,
+    );
     req.on('error', reject);
     req.end();
   });

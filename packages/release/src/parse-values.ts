@@ -1,16 +1,20 @@
 // Validation of stage names, release versions and durations from the command line.
 import { STAGE_NAMES, type StageName } from '@hello/config/define-project';
 import { RELEASE_VERSION_PATTERN } from '@hello/config/naming';
-import { UsageError } from './cli-error.js';
+import { UsageError } from './cli-error.ts';
 
 export function parseStage(value: string, option = '--stage'): StageName {
   if ((STAGE_NAMES as readonly string[]).includes(value)) return value as StageName;
-  throw new UsageError(`${option} ${JSON.stringify(value)} is not a configured stage; the stages are: ${STAGE_NAMES.join(', ')}`);
+  throw new UsageError(
+    `${option} ${JSON.stringify(value)} is not a configured stage; the stages are: ${STAGE_NAMES.join(', ')}`,
+  );
 }
 
 export function parseVersion(value: string): string {
   if (RELEASE_VERSION_PATTERN.test(value)) return value;
-  throw new UsageError(`--version ${JSON.stringify(value)} is not a release version; expected 1-64 letters, digits, '.', '_' or '-' (a git sha)`);
+  throw new UsageError(
+    `--version ${JSON.stringify(value)} is not a release version; expected 1-64 letters, digits, '.', '_' or '-' (a git sha)`,
+  );
 }
 
 /** `90s`, `30m`, `1h` or plain seconds, in milliseconds. */

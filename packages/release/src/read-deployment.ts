@@ -5,7 +5,7 @@ import {
   ListDeploymentTargetsCommand,
   type Diagnostics,
 } from '@aws-sdk/client-codedeploy';
-import type { AwsSession } from './aws-session.js';
+import type { AwsSession } from './aws-session.ts';
 
 export interface HostEvent {
   readonly name: string;
@@ -59,13 +59,15 @@ async function listTargetIds(session: AwsSession, deploymentId: string): Promise
 export async function readDeployment(session: AwsSession, deploymentId: string): Promise<DeploymentSnapshot> {
   const { codeDeploy } = session.clients;
   const { deploymentInfo: info } = await session.call('codedeploy:GetDeployment', deploymentId, () =>
-    codeDeploy.send(new GetDeploymentCommand({ deploymentId })));
+    codeDeploy.send(new GetDeploymentCommand({ deploymentId })),
+  );
   const ids = await listTargetIds(session, deploymentId);
   const hosts: HostState[] = [];
   for (let i = 0; i < ids.length; i += BATCH) {
     const targetIds = ids.slice(i, i + BATCH);
     const out = await session.call('codedeploy:BatchGetDeploymentTargets', deploymentId, () =>
-      codeDeploy.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds })));
+      codeDeploy.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds })),
+    );
     for (const target of out.deploymentTargets ?? []) {
       const t = target.instanceTarget;
       if (t === undefined) continue;

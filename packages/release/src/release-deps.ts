@@ -3,8 +3,8 @@ import { appendFile, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { createAwsClients, type AwsClients } from './aws/aws-clients.js';
-import { findLocalCertificate } from './local-certificate.js';
+import { createAwsClients, type AwsClients } from './aws/aws-clients.ts';
+import { findLocalCertificate } from './local-certificate.ts';
 
 export interface TextSink {
   write(text: string): unknown;

@@ -2,8 +2,8 @@
 import { HeadBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { artifactBucketName, foundationStackName, releaseKey } from '@hello/config/naming';
 import { project } from '@hello/config/project';
-import type { AwsSession } from './aws-session.js';
-import { CliError } from './cli-error.js';
+import type { AwsSession } from './aws-session.ts';
+import { CliError } from './cli-error.ts';
 
 export interface ReleaseObject {
   readonly bucket: string;
@@ -18,7 +18,9 @@ export interface ReleaseObject {
 
 function notFound(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.name === 'NoSuchBucket' || e.$metadata?.httpStatusCode === 404;
+  return (
+    e.name === 'NotFound' || e.name === 'NoSuchKey' || e.name === 'NoSuchBucket' || e.$metadata?.httpStatusCode === 404
+  );
 }
 
 /** Fails with the stack to deploy when the artifact bucket is missing. */
@@ -28,14 +30,20 @@ export async function assertArtifactBucket(session: AwsSession): Promise<string>
     await session.clients.s3.send(new HeadBucketCommand({ Bucket: bucket, ExpectedBucketOwner: project.aws.account }));
   } catch (error) {
     if (notFound(error)) {
-      throw new CliError(`the artifact bucket ${bucket} does not exist in account ${project.aws.account}: deploy the foundation stack first (pnpm infra:deploy ${foundationStackName(project)})`);
+      throw new CliError(
+        `the artifact bucket ${bucket} does not exist in account ${project.aws.account}: deploy the foundation stack first (pnpm infra:deploy ${foundationStackName(project)})`,
+      );
     }
     throw session.explain(error, 's3:ListBucket', `s3://${bucket}`);
   }
   return bucket;
 }
 
-function sha256Of(checksum: string | undefined, type: string | undefined, metadata: Record<string, string> | undefined): string | undefined {
+function sha256Of(
+  checksum: string | undefined,
+  type: string | undefined,
+  metadata: Record<string, string> | undefined,
+): string | undefined {
   if (metadata?.sha256 !== undefined) return metadata.sha256;
   // A composite (multipart) checksum is a checksum of checksums, not of the file.
   if (checksum === undefined || type === 'COMPOSITE') return undefined;
@@ -47,12 +55,14 @@ export async function findReleaseObject(session: AwsSession, version: string): P
   const bucket = artifactBucketName(project);
   const key = releaseKey(version);
   try {
-    const head = await session.clients.s3.send(new HeadObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      ExpectedBucketOwner: project.aws.account,
-      ChecksumMode: 'ENABLED',
-    }));
+    const head = await session.clients.s3.send(
+      new HeadObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ExpectedBucketOwner: project.aws.account,
+        ChecksumMode: 'ENABLED',
+      }),
+    );
     return {
       bucket,
       key,

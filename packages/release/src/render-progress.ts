@@ -1,10 +1,10 @@
 // Shows a deployment as it runs: a live table on a terminal; plain lines, a ::group:: per host and
 // a step summary on CI; plain lines elsewhere (a pipe, a log file).
-import { failureHeadline } from './describe-failure.js';
-import { compactHostLine, eventDuration, fitLine, idWidth } from './format-host.js';
-import type { DeploymentSnapshot } from './read-deployment.js';
-import { outputMode, type ReleaseDeps } from './release-deps.js';
-import { stepSummary } from './step-summary.js';
+import { failureHeadline } from './describe-failure.ts';
+import { compactHostLine, eventDuration, fitLine, idWidth } from './format-host.ts';
+import type { DeploymentSnapshot } from './read-deployment.ts';
+import { outputMode, type ReleaseDeps } from './release-deps.ts';
+import { stepSummary } from './step-summary.ts';
 
 export interface ProgressRenderer {
   /** Called after every poll. */
@@ -63,7 +63,8 @@ function lineRenderer(deps: ReleaseDeps, ci: boolean, consoleUrl: string): Progr
       if (changed('deployment', s.status)) deps.stdout.write(`${stamp()} ${headline(s)}\n`);
       for (const host of s.hosts) {
         for (const e of host.events) {
-          if (changed(`${host.id} ${e.name}`, e.status)) deps.stdout.write(`${stamp()} ${host.id} ${e.name} ${e.status}\n`);
+          if (changed(`${host.id} ${e.name}`, e.status))
+            deps.stdout.write(`${stamp()} ${host.id} ${e.name} ${e.status}\n`);
         }
       }
     },
@@ -71,7 +72,8 @@ function lineRenderer(deps: ReleaseDeps, ci: boolean, consoleUrl: string): Progr
       for (const host of s.hosts) {
         if (ci) deps.stdout.write(`::group::${host.id} ${host.status}\n`);
         else deps.stdout.write(`${host.id} ${host.status}\n`);
-        for (const e of host.events) deps.stdout.write(`  ${e.name.padEnd(20)} ${e.status.padEnd(10)} ${eventDuration(e)}`.trimEnd() + '\n');
+        for (const e of host.events)
+          deps.stdout.write(`  ${e.name.padEnd(20)} ${e.status.padEnd(10)} ${eventDuration(e)}`.trimEnd() + '\n');
         if (ci) deps.stdout.write('::endgroup::\n');
       }
       if (!ci) return;

@@ -1,7 +1,7 @@
 // The body of a CLI entry file: load the program, run it, and turn anything thrown on the way
 // (including invalid settings, which throw while their module loads) into a short report.
-import type { ExitCode } from './cli-error.js';
-import { reportError, wantsVerbose } from './report-error.js';
+import type { ExitCode } from './cli-error.ts';
+import { reportError, wantsVerbose } from './report-error.ts';
 
 export interface EntryProcess {
   readonly argv: readonly string[];
@@ -14,7 +14,10 @@ export interface EntryProcess {
  * entry runs, and Node would print its uncaught-exception dump (code frame, stack, the settings'
  * problem list twice) instead of the few lines reportError writes.
  */
-export async function runEntry(proc: EntryProcess, load: () => Promise<(argv: readonly string[]) => Promise<number>>): Promise<number> {
+export async function runEntry(
+  proc: EntryProcess,
+  load: () => Promise<(argv: readonly string[]) => Promise<number>>,
+): Promise<number> {
   const argv = proc.argv.slice(2);
   try {
     const run = await load();

@@ -1,16 +1,16 @@
 // `pnpm release <command>`: dispatch, help, and turning every error into a message and an exit code.
-import { regionNote } from './aws/aws-clients.js';
-import { CliError, EXIT, type ExitCode } from './cli-error.js';
-import { commandHelp, parseCommandArgs, type Command } from './command.js';
-import { deployCommand } from './commands/deploy.js';
-import { namesCommand } from './commands/names.js';
-import { promoteCommand } from './commands/promote.js';
-import { publishCommand } from './commands/publish.js';
-import { rollbackCommand } from './commands/rollback.js';
-import { smokeCommand } from './commands/smoke.js';
-import { watchCommand } from './commands/watch.js';
-import type { ReleaseDeps } from './release-deps.js';
-import { reportError, wantsVerbose, withoutVerbose } from './report-error.js';
+import { regionNote } from './aws/aws-clients.ts';
+import { CliError, EXIT, type ExitCode } from './cli-error.ts';
+import { commandHelp, parseCommandArgs, type Command } from './command.ts';
+import { deployCommand } from './commands/deploy.ts';
+import { namesCommand } from './commands/names.ts';
+import { promoteCommand } from './commands/promote.ts';
+import { publishCommand } from './commands/publish.ts';
+import { rollbackCommand } from './commands/rollback.ts';
+import { smokeCommand } from './commands/smoke.ts';
+import { watchCommand } from './commands/watch.ts';
+import type { ReleaseDeps } from './release-deps.ts';
+import { reportError, wantsVerbose, withoutVerbose } from './report-error.ts';
 
 export const COMMANDS: readonly Command[] = [
   publishCommand,
@@ -55,7 +55,10 @@ export async function runRelease(argv: readonly string[], deps: ReleaseDeps): Pr
   const command = COMMANDS.find((c) => c.name === name);
   try {
     if (command === undefined) {
-      throw new CliError(`unknown command ${JSON.stringify(name)}; the commands are: ${COMMANDS.map((c) => c.name).join(', ')}`, EXIT.usage);
+      throw new CliError(
+        `unknown command ${JSON.stringify(name)}; the commands are: ${COMMANDS.map((c) => c.name).join(', ')}`,
+        EXIT.usage,
+      );
     }
     const args = parseCommandArgs(command, rest);
     if (args.help) {

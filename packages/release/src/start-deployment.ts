@@ -10,13 +10,13 @@ import {
 import type { StageName } from '@hello/config/define-project';
 import { codeDeployApplicationName, deploymentGroupName, stageStackName } from '@hello/config/naming';
 import { project } from '@hello/config/project';
-import { deploymentConsoleUrl } from './aws/aws-partition.js';
-import type { AwsSession } from './aws-session.js';
-import { CliError, EXIT } from './cli-error.js';
-import { formatDuration } from './parse-values.js';
-import { TERMINAL_STATUSES } from './read-deployment.js';
-import type { ReleaseDeps } from './release-deps.js';
-import { readDeploymentGroup } from './successful-revisions.js';
+import { deploymentConsoleUrl } from './aws/aws-partition.ts';
+import type { AwsSession } from './aws-session.ts';
+import { CliError, EXIT } from './cli-error.ts';
+import { formatDuration } from './parse-values.ts';
+import { TERMINAL_STATUSES } from './read-deployment.ts';
+import type { ReleaseDeps } from './release-deps.ts';
+import { readDeploymentGroup } from './successful-revisions.ts';
 
 /**
  * When a deployment ignores the group's CloudWatch alarms. `override-first`: only the group's
@@ -49,24 +49,41 @@ const ACTIVE = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
 
 async function activeDeployment(session: AwsSession, application: string, group: string): Promise<string | undefined> {
   const out = await session.call('codedeploy:ListDeployments', `${application}/${group}`, () =>
-    session.clients.codeDeploy.send(new ListDeploymentsCommand({ applicationName: application, deploymentGroupName: group, includeOnlyStatuses: [...ACTIVE] })));
+    session.clients.codeDeploy.send(
+      new ListDeploymentsCommand({
+        applicationName: application,
+        deploymentGroupName: group,
+        includeOnlyStatuses: [...ACTIVE],
+      }),
+    ),
+  );
   return out.deployments?.[0];
 }
 
 async function isFinished(session: AwsSession, deploymentId: string): Promise<boolean> {
   const out = await session.call('codedeploy:GetDeployment', deploymentId, () =>
-    session.clients.codeDeploy.send(new GetDeploymentCommand({ deploymentId })));
+    session.clients.codeDeploy.send(new GetDeploymentCommand({ deploymentId })),
+  );
   return TERMINAL_STATUSES.has(out.deploymentInfo?.status ?? 'Unknown');
 }
 
-async function alarmOverride(deps: ReleaseDeps, session: AwsSession, options: StartOptions, where: string): Promise<AlarmConfiguration | undefined> {
+async function alarmOverride(
+  deps: ReleaseDeps,
+  session: AwsSession,
+  options: StartOptions,
+  where: string,
+): Promise<AlarmConfiguration | undefined> {
   if (options.alarms === 'override-rollback') {
-    deps.stdout.write(`alarms of ${where} are overridden for this rollback: an incident's rollback is not blocked by the alarm it fixes\n`);
+    deps.stdout.write(
+      `alarms of ${where} are overridden for this rollback: an incident's rollback is not blocked by the alarm it fixes\n`,
+    );
     return ALARMS_OFF;
   }
   const group = await readDeploymentGroup(session, options.stage);
   if (group.lastSuccessfulDeployment?.deploymentId !== undefined) return undefined;
-  deps.stdout.write(`alarms of ${where} are overridden for this first deployment: the group never had a successful one, so its hosts have no revision and fail the health check the alarm watches\n`);
+  deps.stdout.write(
+    `alarms of ${where} are overridden for this first deployment: the group never had a successful one, so its hosts have no revision and fail the health check the alarm watches\n`,
+  );
   return ALARMS_OFF;
 }
 
@@ -81,14 +98,17 @@ export async function startDeployment(deps: ReleaseDeps, session: AwsSession, op
   const override = await alarmOverride(deps, session, options, where);
   for (;;) {
     try {
-      const out = await session.clients.codeDeploy.send(new CreateDeploymentCommand({
-        applicationName: application,
-        deploymentGroupName: group,
-        revision: { revisionType: 'S3', s3Location: options.revision },
-        description: options.description,
-        ...(override === undefined ? {} : { overrideAlarmConfiguration: override }),
-      }));
-      if (out.deploymentId === undefined) throw new CliError(`codedeploy:CreateDeployment on ${where} returned no deployment id`);
+      const out = await session.clients.codeDeploy.send(
+        new CreateDeploymentCommand({
+          applicationName: application,
+          deploymentGroupName: group,
+          revision: { revisionType: 'S3', s3Location: options.revision },
+          description: options.description,
+          ...(override === undefined ? {} : { overrideAlarmConfiguration: override }),
+        }),
+      );
+      if (out.deploymentId === undefined)
+        throw new CliError(`codedeploy:CreateDeployment on ${where} returned no deployment id`);
       return out.deploymentId;
     } catch (error) {
       if ((error as { name?: string }).name !== 'DeploymentLimitExceededException') {
@@ -105,7 +125,9 @@ export async function startDeployment(deps: ReleaseDeps, session: AwsSession, op
     }
     if (active !== undefined && !announced.has(active)) {
       announced.add(active);
-      deps.stderr.write(`deployment ${active} is already in progress on ${where}; waiting up to ${formatDuration(deadline - deps.now())} for it to finish: ${deploymentConsoleUrl(project.aws.region, active)}\n`);
+      deps.stderr.write(
+        `deployment ${active} is already in progress on ${where}; waiting up to ${formatDuration(deadline - deps.now())} for it to finish: ${deploymentConsoleUrl(project.aws.region, active)}\n`,
+      );
     }
     while (active !== undefined && deps.now() < deadline && !(await isFinished(session, active))) {
       await deps.sleep(Math.min(pollMs, deadline - deps.now()));

@@ -1,8 +1,14 @@
 // The markdown table a GitHub job shows on its summary page for one deployment.
-import type { DeploymentSnapshot } from './read-deployment.js';
-import { hostFailures } from './describe-failure.js';
+import type { DeploymentSnapshot } from './read-deployment.ts';
+import { hostFailures } from './describe-failure.ts';
 
-const ICONS: Readonly<Record<string, string>> = { Succeeded: '✅', Failed: '❌', InProgress: '⏳', Pending: '⏸️', Skipped: '⏭️' };
+const ICONS: Readonly<Record<string, string>> = {
+  Succeeded: '✅',
+  Failed: '❌',
+  InProgress: '⏳',
+  Pending: '⏸️',
+  Skipped: '⏭️',
+};
 
 function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');

@@ -12,7 +12,7 @@ import {
 import type { StageName } from '@hello/config/define-project';
 import { codeDeployApplicationName, deploymentGroupName, stageStackName } from '@hello/config/naming';
 import { project } from '@hello/config/project';
-import type { AwsSession } from './aws-session.js';
+import type { AwsSession } from './aws-session.ts';
 
 /** How many past successful deployments rollback looks through. */
 const MAX_HISTORY = 100;
@@ -28,7 +28,10 @@ export function describeLocation(s3: S3Location | undefined): string {
 }
 
 /** A successful deployment of an S3 revision, with the fields rollback and promote rely on. */
-export type S3Deployment = DeploymentInfo & { readonly deploymentId: string; readonly revision: { readonly s3Location: S3Location } };
+export type S3Deployment = DeploymentInfo & {
+  readonly deploymentId: string;
+  readonly revision: { readonly s3Location: S3Location };
+};
 
 function isS3Deployment(d: DeploymentInfo): d is S3Deployment {
   return d.deploymentId !== undefined && d.revision?.s3Location !== undefined;
@@ -38,8 +41,13 @@ function isS3Deployment(d: DeploymentInfo): d is S3Deployment {
 export async function readDeploymentGroup(session: AwsSession, stage: StageName): Promise<DeploymentGroupInfo> {
   const applicationName = codeDeployApplicationName(project, stage);
   const group = deploymentGroupName(stage);
-  const out = await session.call('codedeploy:GetDeploymentGroup', `${applicationName}/${group}`, () =>
-    session.clients.codeDeploy.send(new GetDeploymentGroupCommand({ applicationName, deploymentGroupName: group })), stageStackName(project, stage));
+  const out = await session.call(
+    'codedeploy:GetDeploymentGroup',
+    `${applicationName}/${group}`,
+    () =>
+      session.clients.codeDeploy.send(new GetDeploymentGroupCommand({ applicationName, deploymentGroupName: group })),
+    stageStackName(project, stage),
+  );
   return out.deploymentGroupInfo ?? {};
 }
 
@@ -50,23 +58,38 @@ const MISSING_GROUP = new Set(['ApplicationDoesNotExistException', 'DeploymentGr
  * The stage's group, or undefined when its application or group does not exist yet (its stack was
  * never deployed: `deploy --check` runs before the pipeline's first `cdk deploy` of a stage).
  */
-export async function findDeploymentGroup(session: AwsSession, stage: StageName): Promise<DeploymentGroupInfo | undefined> {
+export async function findDeploymentGroup(
+  session: AwsSession,
+  stage: StageName,
+): Promise<DeploymentGroupInfo | undefined> {
   const applicationName = codeDeployApplicationName(project, stage);
   const group = deploymentGroupName(stage);
   try {
-    const out = await session.clients.codeDeploy.send(new GetDeploymentGroupCommand({ applicationName, deploymentGroupName: group }));
+    const out = await session.clients.codeDeploy.send(
+      new GetDeploymentGroupCommand({ applicationName, deploymentGroupName: group }),
+    );
     return out.deploymentGroupInfo ?? {};
   } catch (error) {
     if (MISSING_GROUP.has(String((error as { name?: unknown }).name))) return undefined;
-    throw session.explain(error, 'codedeploy:GetDeploymentGroup', `${applicationName}/${group}`, stageStackName(project, stage));
+    throw session.explain(
+      error,
+      'codedeploy:GetDeploymentGroup',
+      `${applicationName}/${group}`,
+      stageStackName(project, stage),
+    );
   }
 }
 
 /** The last successful deployment of a group (from readDeploymentGroup), or undefined when it never had one. */
-export async function lastSuccessfulDeployment(session: AwsSession, info: DeploymentGroupInfo): Promise<(DeploymentInfo & { readonly deploymentId: string }) | undefined> {
+export async function lastSuccessfulDeployment(
+  session: AwsSession,
+  info: DeploymentGroupInfo,
+): Promise<(DeploymentInfo & { readonly deploymentId: string }) | undefined> {
   const deploymentId = info.lastSuccessfulDeployment?.deploymentId;
   if (deploymentId === undefined) return undefined;
-  const out = await session.call('codedeploy:GetDeployment', deploymentId, () => session.clients.codeDeploy.send(new GetDeploymentCommand({ deploymentId })));
+  const out = await session.call('codedeploy:GetDeployment', deploymentId, () =>
+    session.clients.codeDeploy.send(new GetDeploymentCommand({ deploymentId })),
+  );
   return { ...out.deploymentInfo, deploymentId };
 }
 
@@ -77,7 +100,10 @@ export async function successfulHistory(session: AwsSession, stage: StageName): 
   const { codeDeploy } = session.clients;
   const ids: string[] = [];
   await session.call('codedeploy:ListDeployments', `${applicationName}/${group}`, async () => {
-    const pages = paginateListDeployments({ client: codeDeploy }, { applicationName, deploymentGroupName: group, includeOnlyStatuses: ['Succeeded'] });
+    const pages = paginateListDeployments(
+      { client: codeDeploy },
+      { applicationName, deploymentGroupName: group, includeOnlyStatuses: ['Succeeded'] },
+    );
     for await (const page of pages) {
       ids.push(...(page.deployments ?? []));
       if (ids.length >= MAX_HISTORY) break;
@@ -87,7 +113,8 @@ export async function successfulHistory(session: AwsSession, stage: StageName): 
   for (let i = 0; i < Math.min(ids.length, MAX_HISTORY); i += BATCH) {
     const deploymentIds = ids.slice(i, i + BATCH);
     const out = await session.call('codedeploy:BatchGetDeployments', `${applicationName}/${group}`, () =>
-      codeDeploy.send(new BatchGetDeploymentsCommand({ deploymentIds })));
+      codeDeploy.send(new BatchGetDeploymentsCommand({ deploymentIds })),
+    );
     infos.push(...(out.deploymentsInfo ?? []));
   }
   // ListDeployments promises no order: oldest first by creation time.

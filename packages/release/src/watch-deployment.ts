@@ -1,13 +1,13 @@
 // Follows a deployment to its end: polls with backoff, renders each host, explains a failure.
 import { project } from '@hello/config/project';
-import { deploymentConsoleUrl } from './aws/aws-partition.js';
-import type { AwsSession } from './aws-session.js';
-import { CliError, EXIT, type ExitCode } from './cli-error.js';
-import { describeFailure, unsuccessfulHosts } from './describe-failure.js';
-import { formatDuration } from './parse-values.js';
-import { readDeployment, TERMINAL_STATUSES, type DeploymentSnapshot } from './read-deployment.js';
-import type { ReleaseDeps } from './release-deps.js';
-import { createProgressRenderer } from './render-progress.js';
+import { deploymentConsoleUrl } from './aws/aws-partition.ts';
+import type { AwsSession } from './aws-session.ts';
+import { CliError, EXIT, type ExitCode } from './cli-error.ts';
+import { describeFailure, unsuccessfulHosts } from './describe-failure.ts';
+import { formatDuration } from './parse-values.ts';
+import { readDeployment, TERMINAL_STATUSES, type DeploymentSnapshot } from './read-deployment.ts';
+import type { ReleaseDeps } from './release-deps.ts';
+import { createProgressRenderer } from './render-progress.ts';
 
 export interface WatchOptions {
   readonly deploymentId: string;
@@ -26,7 +26,11 @@ function fingerprint(s: DeploymentSnapshot): string {
 }
 
 /** Exit 0 when the deployment succeeded; a CliError (exit 1, or 3 on timeout) otherwise. */
-export async function watchDeployment(deps: ReleaseDeps, session: AwsSession, options: WatchOptions): Promise<ExitCode> {
+export async function watchDeployment(
+  deps: ReleaseDeps,
+  session: AwsSession,
+  options: WatchOptions,
+): Promise<ExitCode> {
   const { deploymentId, timeoutMs } = options;
   const minInterval = options.minIntervalMs ?? 3000;
   const maxInterval = options.maxIntervalMs ?? 20_000;

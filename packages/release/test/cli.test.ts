@@ -2,13 +2,17 @@ import t, { type Test } from 'tap';
 
 // The real entry, in this process (a child would be traced by coverage without source maps):
 // argv in, output on the real streams, the exit code on process.exitCode.
-async function runCli(t: Test, args: string[], load: () => Promise<unknown>): Promise<{ out: string; err: string; code: typeof process.exitCode }> {
+async function runCli(
+  t: Test,
+  args: string[],
+  load: () => Promise<unknown>,
+): Promise<{ out: string; err: string; code: typeof process.exitCode }> {
   const argv = process.argv;
   const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
   const seen = { out: '', err: '' };
   process.argv = [argv[0] ?? 'node', 'cli.ts', ...args];
-  process.stdout.write = ((chunk: string | Uint8Array) => ((seen.out += String(chunk)), true));
-  process.stderr.write = ((chunk: string | Uint8Array) => ((seen.err += String(chunk)), true));
+  process.stdout.write = (chunk: string | Uint8Array) => ((seen.out += String(chunk)), true);
+  process.stderr.write = (chunk: string | Uint8Array) => ((seen.err += String(chunk)), true);
   try {
     await load();
   } finally {
@@ -23,7 +27,10 @@ async function runCli(t: Test, args: string[], load: () => Promise<unknown>): Pr
 }
 
 t.test('the entry runs the command line it is given', async (t) => {
-  const { out, code } = await runCli(t, ['names', '--stage', 'staging'], () => import('../src/cli.js'));
+  const { out, code } = await runCli(t, ['names', '--stage', 'staging'], () => import('../src/cli.ts'));
   t.equal(code, 0);
-  t.match(out, /^region=eu-central-1\naccount=\d{12}\nrole-arn=arn:aws:iam::\d{12}:role\/hello-github-deploy-staging\n/);
+  t.match(
+    out,
+    /^region=eu-central-1\naccount=\d{12}\nrole-arn=arn:aws:iam::\d{12}:role\/hello-github-deploy-staging\n/,
+  );
 });

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
-import { httpGetTrusting } from '../src/http-get.js';
-import { localHttps, serviceAt } from './local-https.js';
+import { httpGetTrusting } from '../src/http-get.ts';
+import { localHttps, serviceAt } from './local-https.ts';
 
 const init = () => ({ signal: AbortSignal.timeout(5000), headers: { accept: 'application/json' } });
 
@@ -19,8 +19,15 @@ t.test('trusts the given certificate on a real HTTPS server and follows redirect
 
 t.test("without the certificate the failure looks like fetch's: the TLS reason in cause", async (t) => {
   const server = await localHttps(t, serviceAt('dev'));
-  await t.rejects(httpGetTrusting([])(`${server.url}/version`, init()), { message: 'fetch failed', cause: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' } });
-  await t.rejects(globalThis.fetch(`${server.url}/version`), { message: 'fetch failed', cause: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' } }, 'the same as fetch');
+  await t.rejects(httpGetTrusting([])(`${server.url}/version`, init()), {
+    message: 'fetch failed',
+    cause: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' },
+  });
+  await t.rejects(
+    globalThis.fetch(`${server.url}/version`),
+    { message: 'fetch failed', cause: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' } },
+    'the same as fetch',
+  );
 });
 
 t.test('plain http works too, and a redirect loop ends after five hops with the last answer', async (t) => {

@@ -2,10 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { findLocalCertificate, isLoopbackUrl, LOCAL_CERTIFICATE } from '../src/local-certificate.js';
+import { findLocalCertificate, isLoopbackUrl, LOCAL_CERTIFICATE } from '../src/local-certificate.ts';
 
 t.test('found from any directory of the checkout that holds it', (t) => {
-  const root = t.testdir({ 'pnpm-workspace.yaml': '', apps: { hello: { '.certs': { 'cert.pem': 'x' } } }, packages: { release: { dist: {} } } });
+  const root = t.testdir({
+    'pnpm-workspace.yaml': '',
+    apps: { hello: { '.certs': { 'cert.pem': 'x' } } },
+    packages: { release: { dist: {} } },
+  });
   t.equal(LOCAL_CERTIFICATE, join('apps', 'hello', '.certs', 'cert.pem'));
   t.equal(findLocalCertificate(join(root, 'packages', 'release', 'dist')), join(root, LOCAL_CERTIFICATE));
   t.equal(findLocalCertificate(root), join(root, LOCAL_CERTIFICATE));
@@ -22,7 +26,8 @@ t.test('none before the first pnpm start, none outside a checkout', (t) => {
 });
 
 t.test('loopback URLs only', (t) => {
-  for (const url of ['https://localhost:8443', 'https://127.0.0.1:8443/', 'https://[::1]:8443']) t.equal(isLoopbackUrl(url), true, url);
+  for (const url of ['https://localhost:8443', 'https://127.0.0.1:8443/', 'https://[::1]:8443'])
+    t.equal(isLoopbackUrl(url), true, url);
   for (const url of ['https://staging.example.com', 'https://10.0.0.1']) t.equal(isLoopbackUrl(url), false, url);
   t.end();
 });

@@ -15,31 +15,60 @@ export interface LocalHttps {
   readonly cert: string;
 }
 
-export async function localHttps(t: Test, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<LocalHttps> {
+export async function localHttps(
+  t: Test,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<LocalHttps> {
   const dir = t.testdir({});
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-keyout', keyFile, '-out', certFile, '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1',
-    '-addext', 'basicConstraints=critical,CA:FALSE',
-    '-addext', 'keyUsage=digitalSignature', '-addext', 'extendedKeyUsage=serverAuth',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1',
+      '-addext',
+      'basicConstraints=critical,CA:FALSE',
+      '-addext',
+      'keyUsage=digitalSignature',
+      '-addext',
+      'extendedKeyUsage=serverAuth',
+    ],
+    { stdio: 'ignore' },
+  );
   const cert = readFileSync(certFile, 'utf8');
   const server = createServer({ cert, key: readFileSync(keyFile) }, handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, certFile, cert };
 }
 
 /** The service's two smoke endpoints: /version reports `version`, / answers 200. */
 export function serviceAt(version: string) {
   return (req: IncomingMessage, res: ServerResponse): void => {
-    if (req.url === '/version') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ version }));
+    if (req.url === '/version')
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ version }));
     else if (req.url === '/old') res.writeHead(301, { location: '/version' }).end();
     else res.writeHead(req.url === '/' ? 200 : 404).end('hello');
   };

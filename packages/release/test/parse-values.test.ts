@@ -1,5 +1,5 @@
 import t from 'tap';
-import { formatDuration, parseDuration, parseStage, parseVersion } from '../src/parse-values.js';
+import { formatDuration, parseDuration, parseStage, parseVersion } from '../src/parse-values.ts';
 
 t.test('durations', (t) => {
   t.equal(parseDuration('90s', '--timeout'), 90_000);
@@ -15,7 +15,10 @@ t.test('durations', (t) => {
 
 t.test('stages and versions', (t) => {
   t.equal(parseStage('prod'), 'prod');
-  t.throws(() => parseStage('dev', '--from'), { message: '--from "dev" is not a configured stage; the stages are: staging, prod', exitCode: 2 });
+  t.throws(() => parseStage('dev', '--from'), {
+    message: '--from "dev" is not a configured stage; the stages are: staging, prod',
+    exitCode: 2,
+  });
   t.equal(parseVersion('0123abc.def_-'), '0123abc.def_-');
   t.throws(() => parseVersion('a/b'), /expected 1-64 letters/);
   t.end();

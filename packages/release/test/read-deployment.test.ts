@@ -1,16 +1,26 @@
-import { BatchGetDeploymentTargetsCommand, GetDeploymentCommand, ListDeploymentTargetsCommand } from '@aws-sdk/client-codedeploy';
+import {
+  BatchGetDeploymentTargetsCommand,
+  GetDeploymentCommand,
+  ListDeploymentTargetsCommand,
+} from '@aws-sdk/client-codedeploy';
 import t from 'tap';
-import { openSession } from '../src/aws-session.js';
-import { readDeployment } from '../src/read-deployment.js';
-import { mockAws, testDeps } from './release-test-deps.js';
+import { openSession } from '../src/aws-session.ts';
+import { readDeployment } from '../src/read-deployment.ts';
+import { mockAws, testDeps } from './release-test-deps.ts';
 
 t.test('sparse answers become empty lists, never crashes', async (t) => {
   const aws = mockAws();
   t.teardown(aws.restore);
   const session = await openSession(testDeps());
   aws.codeDeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { status: 'InProgress' } });
-  aws.codeDeploy.on(ListDeploymentTargetsCommand).resolvesOnce({}).resolves({ targetIds: ['i-1'] });
-  aws.codeDeploy.on(BatchGetDeploymentTargetsCommand).resolvesOnce({}).resolves({ deploymentTargets: [{ instanceTarget: { targetId: 'i-1', status: 'Pending' } }] });
+  aws.codeDeploy
+    .on(ListDeploymentTargetsCommand)
+    .resolvesOnce({})
+    .resolves({ targetIds: ['i-1'] });
+  aws.codeDeploy
+    .on(BatchGetDeploymentTargetsCommand)
+    .resolvesOnce({})
+    .resolves({ deploymentTargets: [{ instanceTarget: { targetId: 'i-1', status: 'Pending' } }] });
   t.same((await readDeployment(session, 'd-1')).hosts, []);
   t.same((await readDeployment(session, 'd-1')).hosts, []);
   t.same((await readDeployment(session, 'd-1')).hosts, [{ id: 'i-1', status: 'Pending', events: [] }]);
@@ -43,5 +53,8 @@ t.test('every target page is read and BatchGetDeploymentTargets gets at most 25 
   const snapshot = await readDeployment(session, 'd-1');
   t.equal(snapshot.hosts.length, 60);
   t.equal(aws.codeDeploy.commandCalls(ListDeploymentTargetsCommand).length, 3);
-  t.same(aws.codeDeploy.commandCalls(BatchGetDeploymentTargetsCommand).map((c) => c.args[0].input.targetIds?.length), [25, 25, 10]);
+  t.same(
+    aws.codeDeploy.commandCalls(BatchGetDeploymentTargetsCommand).map((c) => c.args[0].input.targetIds?.length),
+    [25, 25, 10],
+  );
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { createReleaseDeps, outputMode } from '../src/release-deps.js';
+import { createReleaseDeps, outputMode } from '../src/release-deps.ts';
 
 t.test('the real world: streams, cwd, clock, files and one set of AWS clients', async (t) => {
   const dir = t.testdir({ 'in.txt': 'bytes' });
@@ -10,7 +10,10 @@ t.test('the real world: streams, cwd, clock, files and one set of AWS clients', 
   t.equal(deps.cwd, '/where/pnpm/ran');
   t.equal(deps.isTTY, true);
   t.equal(deps.columns, 100, 'the terminal width, for the progress table');
-  t.ok(deps.localCertificate === undefined || deps.localCertificate.endsWith('/apps/hello/.certs/cert.pem'), 'pnpm start\'s certificate, looked up in this checkout');
+  t.ok(
+    deps.localCertificate === undefined || deps.localCertificate.endsWith('/apps/hello/.certs/cert.pem'),
+    "pnpm start's certificate, looked up in this checkout",
+  );
   t.equal(deps.aws(), deps.aws(), 'clients are created once');
   t.equal((await deps.readFile(join(dir, 'in.txt'))).toString(), 'bytes');
   await deps.appendFile(join(dir, 'out.txt'), 'a');

@@ -5,8 +5,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { project } from '@hello/config/project';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { AwsClients } from '../src/aws/aws-clients.js';
-import type { Env, ReleaseDeps } from '../src/release-deps.js';
+import type { AwsClients } from '../src/aws/aws-clients.ts';
+import type { Env, ReleaseDeps } from '../src/release-deps.ts';
 
 export const CALLER_ARN = `arn:aws:sts::${project.aws.account}:assumed-role/hello-github-deploy-staging/GitHubActions`;
 
@@ -18,7 +18,9 @@ export interface TestDeps extends ReleaseDeps {
 }
 
 /** A deployment group that has had successful deployments (so its alarms are not overridden). */
-export const ESTABLISHED_GROUP = { deploymentGroupInfo: { lastSuccessfulDeployment: { deploymentId: 'd-EARLIER01', status: 'Succeeded' as const } } };
+export const ESTABLISHED_GROUP = {
+  deploymentGroupInfo: { lastSuccessfulDeployment: { deploymentId: 'd-EARLIER01', status: 'Succeeded' as const } },
+};
 
 /**
  * Mocks every SDK client (all instances) and answers STS with the configured account; every
@@ -52,7 +54,9 @@ function clients(): AwsClients {
   };
 }
 
-export function testDeps(options: { env?: Env; isTTY?: boolean; files?: Record<string, string | Buffer>; fetch?: typeof fetch } = {}): TestDeps {
+export function testDeps(
+  options: { env?: Env; isTTY?: boolean; files?: Record<string, string | Buffer>; fetch?: typeof fetch } = {},
+): TestDeps {
   let stdout = '';
   let stderr = '';
   let clock = 1_000_000;
@@ -91,5 +95,9 @@ export function testDeps(options: { env?: Env; isTTY?: boolean; files?: Record<s
 
 /** An SDK-style service error, as the clients throw them. */
 export function awsError(name: string, status = 400, message = `${name} happened`): Error {
-  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: status, attempts: 1 } });
+  return Object.assign(new Error(message), {
+    name,
+    $fault: 'client',
+    $metadata: { httpStatusCode: status, attempts: 1 },
+  });
 }

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { createProgressRenderer, DEFAULT_COLUMNS } from '../src/render-progress.js';
-import { testDeps } from './release-test-deps.js';
+import { createProgressRenderer, DEFAULT_COLUMNS } from '../src/render-progress.ts';
+import { testDeps } from './release-test-deps.ts';
 
 const snapshot = (status: string) => ({
   id: 'd-0123456789',
@@ -8,7 +8,21 @@ const snapshot = (status: string) => ({
   hosts: ['i-0123456789abcdef0', 'i-0fedcba9876543210'].map((id) => ({
     id,
     status,
-    events: ['ApplicationStop', 'DownloadBundle', 'BeforeBlockTraffic', 'BlockTraffic', 'AfterBlockTraffic', 'BeforeInstall', 'Install', 'AfterInstall', 'ApplicationStart', 'ValidateService', 'BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'].map((name, i) => ({ name, status: i < 3 ? 'Succeeded' : i === 3 ? 'InProgress' : 'Pending' })),
+    events: [
+      'ApplicationStop',
+      'DownloadBundle',
+      'BeforeBlockTraffic',
+      'BlockTraffic',
+      'AfterBlockTraffic',
+      'BeforeInstall',
+      'Install',
+      'AfterInstall',
+      'ApplicationStart',
+      'ValidateService',
+      'BeforeAllowTraffic',
+      'AllowTraffic',
+      'AfterAllowTraffic',
+    ].map((name, i) => ({ name, status: i < 3 ? 'Succeeded' : i === 3 ? 'InProgress' : 'Pending' })),
   })),
 });
 
@@ -40,17 +54,25 @@ t.test('on a terminal: every row fits 80 columns and a redraw replaces exactly t
     '  i-0123456789abcdef0  Succeeded   3/13 ▶BlockTraffic',
     '  i-0fedcba9876543210  Succeeded   3/13 ▶BlockTraffic',
   ]);
-  t.ok(deps.out().split('\n').every((line) => [...line.replace(ERASE, '')].length < 80));
+  t.ok(
+    deps
+      .out()
+      .split('\n')
+      .every((line) => [...line.replace(ERASE, '')].length < 80),
+  );
 });
 
-t.test("a narrow terminal: rows are cut to its width, so none wraps", async (t) => {
+t.test('a narrow terminal: rows are cut to its width, so none wraps', async (t) => {
   const deps = { ...testDeps({ isTTY: true }), columns: 30 };
   const renderer = createProgressRenderer(deps, 'https://console');
   renderer.update(snapshot('InProgress'));
   await renderer.finish(snapshot('InProgress'));
   const rows = screen(deps.out());
   t.equal(rows.length, 3);
-  t.ok(rows.every((row) => [...row].length < 30), rows.join('\n'));
+  t.ok(
+    rows.every((row) => [...row].length < 30),
+    rows.join('\n'),
+  );
   t.match(rows[1], /^ {2}i-0123456789abcdef0 {2}InPr.*…$/);
 });
 

@@ -1,7 +1,7 @@
 import { ProjectConfigError } from '@hello/config/define-project';
 import t from 'tap';
-import { CliError } from '../src/cli-error.js';
-import { runEntry } from '../src/run-entry.js';
+import { CliError } from '../src/cli-error.ts';
+import { runEntry } from '../src/run-entry.ts';
 
 function proc(argv: string[], env: Record<string, string> = {}) {
   let err = '';

@@ -11,20 +11,29 @@ import {
 import type { StageName } from '@hello/config/define-project';
 import { artifactBucketName, codeDeployApplicationName, deploymentGroupName, releaseKey } from '@hello/config/naming';
 import { project } from '@hello/config/project';
-import { host } from './deployment-fixtures.js';
-import type { mockAws } from './release-test-deps.js';
+import { host } from './deployment-fixtures.ts';
+import type { mockAws } from './release-test-deps.ts';
 
 type Aws = ReturnType<typeof mockAws>;
 
 /** The S3 location of a release as publish leaves it. */
 export function releaseAt(version: string, objectVersion: string): S3Location {
-  return { bucket: artifactBucketName(project), key: releaseKey(version), bundleType: 'zip', version: objectVersion, eTag: `etag-${objectVersion}` };
+  return {
+    bucket: artifactBucketName(project),
+    key: releaseKey(version),
+    bundleType: 'zip',
+    version: objectVersion,
+    eTag: `etag-${objectVersion}`,
+  };
 }
 
 export const ALL_OK = [host('i-0aaa', 'Succeeded', 7), host('i-0bbb', 'Succeeded', 7)];
 
 export function groupOf(stage: StageName): { applicationName: string; deploymentGroupName: string } {
-  return { applicationName: codeDeployApplicationName(project, stage), deploymentGroupName: deploymentGroupName(stage) };
+  return {
+    applicationName: codeDeployApplicationName(project, stage),
+    deploymentGroupName: deploymentGroupName(stage),
+  };
 }
 
 /** `stage`'s group never had a successful deployment. */
@@ -33,7 +42,16 @@ export function neverDeployed(aws: Aws, stage: StageName): void {
 }
 
 /** `stage`'s last successful (and last attempted, unless given) deployment ran `s3Location` on `hosts`. */
-export function stageRan(aws: Aws, stage: StageName, deploymentId: string, s3Location: S3Location | undefined, options: { hosts?: DeploymentTarget[]; lastAttempted?: { deploymentId: string; status?: 'Failed' | 'InProgress' } } = {}): void {
+export function stageRan(
+  aws: Aws,
+  stage: StageName,
+  deploymentId: string,
+  s3Location: S3Location | undefined,
+  options: {
+    hosts?: DeploymentTarget[];
+    lastAttempted?: { deploymentId: string; status?: 'Failed' | 'InProgress' };
+  } = {},
+): void {
   const hosts = options.hosts ?? ALL_OK;
   aws.codeDeploy.on(GetDeploymentGroupCommand, groupOf(stage)).resolves({
     deploymentGroupInfo: {
@@ -42,8 +60,15 @@ export function stageRan(aws: Aws, stage: StageName, deploymentId: string, s3Loc
     },
   });
   aws.codeDeploy.on(GetDeploymentCommand, { deploymentId }).resolves({
-    deploymentInfo: { deploymentId, status: 'Succeeded', ...groupOf(stage), revision: s3Location === undefined ? undefined : { revisionType: 'S3', s3Location } },
+    deploymentInfo: {
+      deploymentId,
+      status: 'Succeeded',
+      ...groupOf(stage),
+      revision: s3Location === undefined ? undefined : { revisionType: 'S3', s3Location },
+    },
   });
-  aws.codeDeploy.on(ListDeploymentTargetsCommand, { deploymentId }).resolves({ targetIds: hosts.map((h) => h.instanceTarget?.targetId as string) });
+  aws.codeDeploy
+    .on(ListDeploymentTargetsCommand, { deploymentId })
+    .resolves({ targetIds: hosts.map((h) => h.instanceTarget?.targetId as string) });
   aws.codeDeploy.on(BatchGetDeploymentTargetsCommand, { deploymentId }).resolves({ deploymentTargets: hosts });
 }

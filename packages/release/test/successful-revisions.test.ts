@@ -1,8 +1,14 @@
 import { BatchGetDeploymentsCommand, ListDeploymentsCommand } from '@aws-sdk/client-codedeploy';
 import t from 'tap';
-import { openSession } from '../src/aws-session.js';
-import { describeLocation, releaseStack, sameObject, successfulHistory, type S3Deployment } from '../src/successful-revisions.js';
-import { mockAws, testDeps } from './release-test-deps.js';
+import { openSession } from '../src/aws-session.ts';
+import {
+  describeLocation,
+  releaseStack,
+  sameObject,
+  successfulHistory,
+  type S3Deployment,
+} from '../src/successful-revisions.ts';
+import { mockAws, testDeps } from './release-test-deps.ts';
 
 t.test('object identity is bucket, key and object version', (t) => {
   const a = { bucket: 'b', key: 'k', version: 'v1' };
@@ -14,7 +20,10 @@ t.test('object identity is bucket, key and object version', (t) => {
 });
 
 t.test('the release stack: new revisions go on top, a revision seen before drops what is above it', (t) => {
-  const d = (id: string, version: string): S3Deployment => ({ deploymentId: id, revision: { s3Location: { bucket: 'b', key: 'k', version } } });
+  const d = (id: string, version: string): S3Deployment => ({
+    deploymentId: id,
+    revision: { s3Location: { bucket: 'b', key: 'k', version } },
+  });
   const ids = (history: S3Deployment[]) => releaseStack(history).map((x) => x.deploymentId);
   t.same(ids([]), []);
   t.same(ids([d('1', 'a'), d('2', 'b'), d('3', 'c')]), ['1', '2', '3']);

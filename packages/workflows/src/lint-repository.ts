@@ -2,11 +2,11 @@
 // composite action of a repository, printed one line per problem.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatFinding, type Finding } from './finding.js';
-import { checkProjectRules } from './project-rules.js';
-import { runActionlint } from './run-actionlint.js';
-import { runWorkflowParser } from './run-workflow-parser.js';
-import { readWorkflowFiles } from './workflow-file.js';
+import { formatFinding, type Finding } from './finding.ts';
+import { checkProjectRules } from './project-rules.ts';
+import { runActionlint } from './run-actionlint.ts';
+import { runWorkflowParser } from './run-workflow-parser.ts';
+import { readWorkflowFiles } from './workflow-file.ts';
 
 /** The repository this package lives in (packages/workflows/src -> root). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -15,12 +15,19 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export async function lintRepository(root: string): Promise<Finding[]> {
   const files = await readWorkflowFiles(root);
   if (!files.some((f) => f.kind === 'workflow')) {
-    return [{ file: '.github/workflows', line: 0, rule: 'files', message: `no workflow files under ${root}; expected .github/workflows/*.yml` }];
+    return [
+      {
+        file: '.github/workflows',
+        line: 0,
+        rule: 'files',
+        message: `no workflow files under ${root}; expected .github/workflows/*.yml`,
+      },
+    ];
   }
   const findings: Finding[] = [];
   // actionlint's wasm runtime is shared global state: run the files one after another.
   for (const file of files) {
-    findings.push(...await runActionlint(file), ...await runWorkflowParser(file));
+    findings.push(...(await runActionlint(file)), ...(await runWorkflowParser(file)));
   }
   return [...findings, ...checkProjectRules(files)];
 }

@@ -1,12 +1,12 @@
 // The project's own workflow rules, beyond what actionlint and GitHub's parser check: least
 // privilege, pinned actions, no script injection, safe deploy jobs. Applied to every file at once
 // because a reusable workflow's needs decide what its callers must grant.
-import type { Finding } from './finding.js';
-import { checkJob, needsIdToken, type JobScope } from './job-rules.js';
-import { isMap, ruleContext, type RuleContext } from './rule-context.js';
-import { checkSteps } from './step-rules.js';
-import type { WorkflowFile } from './workflow-file.js';
-import { parseYamlSource, type YamlSource } from './yaml-source.js';
+import type { Finding } from './finding.ts';
+import { checkJob, needsIdToken, type JobScope } from './job-rules.ts';
+import { isMap, ruleContext, type RuleContext } from './rule-context.ts';
+import { checkSteps } from './step-rules.ts';
+import type { WorkflowFile } from './workflow-file.ts';
+import { parseYamlSource, type YamlSource } from './yaml-source.ts';
 
 function triggers(on: unknown): string[] {
   if (typeof on === 'string') return [on];
@@ -17,13 +17,19 @@ function triggers(on: unknown): string[] {
 function checkWorkflow(data: unknown, scope: Omit<JobScope, 'workflowConcurrency'>, ctx: RuleContext): void {
   if (!isMap(data)) return;
   if (triggers(data.on).includes('pull_request_target')) {
-    ctx.report('no-pull-request-target', ['on'],
-      'pull_request_target runs with write access and secrets on code from forks; use pull_request');
+    ctx.report(
+      'no-pull-request-target',
+      ['on'],
+      'pull_request_target runs with write access and secrets on code from forks; use pull_request',
+    );
   }
   const top = data.permissions;
   if (!isMap(top) || Object.keys(top).length > 0) {
-    ctx.report('top-permissions', ['permissions'],
-      `top-level permissions are ${top === undefined ? 'missing (the repository default applies)' : JSON.stringify(top)}; expected permissions: {} and grants per job`);
+    ctx.report(
+      'top-permissions',
+      ['permissions'],
+      `top-level permissions are ${top === undefined ? 'missing (the repository default applies)' : JSON.stringify(top)}; expected permissions: {} and grants per job`,
+    );
   }
   const jobs = isMap(data.jobs) ? data.jobs : {};
   for (const [id, job] of Object.entries(jobs)) {

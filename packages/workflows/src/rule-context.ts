@@ -1,6 +1,6 @@
 // What every project rule gets: the file's parsed source and a way to report a finding.
-import type { Finding } from './finding.js';
-import type { YamlPath, YamlSource } from './yaml-source.js';
+import type { Finding } from './finding.ts';
+import type { YamlPath, YamlSource } from './yaml-source.ts';
 
 export type Json = Record<string, unknown>;
 

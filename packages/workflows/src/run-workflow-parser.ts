@@ -1,19 +1,21 @@
 // GitHub's own workflow and action parser (@actions/workflow-parser): the schema GitHub enforces.
 import type { TemplateValidationError } from '@actions/workflow-parser/templates/template-validation-error';
-import { allowJsonImports } from './allow-json-imports.js';
-import type { Finding } from './finding.js';
-import type { WorkflowFile } from './workflow-file.js';
+import { allowJsonImports } from './allow-json-imports.ts';
+import type { Finding } from './finding.ts';
+import type { WorkflowFile } from './workflow-file.ts';
 
 allowJsonImports();
 const { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } = await import('@actions/workflow-parser');
 const { parseAction } = await import('@actions/workflow-parser/actions/index');
 
-const toFinding = (path: string) => (e: TemplateValidationError): Finding => ({
-  file: path,
-  line: e.range?.start.line ?? 0,
-  rule: 'workflow-parser',
-  message: e.message,
-});
+const toFinding =
+  (path: string) =>
+  (e: TemplateValidationError): Finding => ({
+    file: path,
+    line: e.range?.start.line ?? 0,
+    rule: 'workflow-parser',
+    message: e.message,
+  });
 
 /** Schema errors, then (for a workflow that parsed) errors of converting it to jobs and steps. */
 export async function runWorkflowParser(file: WorkflowFile): Promise<Finding[]> {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../src/lint-repository.js';
+import { REPO_ROOT } from '../src/lint-repository.ts';
 
 interface Update {
   'package-ecosystem': string;
@@ -12,7 +12,10 @@ interface Update {
   groups?: Record<string, unknown>;
 }
 
-const config = parse(readFileSync(`${REPO_ROOT}.github/dependabot.yml`, 'utf8')) as { version: number; updates: Update[] };
+const config = parse(readFileSync(`${REPO_ROOT}.github/dependabot.yml`, 'utf8')) as {
+  version: number;
+  updates: Update[];
+};
 const byEcosystem = new Map(config.updates.map((u) => [u['package-ecosystem'], u]));
 
 void t.test('npm and github-actions updates, each grouped and cooled down', (t) => {

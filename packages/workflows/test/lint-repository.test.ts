@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { lintRepository, main, REPO_ROOT } from '../src/lint-repository.js';
-import { GOOD_ROOT } from './helpers/fixture-files.js';
+import { lintRepository, main, REPO_ROOT } from '../src/lint-repository.ts';
+import { GOOD_ROOT } from './helpers/fixture-files.ts';
 
 const BAD_WORKFLOW = readFileSync(new URL('fixtures/good/.github/workflows/pipeline.yml', import.meta.url), 'utf8')
   .replace(/actions\/checkout@[0-9a-f]{40} # v7\.0\.1/, 'actions/checkout@v7')

@@ -1,12 +1,15 @@
 // When each deploy job runs, by evaluating the real `if:` conditions with GitHub's expression
 // library: merges, failed builds and stages, cancelled runs, manual runs of each target.
 import t from 'tap';
-import { jobRuns } from './helpers/job-condition.js';
-import { readWorkflow } from './helpers/real-workflows.js';
+import { jobRuns } from './helpers/job-condition.ts';
+import { readWorkflow } from './helpers/real-workflows.ts';
 
 const deploy = readWorkflow('workflows/deploy.yml');
 const push = { github: { event_name: 'push' } };
-const dispatch = (target: string) => ({ github: { event_name: 'workflow_dispatch' }, inputs: { version: 'abc', target, rollback: false } });
+const dispatch = (target: string) => ({
+  github: { event_name: 'workflow_dispatch' },
+  inputs: { version: 'abc', target, rollback: false },
+});
 
 void t.test('staging: after a successful build, unless a manual run targets prod only', (t) => {
   const staging = deploy.jobs.staging?.if;
@@ -16,7 +19,10 @@ void t.test('staging: after a successful build, unless a manual run targets prod
   t.notOk(jobRuns(staging, { ...push, needs: { build: { result: 'success' } } }, true), 'a cancelled run stops');
   t.ok(jobRuns(staging, { ...dispatch('staging-and-prod'), needs: { build: { result: 'success' } } }));
   t.ok(jobRuns(staging, { ...dispatch('staging'), needs: { build: { result: 'success' } } }));
-  t.notOk(jobRuns(staging, { ...dispatch('prod'), needs: { build: { result: 'success' } } }), 'a manual promotion leaves staging alone');
+  t.notOk(
+    jobRuns(staging, { ...dispatch('prod'), needs: { build: { result: 'success' } } }),
+    'a manual promotion leaves staging alone',
+  );
   t.end();
 });
 
@@ -28,14 +34,24 @@ void t.test('prod gate: after staging succeeded, or for a manual prod-only run',
   t.notOk(jobRuns(gate, { ...push, needs: needs('success', 'skipped') }), 'nothing reached staging: no prod');
   t.notOk(jobRuns(gate, { ...push, needs: needs('success', 'success') }, true), 'cancelled');
   t.ok(jobRuns(gate, { ...dispatch('prod'), needs: needs('success', 'skipped') }), 'a manual promotion');
-  t.notOk(jobRuns(gate, { ...dispatch('prod'), needs: needs('failure', 'skipped') }), 'a failed build stops a manual promotion too');
-  t.notOk(jobRuns(gate, { ...dispatch('staging-and-prod'), needs: needs('success', 'skipped') }), 'staging was meant to run first');
+  t.notOk(
+    jobRuns(gate, { ...dispatch('prod'), needs: needs('failure', 'skipped') }),
+    'a failed build stops a manual promotion too',
+  );
+  t.notOk(
+    jobRuns(gate, { ...dispatch('staging-and-prod'), needs: needs('success', 'skipped') }),
+    'staging was meant to run first',
+  );
   t.end();
 });
 
 void t.test('prod: only when the gate succeeded and said promote', (t) => {
   const prod = deploy.jobs.prod?.if;
-  const needs = (result: string, promote: string) => ({ build: { result: 'success' }, staging: { result: 'skipped' }, 'prod-gate': { result, outputs: { promote } } });
+  const needs = (result: string, promote: string) => ({
+    build: { result: 'success' },
+    staging: { result: 'skipped' },
+    'prod-gate': { result, outputs: { promote } },
+  });
   t.ok(jobRuns(prod, { ...dispatch('prod'), needs: needs('success', 'true') }));
   t.notOk(jobRuns(prod, { ...push, needs: needs('success', 'false') }), 'the gate said no: nothing reaches prod');
   t.notOk(jobRuns(prod, { ...push, needs: needs('failure', '') }), 'the gate failed: nothing reaches prod');

@@ -1,16 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { readWorkflowFiles } from '../src/workflow-file.js';
-import { GOOD_ROOT } from './helpers/fixture-files.js';
+import { readWorkflowFiles } from '../src/workflow-file.ts';
+import { GOOD_ROOT } from './helpers/fixture-files.ts';
 
 void t.test('finds workflows and composite actions, sorted, with their kind', async (t) => {
   const files = await readWorkflowFiles(GOOD_ROOT);
-  t.same(files.map((f) => [f.path, f.kind]), [
-    ['.github/workflows/called.yml', 'workflow'],
-    ['.github/workflows/pipeline.yml', 'workflow'],
-    ['.github/actions/setup/action.yml', 'action'],
-  ]);
+  t.same(
+    files.map((f) => [f.path, f.kind]),
+    [
+      ['.github/workflows/called.yml', 'workflow'],
+      ['.github/workflows/pipeline.yml', 'workflow'],
+      ['.github/actions/setup/action.yml', 'action'],
+    ],
+  );
   t.match(files[0]?.text, /workflow_call/);
 });
 
@@ -21,7 +24,10 @@ void t.test('ignores other files and action folders without action.yml; a missin
       actions: { empty: { 'README.md': 'no action here' }, other: { 'action.yaml': 'name: x' } },
     },
   });
-  t.same((await readWorkflowFiles(root)).map((f) => f.path), ['.github/workflows/a.yaml', '.github/actions/other/action.yaml']);
+  t.same(
+    (await readWorkflowFiles(root)).map((f) => f.path),
+    ['.github/workflows/a.yaml', '.github/actions/other/action.yaml'],
+  );
   t.same(await readWorkflowFiles(t.testdir({})), []);
 });
 

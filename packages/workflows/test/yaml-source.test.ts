@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parseYamlSource } from '../src/yaml-source.js';
+import { parseYamlSource } from '../src/yaml-source.ts';
 
 const TEXT = `# comment
 jobs:

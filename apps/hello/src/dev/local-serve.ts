@@ -2,7 +2,7 @@
 import { constants as osConstants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SERVICE_PORT } from '@hello/config/constants';
-import { ensureLocalCertificate } from './local-certificate.js';
+import { ensureLocalCertificate } from './local-certificate.ts';
 
 /** apps/hello/.certs (git-ignored), from src/dev or dist/dev alike. */
 export const DEFAULT_CERT_DIR = fileURLToPath(new URL('../../.certs', import.meta.url));
@@ -52,6 +52,8 @@ export async function prepareLocalServe(env: Env, certDir?: string): Promise<str
   Object.assign(env, local);
   const created = await ensureLocalCertificate({ certFile: local.TLS_CERT_FILE, keyFile: local.TLS_KEY_FILE });
   const url = `https://localhost:${local.PORT}/`;
-  return `${created ? `created a self-signed certificate for localhost: ${local.TLS_CERT_FILE}\n` : ''}`
-    + `serving ${url} (self-signed certificate: curl -k ${url})\n`;
+  return (
+    `${created ? `created a self-signed certificate for localhost: ${local.TLS_CERT_FILE}\n` : ''}` +
+    `serving ${url} (self-signed certificate: curl -k ${url})\n`
+  );
 }

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exitCodeOf, forwardFirstStopSignal, prepareLocalServe, STOP_SIGNALS } from './local-serve.js';
+import { exitCodeOf, forwardFirstStopSignal, prepareLocalServe, STOP_SIGNALS } from './local-serve.ts';
 
 process.stdout.write(await prepareLocalServe(process.env, process.argv[2]));
 

@@ -3,8 +3,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
-import { logUrl } from '../log-url.js';
-import { errorBody } from './error-replies.js';
+import { logUrl } from '../log-url.ts';
+import { errorBody } from './error-replies.ts';
 
 export interface ExpectContinueOptions {
   readonly bodyLimit: number;
@@ -21,7 +21,10 @@ const expectContinue: FastifyPluginCallback<ExpectContinueOptions> = (app, opts,
       const body = JSON.stringify(errorBody(413));
       res.writeHead(413, { ...opts.headers, 'content-type': 'application/json; charset=utf-8', connection: 'close' });
       res.end(body);
-      app.log.info({ method: req.method, url: logUrl(String(req.url)), statusCode: 413, contentLength: length }, 'request refused');
+      app.log.info(
+        { method: req.method, url: logUrl(String(req.url)), statusCode: 413, contentLength: length },
+        'request refused',
+      );
       return;
     }
     res.writeContinue();

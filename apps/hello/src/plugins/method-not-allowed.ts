@@ -1,6 +1,6 @@
 // 405 with an Allow header for writes to the read-only routes; oversized bodies still get 413.
 import type { FastifyPluginCallback } from 'fastify';
-import { ALLOWED_METHODS, errorBody } from './error-replies.js';
+import { ALLOWED_METHODS, errorBody } from './error-replies.ts';
 
 export interface MethodNotAllowedOptions {
   /** Paths that only answer GET (and HEAD). */
@@ -17,8 +17,7 @@ const methodNotAllowed: FastifyPluginCallback<MethodNotAllowedOptions> = (app, o
     app.route({
       method: methods,
       url,
-      handler: (_request, reply) =>
-        reply.code(405).header('allow', ALLOWED_METHODS).send(errorBody(405)),
+      handler: (_request, reply) => reply.code(405).header('allow', ALLOWED_METHODS).send(errorBody(405)),
     });
   }
   done();

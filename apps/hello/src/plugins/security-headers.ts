@@ -28,8 +28,10 @@ export function captureHelmetHeaders(options: Readonly<HelmetOptions> = {}): Rea
   const csp = options.contentSecurityPolicy;
   const directives = typeof csp === 'object' ? Object.values(csp.directives ?? {}) : [];
   if (directives.some((d) => typeof d === 'function' || (Array.isArray(d) && d.some((e) => typeof e === 'function')))) {
-    throw new Error('security headers: contentSecurityPolicy directives must be static strings; '
-      + 'per-request values (functions such as nonces) cannot be computed once at start-up');
+    throw new Error(
+      'security headers: contentSecurityPolicy directives must be static strings; ' +
+        'per-request values (functions such as nonces) cannot be computed once at start-up',
+    );
   }
   const headers: Record<string, string> = {};
   const recorder = {

@@ -5,27 +5,42 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HOST_NODE_BIN, HOST_PATHS, SERVICE_NAME } from '@hello/config/constants';
-import { SERVER_FILE, bundleServer } from '../../scripts/bundle-code.js';
-import { bundleTextFiles } from '../../scripts/bundle-text-files.js';
-import { unitCommand } from '../../scripts/host/unit-command.js';
-import { warmCompileCache } from '../../scripts/host/warm-compile-cache.js';
-import { testCertificate } from '../helpers/certificate.js';
-import { freePort } from '../helpers/child-server.js';
-import { fetchOver } from '../helpers/client.js';
-import { skipWithoutCompileCache } from '../helpers/compile-cache.js';
+import { SERVER_FILE, bundleServer } from '../../scripts/bundle-code.ts';
+import { bundleTextFiles } from '../../scripts/bundle-text-files.ts';
+import { unitCommand } from '../../host/unit-command.ts';
+import { warmCompileCache } from '../../host/warm-compile-cache.ts';
+import { testCertificate } from '../helpers/certificate.ts';
+import { freePort } from '../helpers/child-server.ts';
+import { fetchOver } from '../helpers/client.ts';
+import { skipWithoutCompileCache } from '../helpers/compile-cache.ts';
 
 t.setTimeout(120_000);
 const NOBODY = 65534;
-const skip = process.getuid!() !== 0
-  ? 'running the service as another user needs root (pnpm check runs as root in CI)'
-  : skipWithoutCompileCache;
+const skip =
+  process.getuid!() !== 0
+    ? 'running the service as another user needs root (pnpm check runs as root in CI)'
+    : skipWithoutCompileCache;
 
-t.test('the service reads the hook\'s cache and never writes it', { skip }, async (t) => {
+t.test("the service reads the hook's cache and never writes it", { skip }, async (t) => {
   const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
   // Under /tmp, open to others: the service runs as nobody, who cannot enter a CI checkout.
   const root = mkdtempSync(join(tmpdir(), 'compile-cache-host-'));
@@ -46,26 +61,48 @@ t.test('the service reads the hook\'s cache and never writes it', { skip }, asyn
   copyFileSync(process.execPath, node);
   chmodSync(node, 0o755);
   // The unit as the hook installs it (host paths moved, that Node for /usr/bin/node).
-  const rendered = bundleTextFiles(join(appDir, 'deploy')).find((f) => f.path === `deploy/${SERVICE_NAME}.service`)!.text;
-  const command = unitCommand(rendered.replaceAll(HOST_PATHS.current, join(root, 'current')).replace(`ExecStart=${HOST_NODE_BIN} `, `ExecStart=${node} `));
+  const rendered = bundleTextFiles(join(appDir, 'deploy')).find(
+    (f) => f.path === `deploy/${SERVICE_NAME}.service`,
+  )!.text;
+  const command = unitCommand(
+    rendered
+      .replaceAll(HOST_PATHS.current, join(root, 'current'))
+      .replace(`ExecStart=${HOST_NODE_BIN} `, `ExecStart=${node} `),
+  );
   t.equal(command.env.NODE_COMPILE_CACHE, join(root, 'current', 'compile-cache'));
   const files = warmCompileCache({ command, uid: NOBODY, gid: NOBODY });
-  t.match(files, [new RegExp(`-${NOBODY}/[0-9a-f]+$`)], 'one entry, under the service user\'s uid');
+  t.match(files, [new RegExp(`-${NOBODY}/[0-9a-f]+$`)], "one entry, under the service user's uid");
   const cacheFile = join(release, 'compile-cache', files[0]!);
   t.equal(statSync(cacheFile).uid, 0);
 
   const snapshot = () => {
     const dir = join(release, 'compile-cache');
-    return readdirSync(dir, { recursive: true }).sort().map((p) => {
-      const s = statSync(join(dir, String(p)));
-      return `${String(p)} ${s.mode.toString(8)} ${s.uid} ${s.size} ${s.mtimeMs}`;
-    });
+    return readdirSync(dir, { recursive: true })
+      .sort()
+      .map((p) => {
+        const s = statSync(join(dir, String(p)));
+        return `${String(p)} ${s.mode.toString(8)} ${s.uid} ${s.size} ${s.mtimeMs}`;
+      });
   };
   const port = await freePort();
   /** One start as systemd would (tap's loaders kept out of NODE_OPTIONS): first 200, then SIGTERM. */
   async function serve(extraEnv: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
-    const env = { ...command.env, ...extraEnv, TLS_CERT_FILE: join(root, 'cert.pem'), TLS_KEY_FILE: join(root, 'key.pem'), HOST: '127.0.0.1', PORT: String(port), STAGE: 'local', RELEASE_VERSION: 'v1' };
-    const child = spawn('env', ['-u', 'NODE_OPTIONS', command.bin, ...command.args], { env, uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = {
+      ...command.env,
+      ...extraEnv,
+      TLS_CERT_FILE: join(root, 'cert.pem'),
+      TLS_KEY_FILE: join(root, 'key.pem'),
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      STAGE: 'local',
+      RELEASE_VERSION: 'v1',
+    };
+    const child = spawn('env', ['-u', 'NODE_OPTIONS', command.bin, ...command.args], {
+      env,
+      uid: NOBODY,
+      gid: NOBODY,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let [stdout, stderr] = ['', ''];
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -89,7 +126,11 @@ t.test('the service reads the hook\'s cache and never writes it', { skip }, asyn
 
   const quiet = await serve();
   t.equal(quiet.stderr, '', 'nothing on stderr');
-  t.same(quiet.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('{')), [], 'only the service\'s JSON log lines');
+  t.same(
+    quiet.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('{')),
+    [],
+    "only the service's JSON log lines",
+  );
   t.same(snapshot(), before, 'the cache is untouched');
 
   // Damaged: Node's own checksum rejects it; the service compiles as usual and cannot write.

@@ -1,19 +1,30 @@
 // The real hooks from a packaged release, run the way the agent runs them, against a host tree
 // in a temp directory and a service-control stand-in that records what it was asked to do.
 import t from 'tap';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  readdirSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { COMPILE_CACHE_ONLY_ENV, HOST_PATHS, NODE_MAJOR, SERVICE_NAME } from '@hello/config/constants';
-import { buildRelease } from '../../scripts/build-release.js';
-import { KEEP_RELEASES, UNIT_NAME } from '../../scripts/host-env.js';
-import { nodeFlags } from '../../scripts/node-flags.js';
-import { hookOverrides, hostLayout } from '../../rehearse/host-layout.js';
-import { runHook } from '../../rehearse/run-hook.js';
-import { freePorts } from '../../rehearse/rehearsal-support.js';
-import { NODE_HAS_COMPILE_CACHE } from '../helpers/compile-cache.js';
+import { buildRelease } from '../../scripts/build-release.ts';
+import { KEEP_RELEASES, UNIT_NAME } from '../../scripts/host-env.ts';
+import { nodeFlags } from '../../scripts/node-flags.ts';
+import { hookOverrides, hostLayout } from '../../rehearse/host-layout.ts';
+import { runHook } from '../../rehearse/run-hook.ts';
+import { freePorts } from '../../rehearse/rehearsal-support.ts';
+import { NODE_HAS_COMPILE_CACHE } from '../helpers/compile-cache.ts';
 
 // Real processes (bash, openssl, Node, su): on a busy 2-core machine the file outlasts tap's
 // default 30 s; each step is still bounded by its own timeout.
@@ -32,12 +43,22 @@ const host = hostLayout(join(work, 'hosts'), 'h1', port!);
 const calls = join(work, 'ctl-calls');
 const ctl = join(work, 'fake-ctl');
 // `is-failed` answers as $UNIT_STATE says (systemctl: exit 0 only when the unit has failed).
-writeFileSync(ctl, `#!/bin/sh\ncase $1 in is-failed) [ "$UNIT_STATE" = failed ]; exit $? ;; esac\necho "$*" >> ${calls}\n`, { mode: 0o755 });
+writeFileSync(
+  ctl,
+  `#!/bin/sh\ncase $1 in is-failed) [ "$UNIT_STATE" = failed ]; exit $? ;; esac\necho "$*" >> ${calls}\n`,
+  { mode: 0o755 },
+);
 const env = {
-  ...hookOverrides(host, { serviceCtl: ctl, nodeBin: process.execPath, user: userInfo().username, validateTimeoutSeconds: 1 }),
+  ...hookOverrides(host, {
+    serviceCtl: ctl,
+    nodeBin: process.execPath,
+    user: userInfo().username,
+    validateTimeoutSeconds: 1,
+  }),
   DEPLOYMENT_GROUP_NAME: 'staging',
 };
-const hook = (name: string, over: Record<string, string> = {}) => runHook(archive, [{ location: `hooks/${name}`, timeout: 60 }], { ...env, ...over });
+const hook = (name: string, over: Record<string, string> = {}) =>
+  runHook(archive, [{ location: `hooks/${name}`, timeout: 60 }], { ...env, ...over });
 const ctlCalls = (): string[] => (existsSync(calls) ? readFileSync(calls, 'utf8').trim().split('\n') : []);
 
 t.test('ApplicationStop on a fresh host does nothing and succeeds', async (t) => {
@@ -49,7 +70,8 @@ t.test('ApplicationStop on a fresh host does nothing and succeeds', async (t) =>
 
 t.test('BeforeInstall prepares the directories, twice without harm', async (t) => {
   for (let i = 0; i < 2; i++) t.equal((await hook('before-install.sh')).ok, true);
-  for (const dir of [join(host.root, 'releases'), join(host.root, 'incoming'), host.logDir, host.unitDir]) t.ok(statSync(dir).isDirectory(), dir);
+  for (const dir of [join(host.root, 'releases'), join(host.root, 'incoming'), host.logDir, host.unitDir])
+    t.ok(statSync(dir).isDirectory(), dir);
   t.equal(statSync(host.tlsDir).mode & 0o777, 0o750, 'the key directory is closed to others');
 });
 
@@ -65,14 +87,22 @@ t.test('AfterInstall needs the deployment group', async (t) => {
 });
 
 t.test('AfterInstall installs a verified release and everything around it', async (t) => {
-  for (const [name, age] of [['old1', 300], ['old2', 200], ['old3', 100]] as const) {
+  for (const [name, age] of [
+    ['old1', 300],
+    ['old2', 200],
+    ['old3', 100],
+  ] as const) {
     mkdirSync(join(host.root, 'releases', name));
     utimesSync(join(host.root, 'releases', name), new Date(Date.now() - age * 1000), new Date(Date.now() - age * 1000));
   }
   const r = await hook('after-install.sh');
   t.equal(r.ok, true, r.output);
   t.equal(readlinkSync(join(host.root, 'current')), 'releases/v1', 'relative link, switched by rename');
-  t.same(readdirSync(join(host.root, 'releases')).sort(), ['old2', 'old3', 'v1'].slice(3 - KEEP_RELEASES).sort(), `keeps ${KEEP_RELEASES}`);
+  t.same(
+    readdirSync(join(host.root, 'releases')).sort(),
+    ['old2', 'old3', 'v1'].slice(3 - KEEP_RELEASES).sort(),
+    `keeps ${KEEP_RELEASES}`,
+  );
   const envFile = readFileSync(host.envFile, 'utf8');
   t.match(envFile, /^STAGE=staging$/m);
   t.match(envFile, /^RELEASE_VERSION=v1$/m);
@@ -82,7 +112,10 @@ t.test('AfterInstall installs a verified release and everything around it', asyn
   t.equal(statSync(join(host.tlsDir, 'key.pem')).mode & 0o777, 0o640);
   const unit = readFileSync(join(host.unitDir, UNIT_NAME), 'utf8');
   t.match(unit, `EnvironmentFile=${host.envFile}\n`);
-  t.match(unit, `ExecStart=${[process.execPath, ...nodeFlags(NODE_MAJOR)].join(' ')} ${host.root}/current/app/server.mjs\n`);
+  t.match(
+    unit,
+    `ExecStart=${[process.execPath, ...nodeFlags(NODE_MAJOR)].join(' ')} ${host.root}/current/app/server.mjs\n`,
+  );
   t.match(unit, `StandardOutput=append:${host.logFile}\n`);
   t.notMatch(unit, HOST_PATHS.root, 'every host path moved');
   t.match(readFileSync(join(host.logrotateDir, SERVICE_NAME), 'utf8'), `${host.logFile} {`);
@@ -97,8 +130,15 @@ t.test('AfterInstall warms the compile cache into the release, read-only to the 
   t.equal(r.ok, true, r.output);
   t.equal(statSync(cache).mode & 0o777, 0o755);
   if (!NODE_HAS_COMPILE_CACHE) {
-    t.match(r.output, `${cacheLine}empty, ${process.execPath} wrote none (NODE_COMPILE_CACHE needs Node 22.1 or later)`);
-    t.same(readdirSync(cache), [], `Node ${process.version} ignores NODE_COMPILE_CACHE; the hook succeeds all the same`);
+    t.match(
+      r.output,
+      `${cacheLine}empty, ${process.execPath} wrote none (NODE_COMPILE_CACHE needs Node 22.1 or later)`,
+    );
+    t.same(
+      readdirSync(cache),
+      [],
+      `Node ${process.version} ignores NODE_COMPILE_CACHE; the hook succeeds all the same`,
+    );
     return;
   }
   // Node's directory for the service user's uid (tap's loaders add entries of their own here).
@@ -115,7 +155,11 @@ t.test('AfterInstall warms the compile cache into the release, read-only to the 
 t.test('AfterInstall goes on without a compile cache when the warm-up fails', async (t) => {
   // A Node binary that runs everything but the warm-up (the unit's ExecStart uses it too).
   const node = join(work, 'node-without-warm-up');
-  writeFileSync(node, `#!/bin/sh\n[ "$${COMPILE_CACHE_ONLY_ENV}" != 1 ] || { echo 'warm-up broke' >&2; exit 3; }\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
+  writeFileSync(
+    node,
+    `#!/bin/sh\n[ "$${COMPILE_CACHE_ONLY_ENV}" != 1 ] || { echo 'warm-up broke' >&2; exit 3; }\nexec ${process.execPath} "$@"\n`,
+    { mode: 0o755 },
+  );
   const old = join(host.root, 'releases', 'old0');
   mkdirSync(old);
   utimesSync(old, new Date(1000), new Date(1000));
@@ -147,14 +191,20 @@ t.test('ValidateService gives up at its bound and shows the last log lines', asy
   const r = await hook('validate-service.sh');
   t.equal(r.ok, false);
   t.match(r.output, /\[probe\] not reachable/);
-  t.match(r.output, /version v1 did not become healthy within 1s; last lines of .*service\.log:\nhello: cannot start: something specific/);
+  t.match(
+    r.output,
+    /version v1 did not become healthy within 1s; last lines of .*service\.log:\nhello: cannot start: something specific/,
+  );
 });
 
 t.test('ValidateService stops waiting once the unit has failed', async (t) => {
   const r = await hook('validate-service.sh', { UNIT_STATE: 'failed', HELLO_VALIDATE_TIMEOUT_SECONDS: '60' });
   t.equal(r.ok, false);
   t.ok(r.ms < 30_000, `over in ${Math.round(r.ms)} ms, not after the 60 s bound`);
-  t.match(r.output, /hello\.service has failed \(systemd stopped restarting it\); last lines of .*service\.log:\nhello: cannot start: something specific/);
+  t.match(
+    r.output,
+    /hello\.service has failed \(systemd stopped restarting it\); last lines of .*service\.log:\nhello: cannot start: something specific/,
+  );
 });
 
 t.test('bad overrides fail before anything happens', async (t) => {
@@ -162,6 +212,12 @@ t.test('bad overrides fail before anything happens', async (t) => {
   t.equal(port.ok, false);
   t.match(port.output, /HELLO_PORT='0' is not allowed; expected a port number from 1 to 65535/);
   t.match((await hook('application-stop.sh', { HELLO_PORT: '70000' })).output, /HELLO_PORT='70000' is not allowed/);
-  t.match((await hook('application-stop.sh', { HELLO_ROOT: 'relative/dir' })).output, /path 'relative\/dir' is not allowed/);
-  t.match((await hook('application-stop.sh', { HELLO_VALIDATE_TIMEOUT_SECONDS: '0' })).output, /HELLO_VALIDATE_TIMEOUT_SECONDS='0' is not allowed/);
+  t.match(
+    (await hook('application-stop.sh', { HELLO_ROOT: 'relative/dir' })).output,
+    /path 'relative\/dir' is not allowed/,
+  );
+  t.match(
+    (await hook('application-stop.sh', { HELLO_VALIDATE_TIMEOUT_SECONDS: '0' })).output,
+    /HELLO_VALIDATE_TIMEOUT_SECONDS='0' is not allowed/,
+  );
 });

@@ -8,18 +8,25 @@ import { fileURLToPath } from 'node:url';
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const hooksDir = join(appDir, 'deploy/hooks');
 const scripts = [
-  ...readdirSync(hooksDir).filter((f) => f.endsWith('.sh')).map((f) => join(hooksDir, f)),
+  ...readdirSync(hooksDir)
+    .filter((f) => f.endsWith('.sh'))
+    .map((f) => join(hooksDir, f)),
   join(appDir, 'rehearse/service-ctl.sh'),
 ];
-const shellcheck = (files: string[]) => spawnSync('shellcheck', ['--external-sources', '--severity=style', ...files], { cwd: hooksDir, encoding: 'utf8' });
+const shellcheck = (files: string[]) =>
+  spawnSync('shellcheck', ['--external-sources', '--severity=style', ...files], { cwd: hooksDir, encoding: 'utf8' });
 const installed = shellcheck(['--version']).error === undefined;
 
-t.test('the hooks and the supervisor are shellcheck clean', { skip: installed ? false : 'shellcheck is not installed (apt-get install -y shellcheck)' }, async (t) => {
-  t.ok(scripts.length >= 7, `${scripts.length} scripts`);
-  const result = shellcheck(scripts);
-  t.equal(result.stdout + result.stderr, '', 'no findings');
-  t.equal(result.status, 0);
-});
+t.test(
+  'the hooks and the supervisor are shellcheck clean',
+  { skip: installed ? false : 'shellcheck is not installed (apt-get install -y shellcheck)' },
+  async (t) => {
+    t.ok(scripts.length >= 7, `${scripts.length} scripts`);
+    const result = shellcheck(scripts);
+    t.equal(result.stdout + result.stderr, '', 'no findings');
+    t.equal(result.status, 0);
+  },
+);
 
 t.test('the check catches a real mistake', { skip: installed ? false : 'shellcheck is not installed' }, async (t) => {
   const bad = join(t.testdir({}), 'bad.sh');

@@ -4,9 +4,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HOST_NODE_BIN, HOST_PATHS, NODE_MAJOR, SERVICE_NAME, SYSTEMD_STOP_TIMEOUT_SECONDS } from '@hello/config/constants';
-import { bundleTextFiles } from '../../scripts/bundle-text-files.js';
-import { nodeFlags } from '../../scripts/node-flags.js';
+import {
+  HOST_NODE_BIN,
+  HOST_PATHS,
+  NODE_MAJOR,
+  SERVICE_NAME,
+  SYSTEMD_STOP_TIMEOUT_SECONDS,
+} from '@hello/config/constants';
+import { bundleTextFiles } from '../../scripts/bundle-text-files.ts';
+import { nodeFlags } from '../../scripts/node-flags.ts';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const unit = bundleTextFiles(join(appDir, 'deploy')).find((f) => f.path === `deploy/${SERVICE_NAME}.service`)!.text;
@@ -19,23 +25,36 @@ const installed = spawnSync('systemd-analyze', ['--version']).error === undefine
  */
 function analyze(verb: 'verify' | 'security', text: string): { status: number | null; output: string } {
   const file = join(t.testdir({}), `${SERVICE_NAME}.service`);
-  writeFileSync(file, existsSync(HOST_NODE_BIN) ? text : text.replace(`ExecStart=${HOST_NODE_BIN} `, `ExecStart=${process.execPath} `));
+  writeFileSync(
+    file,
+    existsSync(HOST_NODE_BIN) ? text : text.replace(`ExecStart=${HOST_NODE_BIN} `, `ExecStart=${process.execPath} `),
+  );
   const args = verb === 'verify' ? ['verify', file] : ['security', '--offline=true', '--no-pager', file];
   const r = spawnSync('systemd-analyze', args, { encoding: 'utf8' });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 const verify = (text: string) => analyze('verify', text);
 /** systemd-analyze's "Overall exposure level" of the unit (0 best, 10 worst). */
-const exposure = (text: string): number => Number(/Overall exposure level for \S+: (\d+\.\d+)/.exec(analyze('security', text).output)?.[1]);
+const exposure = (text: string): number =>
+  Number(/Overall exposure level for \S+: (\d+\.\d+)/.exec(analyze('security', text).output)?.[1]);
 
 t.test('the unit keeps the config numbers and the hardening', async (t) => {
   t.same(directive('TimeoutStopSec'), [String(SYSTEMD_STOP_TIMEOUT_SECONDS)]);
   t.same(directive('User'), [SERVICE_NAME]);
   t.same(directive('EnvironmentFile'), [HOST_PATHS.envFile]);
-  t.same(directive('ExecStart'), [[HOST_NODE_BIN, ...nodeFlags(NODE_MAJOR), `${HOST_PATHS.current}/app/server.mjs`].join(' ')]);
+  t.same(directive('ExecStart'), [
+    [HOST_NODE_BIN, ...nodeFlags(NODE_MAJOR), `${HOST_PATHS.current}/app/server.mjs`].join(' '),
+  ]);
   t.same(directive('StandardOutput'), [`append:${HOST_PATHS.logFile}`]);
   t.same(directive('Restart'), ['always']);
-  for (const [name, value] of [['NoNewPrivileges', 'yes'], ['ProtectSystem', 'strict'], ['ProtectHome', 'yes'], ['PrivateTmp', 'yes'], ['CapabilityBoundingSet', ''], ['AmbientCapabilities', '']]) {
+  for (const [name, value] of [
+    ['NoNewPrivileges', 'yes'],
+    ['ProtectSystem', 'strict'],
+    ['ProtectHome', 'yes'],
+    ['PrivateTmp', 'yes'],
+    ['CapabilityBoundingSet', ''],
+    ['AmbientCapabilities', ''],
+  ]) {
     t.same(directive(name!), [value], `${name}=${value}`);
   }
   t.same(directive('ReadWritePaths'), [], 'the service writes nowhere');
@@ -47,15 +66,26 @@ t.test('the unit keeps the config numbers and the hardening', async (t) => {
   t.same(directive('RestrictAddressFamilies'), ['AF_INET AF_INET6 AF_UNIX AF_NETLINK']);
 });
 
-t.test('systemd-analyze security rates the unit 3.0 or better', { skip: installed ? false : 'systemd-analyze is not installed (apt-get install -y systemd)' }, async (t) => {
-  const score = exposure(unit);
-  t.ok(score <= 3.0, `exposure ${score}`);
-  const open = unit.replace(/^(NoNewPrivileges|CapabilityBoundingSet|ProtectSystem|ProtectHome|PrivateDevices|RestrictAddressFamilies)=.*\n/gm, '');
-  t.ok(exposure(open) > score + 1, 'and the score does see the hardening');
-});
+t.test(
+  'systemd-analyze security rates the unit 3.0 or better',
+  { skip: installed ? false : 'systemd-analyze is not installed (apt-get install -y systemd)' },
+  async (t) => {
+    const score = exposure(unit);
+    t.ok(score <= 3.0, `exposure ${score}`);
+    const open = unit.replace(
+      /^(NoNewPrivileges|CapabilityBoundingSet|ProtectSystem|ProtectHome|PrivateDevices|RestrictAddressFamilies)=.*\n/gm,
+      '',
+    );
+    t.ok(exposure(open) > score + 1, 'and the score does see the hardening');
+  },
+);
 
-t.test('systemd-analyze verify is clean', { skip: installed ? false : 'systemd-analyze is not installed (apt-get install -y systemd)' }, async (t) => {
-  t.same(verify(unit), { status: 0, output: '' });
-  const broken = verify(unit.replace('Restart=always', 'Restart=sometimes'));
-  t.match(broken.output, /restart specifier/, 'and it does flag a bad value');
-});
+t.test(
+  'systemd-analyze verify is clean',
+  { skip: installed ? false : 'systemd-analyze is not installed (apt-get install -y systemd)' },
+  async (t) => {
+    t.same(verify(unit), { status: 0, output: '' });
+    const broken = verify(unit.replace('Restart=always', 'Restart=sometimes'));
+    t.match(broken.output, /restart specifier/, 'and it does flag a bad value');
+  },
+);

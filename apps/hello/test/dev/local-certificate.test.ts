@@ -1,7 +1,7 @@
 import t from 'tap';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { ensureLocalCertificate, generateLocalhostCertificate } from '../../src/dev/local-certificate.js';
+import { ensureLocalCertificate, generateLocalhostCertificate } from '../../src/dev/local-certificate.ts';
 
 t.test('the certificate is for localhost, 127.0.0.1 and ::1, valid now, with its key', async (t) => {
   const now = new Date();

@@ -1,5 +1,12 @@
 import t from 'tap';
-import { DEFAULT_CERT_DIR, exitCodeOf, forwardFirstStopSignal, localServeEnv, prepareLocalServe, STOP_SIGNALS } from '../../src/dev/local-serve.js';
+import {
+  DEFAULT_CERT_DIR,
+  exitCodeOf,
+  forwardFirstStopSignal,
+  localServeEnv,
+  prepareLocalServe,
+  STOP_SIGNALS,
+} from '../../src/dev/local-serve.ts';
 
 t.test('serve defaults to a local stage on loopback:8443 with the git-ignored certificate', async (t) => {
   t.match(DEFAULT_CERT_DIR, /apps\/hello\/\.certs$/);
@@ -29,7 +36,7 @@ t.test('the certificate is made on the first start and reused afterwards', async
   t.match(second, 'curl -k https://localhost:9443/');
 });
 
-t.test('serve exits with the server\'s code, or 128 + the signal that killed it', async (t) => {
+t.test("serve exits with the server's code, or 128 + the signal that killed it", async (t) => {
   t.equal(exitCodeOf(0, null), 0);
   t.equal(exitCodeOf(1, null), 1);
   t.equal(exitCodeOf(null, 'SIGKILL'), 137);

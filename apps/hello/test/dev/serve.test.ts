@@ -4,8 +4,8 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { setTimeout } from 'node:timers/promises';
 import { SERVICE_ENV_NAMES } from '@hello/config/service-env';
-import { freePort } from '../helpers/child-server.js';
-import { fetchOver } from '../helpers/client.js';
+import { freePort } from '../helpers/child-server.ts';
+import { fetchOver } from '../helpers/client.ts';
 
 t.setTimeout(120_000); // serve and its server child each compile the TypeScript sources first
 

@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import fp from 'fastify-plugin';
 import type { Test } from 'tap';
-import serviceApp, { type AppOptions } from '../../src/app.js';
-import { ConnectionDrain } from '../../src/connection-drain.js';
-import { createLogger } from '../../src/logger.js';
-import { captureHelmetHeaders } from '../../src/plugins/security-headers.js';
-import { serverOptions, type ServerTimeouts } from '../../src/server-options.js';
-import { testCertificate } from './certificate.js';
+import serviceApp, { type AppOptions } from '../../src/app.ts';
+import { ConnectionDrain } from '../../src/connection-drain.ts';
+import { createLogger } from '../../src/logger.ts';
+import { captureHelmetHeaders } from '../../src/plugins/security-headers.ts';
+import { serverOptions, type ServerTimeouts } from '../../src/server-options.ts';
+import { testCertificate } from './certificate.ts';
 
 export const TEST_APP: AppOptions = {
   stage: 'staging',
@@ -28,7 +28,9 @@ async function create(timeouts?: ServerTimeouts, level = 'info') {
     destination: { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) },
   });
   const { cert, key } = await testCertificate();
-  const app = Fastify(serverOptions({ tls: { cert, key }, logger, headers: captureHelmetHeaders(), ...(timeouts ? { timeouts } : {}) }));
+  const app = Fastify(
+    serverOptions({ tls: { cert, key }, logger, headers: captureHelmetHeaders(), ...(timeouts ? { timeouts } : {}) }),
+  );
   const drain = new ConnectionDrain(app.server);
   return { app, logs, drain };
 }
@@ -44,7 +46,10 @@ export interface BuildOptions {
   readonly extend?: (app: TestApp) => void;
 }
 
-export async function build(t: Test, options: BuildOptions = {}): Promise<{ app: TestApp; logs: LogLine[]; drain: ConnectionDrain }> {
+export async function build(
+  t: Test,
+  options: BuildOptions = {},
+): Promise<{ app: TestApp; logs: LogLine[]; drain: ConnectionDrain }> {
   const { app, logs, drain } = await create(options.timeouts, options.level);
   await app.register(fp(serviceApp), { ...TEST_APP, draining: () => drain.draining, ...options.app });
   options.extend?.(app);

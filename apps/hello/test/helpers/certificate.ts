@@ -1,5 +1,5 @@
 // One localhost certificate per test process: generating is cheap, but not free.
-import { generateLocalhostCertificate, type PemPair } from '../../src/dev/local-certificate.js';
+import { generateLocalhostCertificate, type PemPair } from '../../src/dev/local-certificate.ts';
 
 let cached: Promise<PemPair> | undefined;
 

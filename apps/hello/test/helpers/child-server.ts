@@ -54,5 +54,8 @@ export async function freePort(): Promise<number> {
 
 /** The JSON log lines the process wrote to stdout. */
 export function logLines(stdout: string): Record<string, unknown>[] {
-  return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }

@@ -2,7 +2,7 @@
 // requests a well-behaved client would never send.
 import { request, type Agent } from 'node:https';
 import { connect, type TLSSocket } from 'node:tls';
-import { testCertificate } from './certificate.js';
+import { testCertificate } from './certificate.ts';
 
 export interface Answer {
   readonly status: number;
@@ -11,15 +11,22 @@ export interface Answer {
 }
 
 /** A request that verifies the server's certificate (by default the test certificate, its own CA). */
-export async function fetchOver(port: number, path: string, options: { method?: string; agent?: Agent; ca?: string } = {}): Promise<Answer> {
+export async function fetchOver(
+  port: number,
+  path: string,
+  options: { method?: string; agent?: Agent; ca?: string } = {},
+): Promise<Answer> {
   const cert = options.ca ?? (await testCertificate()).cert;
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', ca: cert, agent: options.agent ?? false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', ca: cert, agent: options.agent ?? false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });

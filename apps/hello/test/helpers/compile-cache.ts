@@ -5,4 +5,6 @@ const [major, minor] = process.versions.node.split('.').map(Number) as [number, 
 export const NODE_HAS_COMPILE_CACHE = major * 1000 + minor >= 22_001;
 
 /** A subtest's `skip` value: false where Node has the compile cache, the reason elsewhere. */
-export const skipWithoutCompileCache: false | string = NODE_HAS_COMPILE_CACHE ? false : `Node ${process.version} ignores NODE_COMPILE_CACHE (Node 22.1 or later writes it)`;
+export const skipWithoutCompileCache: false | string = NODE_HAS_COMPILE_CACHE
+  ? false
+  : `Node ${process.version} ignores NODE_COMPILE_CACHE (Node 22.1 or later writes it)`;

@@ -1,7 +1,7 @@
 import t from 'tap';
-import { errorBody } from '../../src/plugins/error-replies.js';
-import { build, listen } from '../helpers/build.js';
-import { exchange } from '../helpers/client.js';
+import { errorBody } from '../../src/plugins/error-replies.ts';
+import { build, listen } from '../helpers/build.ts';
+import { exchange } from '../helpers/client.ts';
 
 t.test('unknown routes get a 404 in JSON that does not echo the request', async (t) => {
   const { app } = await build(t);
@@ -13,9 +13,10 @@ t.test('unknown routes get a 404 in JSON that does not echo the request', async 
 
 t.test('a failure answers 500 without message or stack, and is logged with both', async (t) => {
   const { app, logs } = await build(t, {
-    extend: (app) => app.get('/boom', async () => {
-      throw new Error('database password is hunter2');
-    }),
+    extend: (app) =>
+      app.get('/boom', async () => {
+        throw new Error('database password is hunter2');
+      }),
   });
   const res = await app.inject({ method: 'GET', url: '/boom' });
   t.equal(res.statusCode, 500);
@@ -25,11 +26,12 @@ t.test('a failure answers 500 without message or stack, and is logged with both'
   t.match(logged, { level: 50, reqId: String, err: { message: 'database password is hunter2', stack: /Error/ } });
 });
 
-t.test('a 4xx reply names its status and never echoes the error\'s message', async (t) => {
+t.test("a 4xx reply names its status and never echoes the error's message", async (t) => {
   const { app } = await build(t, {
-    extend: (app) => app.get('/teapot', async () => {
-      throw Object.assign(new Error('short and stout <script>'), { statusCode: 418 });
-    }),
+    extend: (app) =>
+      app.get('/teapot', async () => {
+        throw Object.assign(new Error('short and stout <script>'), { statusCode: 418 });
+      }),
   });
   const res = await app.inject({ method: 'GET', url: '/teapot' });
   t.equal(res.statusCode, 418);
@@ -44,7 +46,12 @@ t.test('framework errors (bad URL, bad content type) carry the security headers 
   t.match(badUrl, /strict-transport-security: max-age=/i);
   t.match(badUrl, /x-content-type-options: nosniff/i);
   t.notMatch(badUrl, /%zz|<script>/);
-  const badType = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'text/evil<script>' }, payload: 'x' });
+  const badType = await app.inject({
+    method: 'POST',
+    url: '/echo',
+    headers: { 'content-type': 'text/evil<script>' },
+    payload: 'x',
+  });
   t.equal(badType.statusCode, 415);
   t.notMatch(badType.body, /evil|<script>/);
   t.match(badType.headers, { 'strict-transport-security': /max-age/ });

@@ -3,10 +3,10 @@
 import t from 'tap';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleTextFiles } from '../../scripts/bundle-text-files.js';
-import { HOOK_NAMES, HOOK_SCRIPTS, HOOK_TIMEOUT_SECONDS } from '../../scripts/hook-timeouts.js';
-import { INCOMING_DIR } from '../../scripts/host-env.js';
-import { AppspecError, parseAppspec, validateHooks } from '../../rehearse/appspec.js';
+import { bundleTextFiles } from '../../scripts/bundle-text-files.ts';
+import { HOOK_NAMES, HOOK_SCRIPTS, HOOK_TIMEOUT_SECONDS } from '../../scripts/hook-timeouts.ts';
+import { INCOMING_DIR } from '../../scripts/host-env.ts';
+import { AppspecError, parseAppspec, validateHooks } from '../../rehearse/appspec.ts';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const text = bundleTextFiles(join(appDir, 'deploy')).find((f) => f.path === 'appspec.yml')!.text;
@@ -17,38 +17,109 @@ t.test('reads the packaged appspec, which the agent accepts', async (t) => {
   t.doesNotThrow(() => validateHooks(a));
   t.same(a.files, [{ source: '/', destination: INCOMING_DIR }]);
   t.equal(a.fileExistsBehavior, 'OVERWRITE');
-  t.same(a.permissions.map((p) => [p.object, p.pattern, p.mode, p.type]), [[INCOMING_DIR, '**', '644', ['file']], [INCOMING_DIR, '**', '755', ['directory']]]);
-  for (const hook of HOOK_NAMES) t.same(a.hooks[hook], [{ location: `hooks/${HOOK_SCRIPTS[hook]}`, timeout: HOOK_TIMEOUT_SECONDS[hook], runas: 'root' }], hook);
+  t.same(
+    a.permissions.map((p) => [p.object, p.pattern, p.mode, p.type]),
+    [
+      [INCOMING_DIR, '**', '644', ['file']],
+      [INCOMING_DIR, '**', '755', ['directory']],
+    ],
+  );
+  for (const hook of HOOK_NAMES)
+    t.same(
+      a.hooks[hook],
+      [{ location: `hooks/${HOOK_SCRIPTS[hook]}`, timeout: HOOK_TIMEOUT_SECONDS[hook], runas: 'root' }],
+      hook,
+    );
 });
 
 t.test('defaults: no hooks, files or permissions; DISALLOW comes from the deployment', async (t) => {
-  const a = parseAppspec(minimal('hooks:\n  BeforeInstall:\n    - location: a.sh\n  AfterInstall:\npermissions:\n  - object: /opt/x\n    mode: 44\n'));
-  t.same(a.hooks, { BeforeInstall: [{ location: 'a.sh', timeout: 3600 }] }, 'timeout 3600 by default; an empty event is ignored');
+  const a = parseAppspec(
+    minimal(
+      'hooks:\n  BeforeInstall:\n    - location: a.sh\n  AfterInstall:\npermissions:\n  - object: /opt/x\n    mode: 44\n',
+    ),
+  );
+  t.same(
+    a.hooks,
+    { BeforeInstall: [{ location: 'a.sh', timeout: 3600 }] },
+    'timeout 3600 by default; an empty event is ignored',
+  );
   t.same(a.files, []);
   t.equal(a.fileExistsBehavior, undefined);
   t.same(a.permissions[0], { object: '/opt/x', pattern: '**', except: [], type: ['file', 'directory'], mode: '044' });
 });
 
 const refusals: [string, string, string][] = [
-  ['empty file', '', "The deployment failed because the application specification file was empty. Make sure your AppSpec file defines at minimum the 'version' and 'os' properties."],
-  ['version', 'version: 1\nos: linux\n', 'The deployment failed because an invalid version value (1) was entered in the application specification file. Make sure your AppSpec file specifies "0.0" as the version, and then try again.'],
+  [
+    'empty file',
+    '',
+    "The deployment failed because the application specification file was empty. Make sure your AppSpec file defines at minimum the 'version' and 'os' properties.",
+  ],
+  [
+    'version',
+    'version: 1\nos: linux\n',
+    'The deployment failed because an invalid version value (1) was entered in the application specification file. Make sure your AppSpec file specifies "0.0" as the version, and then try again.',
+  ],
   ['no version', 'os: linux\n', 'an invalid version value () was entered'],
   ['version list', 'version: [0]\nos: linux\n', 'an invalid version value ([0]) was entered'],
   ['os not a string', 'version: 0.0\nos: true\n', 'unsupported operating system (true)'],
-  ['os', 'version: 0.0\nos: windows2\n', 'The deployment failed because the application specification file specifies an unsupported operating system (windows2). Specify either "linux" or "windows" in the os section of the AppSpec file, and then try again.'],
-  ['hook without location', minimal('hooks:\n  BeforeInstall:\n    - timeout: 5\n'), 'The deployment failed because the application specification file specifies a script with no location value. Specify the location in the hooks section of the AppSpec file, and then try again.'],
-  ['timeout 0', minimal('hooks:\n  BeforeInstall:\n    - location: a.sh\n      timeout: 0\n'), 'The deployment failed because an invalid timeout value was provided for a script in the application specification file. Make corrections in the hooks section of the AppSpec file, and then try again.'],
-  ['timeout not a number', minimal('hooks:\n  BeforeInstall:\n    - location: a.sh\n      timeout: soon\n'), 'an invalid timeout value was provided'],
-  ['file without source', minimal('files:\n  - destination: /opt/x\n'), 'The deployment failed because the application specification file specifies a destination file, but no source file. Update the files section of the AppSpec file, and then try again.'],
-  ['file without destination', minimal('files:\n  - source: app\n'), 'The deployment failed because the application specification file specifies only a source file (app). Add the name of the destination file to the files section of the AppSpec file, and then try again.'],
-  ['permission without object', minimal('permissions:\n  - mode: 644\n'), 'The deployment failed because a permission listed in the application specification file has no object value. Update the permissions section of the AppSpec file, and then try again.'],
-  ['permission type', minimal('permissions:\n  - object: /x\n    type: [socket]\n'), 'The deployment failed because the application specification filespecifies a permission for an object type not supported for permissions (socket). Update the permissions section of the AppSpec file, and then try again.'],
-  ['mode too long', minimal('permissions:\n  - object: /x\n    mode: 10644\n'), 'The deployment failed because the length of a permissions mode (10644) in the application specification file is invalid. Permissions modes must be between one and four characters long. Update the permissions section of the AppSpec file, and then try again.'],
-  ['mode digit', minimal('permissions:\n  - object: /x\n    mode: 689\n'), 'The deployment failed because the permissions mode (689) in the application specification file contains an invalid character (8). Update the permissions section of the AppSpec file, and then try again.'],
-  ['file_exists_behavior', minimal('file_exists_behavior: MERGE\n'), 'The deployment failed because an invalid file_exists_behavior value (MERGE) was entered in the application specification file. Make sure your AppSpec file specifies one of DISALLOW,OVERWRITE,RETAIN as the file_exists_behavior, and then try again.'],
+  [
+    'os',
+    'version: 0.0\nos: windows2\n',
+    'The deployment failed because the application specification file specifies an unsupported operating system (windows2). Specify either "linux" or "windows" in the os section of the AppSpec file, and then try again.',
+  ],
+  [
+    'hook without location',
+    minimal('hooks:\n  BeforeInstall:\n    - timeout: 5\n'),
+    'The deployment failed because the application specification file specifies a script with no location value. Specify the location in the hooks section of the AppSpec file, and then try again.',
+  ],
+  [
+    'timeout 0',
+    minimal('hooks:\n  BeforeInstall:\n    - location: a.sh\n      timeout: 0\n'),
+    'The deployment failed because an invalid timeout value was provided for a script in the application specification file. Make corrections in the hooks section of the AppSpec file, and then try again.',
+  ],
+  [
+    'timeout not a number',
+    minimal('hooks:\n  BeforeInstall:\n    - location: a.sh\n      timeout: soon\n'),
+    'an invalid timeout value was provided',
+  ],
+  [
+    'file without source',
+    minimal('files:\n  - destination: /opt/x\n'),
+    'The deployment failed because the application specification file specifies a destination file, but no source file. Update the files section of the AppSpec file, and then try again.',
+  ],
+  [
+    'file without destination',
+    minimal('files:\n  - source: app\n'),
+    'The deployment failed because the application specification file specifies only a source file (app). Add the name of the destination file to the files section of the AppSpec file, and then try again.',
+  ],
+  [
+    'permission without object',
+    minimal('permissions:\n  - mode: 644\n'),
+    'The deployment failed because a permission listed in the application specification file has no object value. Update the permissions section of the AppSpec file, and then try again.',
+  ],
+  [
+    'permission type',
+    minimal('permissions:\n  - object: /x\n    type: [socket]\n'),
+    'The deployment failed because the application specification filespecifies a permission for an object type not supported for permissions (socket). Update the permissions section of the AppSpec file, and then try again.',
+  ],
+  [
+    'mode too long',
+    minimal('permissions:\n  - object: /x\n    mode: 10644\n'),
+    'The deployment failed because the length of a permissions mode (10644) in the application specification file is invalid. Permissions modes must be between one and four characters long. Update the permissions section of the AppSpec file, and then try again.',
+  ],
+  [
+    'mode digit',
+    minimal('permissions:\n  - object: /x\n    mode: 689\n'),
+    'The deployment failed because the permissions mode (689) in the application specification file contains an invalid character (8). Update the permissions section of the AppSpec file, and then try again.',
+  ],
+  [
+    'file_exists_behavior',
+    minimal('file_exists_behavior: MERGE\n'),
+    'The deployment failed because an invalid file_exists_behavior value (MERGE) was entered in the application specification file. Make sure your AppSpec file specifies one of DISALLOW,OVERWRITE,RETAIN as the file_exists_behavior, and then try again.',
+  ],
 ];
 
-t.test('refusals carry the agent\'s own text', async (t) => {
+t.test("refusals carry the agent's own text", async (t) => {
   for (const [what, yaml, message] of refusals) {
     let error = new Error('did not throw');
     try {
@@ -64,8 +135,21 @@ t.test('refusals carry the agent\'s own text', async (t) => {
 });
 
 t.test('Install checks the event names and the documented hour per event', async (t) => {
-  t.throws(() => validateHooks(parseAppspec(minimal('hooks:\n  BeforeInstal:\n    - location: a.sh\n  Start:\n    - location: b.sh\n'))), { message: 'appspec.yml file contains unknown lifecycle events: ["BeforeInstal", "Start"]' });
-  t.doesNotThrow(() => validateHooks(parseAppspec(minimal('hooks:\n  BeforeBlockTraffic:\n    - location: a.sh\n'))), 'traffic hooks are known events');
-  const long = minimal('hooks:\n  AfterInstall:\n    - location: a.sh\n      timeout: 3000\n    - location: b.sh\n      timeout: 601\n');
-  t.throws(() => validateHooks(parseAppspec(long)), { message: /AfterInstall: the scripts' timeouts add up to 3601 s; CodeDeploy allows at most 3600 s/ });
+  t.throws(
+    () =>
+      validateHooks(
+        parseAppspec(minimal('hooks:\n  BeforeInstal:\n    - location: a.sh\n  Start:\n    - location: b.sh\n')),
+      ),
+    { message: 'appspec.yml file contains unknown lifecycle events: ["BeforeInstal", "Start"]' },
+  );
+  t.doesNotThrow(
+    () => validateHooks(parseAppspec(minimal('hooks:\n  BeforeBlockTraffic:\n    - location: a.sh\n'))),
+    'traffic hooks are known events',
+  );
+  const long = minimal(
+    'hooks:\n  AfterInstall:\n    - location: a.sh\n      timeout: 3000\n    - location: b.sh\n      timeout: 601\n',
+  );
+  t.throws(() => validateHooks(parseAppspec(long)), {
+    message: /AfterInstall: the scripts' timeouts add up to 3601 s; CodeDeploy allows at most 3600 s/,
+  });
 });

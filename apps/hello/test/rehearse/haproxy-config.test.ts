@@ -1,18 +1,28 @@
 import t from 'tap';
 import { HEALTH_CHECK, HEALTH_PATH } from '@hello/config/constants';
-import { haproxyConfig, type HaproxyConfigOptions } from '../../rehearse/haproxy-config.js';
-import { parseStats } from '../../rehearse/haproxy.js';
+import { haproxyConfig, type HaproxyConfigOptions } from '../../rehearse/haproxy-config.ts';
+import { parseStats } from '../../rehearse/haproxy.ts';
 
 const options: HaproxyConfigOptions = {
-  frontendPort: 9443, certPem: '/tmp/lb.pem', adminSocket: '/tmp/lb.sock',
-  servers: [{ name: 'h1', port: 18441 }, { name: 'h2', port: 18442 }], timeScale: 1, idleTimeoutSeconds: 60,
+  frontendPort: 9443,
+  certPem: '/tmp/lb.pem',
+  adminSocket: '/tmp/lb.sock',
+  servers: [
+    { name: 'h1', port: 18441 },
+    { name: 'h2', port: 18442 },
+  ],
+  timeScale: 1,
+  idleTimeoutSeconds: 60,
 };
 
 t.test('the target group health check, on loopback only', async (t) => {
   const text = haproxyConfig(options);
   t.match(text, 'bind 127.0.0.1:9443 ssl crt /tmp/lb.pem');
   t.match(text, `http-check send meth GET uri ${HEALTH_PATH}`);
-  t.match(text, `inter ${HEALTH_CHECK.intervalSeconds * 1000}ms rise ${HEALTH_CHECK.healthyThreshold} fall ${HEALTH_CHECK.unhealthyThreshold}`);
+  t.match(
+    text,
+    `inter ${HEALTH_CHECK.intervalSeconds * 1000}ms rise ${HEALTH_CHECK.healthyThreshold} fall ${HEALTH_CHECK.unhealthyThreshold}`,
+  );
   t.match(text, `timeout check ${HEALTH_CHECK.timeoutSeconds * 1000}ms`);
   t.match(text, 'server h2 127.0.0.1:18442');
   t.match(text, 'retries 0');
@@ -28,8 +38,15 @@ t.test('scaling keeps the ratios', async (t) => {
 });
 
 t.test('stats of the backend servers', async (t) => {
-  const csv = '# pxname,svname,qcur,qmax,scur,smax,status\nhttps,FRONTEND,,,3,9,OPEN\nhosts,h1,0,0,2,5,UP\nhosts,h2,0,0,0,1,DRAIN\nhosts,BACKEND,0,0,2,6,UP\n';
-  t.same([...parseStats(csv)], [['h1', { status: 'UP', current: 2 }], ['h2', { status: 'DRAIN', current: 0 }]]);
+  const csv =
+    '# pxname,svname,qcur,qmax,scur,smax,status\nhttps,FRONTEND,,,3,9,OPEN\nhosts,h1,0,0,2,5,UP\nhosts,h2,0,0,0,1,DRAIN\nhosts,BACKEND,0,0,2,6,UP\n';
+  t.same(
+    [...parseStats(csv)],
+    [
+      ['h1', { status: 'UP', current: 2 }],
+      ['h2', { status: 'DRAIN', current: 0 }],
+    ],
+  );
   t.throws(() => parseStats('# pxname,svname\n'), /no status column/);
   t.throws(() => parseStats(''), /no pxname column/, 'an empty answer is an error, not an empty backend');
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { HOST_PATHS } from '@hello/config/constants';
-import { hookOverrides, hostLayout, mapHostPath } from '../../rehearse/host-layout.js';
+import { hookOverrides, hostLayout, mapHostPath } from '../../rehearse/host-layout.ts';
 
 const h = hostLayout('/tmp/r/hosts', 'h1', 18441);
 
@@ -11,12 +11,18 @@ t.test('a host is a directory tree and a loopback port', async (t) => {
 });
 
 t.test('the overrides point every hook path into the host', async (t) => {
-  const o = hookOverrides(h, { serviceCtl: '/x/ctl', nodeBin: '/usr/bin/node', user: 'dev', validateTimeoutSeconds: 6 });
+  const o = hookOverrides(h, {
+    serviceCtl: '/x/ctl',
+    nodeBin: '/usr/bin/node',
+    user: 'dev',
+    validateTimeoutSeconds: 6,
+  });
   t.equal(o.HELLO_BIND_HOST, '127.0.0.1', 'loopback only');
   t.equal(o.HELLO_PORT, '18441');
   t.equal(o.HELLO_VALIDATE_TIMEOUT_SECONDS, '6');
   for (const [name, value] of Object.entries(o)) {
-    if (value.startsWith('/') && !['HELLO_SERVICE_CTL', 'HELLO_NODE_BIN'].includes(name)) t.ok(value.startsWith(h.dir), `${name} stays inside the host`);
+    if (value.startsWith('/') && !['HELLO_SERVICE_CTL', 'HELLO_NODE_BIN'].includes(name))
+      t.ok(value.startsWith(h.dir), `${name} stays inside the host`);
   }
 });
 

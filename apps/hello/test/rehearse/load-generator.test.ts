@@ -5,8 +5,8 @@ import type { ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyCounts, LoadGenerator } from '../../rehearse/load-generator.js';
-import { freePorts, selfSignedPem, sleep } from '../../rehearse/rehearsal-support.js';
+import { emptyCounts, LoadGenerator } from '../../rehearse/load-generator.ts';
+import { freePorts, selfSignedPem, sleep } from '../../rehearse/rehearsal-support.ts';
 
 const pem = join(mkdtempSync(join(tmpdir(), 'load-')), 'server.pem');
 const ca = selfSignedPem(pem);

@@ -2,8 +2,8 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { join } from 'node:path';
-import { zipFiles } from '../../scripts/zip-files.js';
-import { freePorts, probeVersion, releaseVersionOf, selfSignedPem, sleep } from '../../rehearse/rehearsal-support.js';
+import { zipFiles } from '../../scripts/zip-files.ts';
+import { freePorts, probeVersion, releaseVersionOf, selfSignedPem, sleep } from '../../rehearse/rehearsal-support.ts';
 
 t.test('distinct free loopback ports', async (t) => {
   const ports = await freePorts(3);
@@ -21,9 +21,15 @@ t.test('a certificate and key for haproxy', async (t) => {
 
 t.test('the version in a zip, and what a host answers', async (t) => {
   const enc = (s: string) => new TextEncoder().encode(s);
-  const zip = zipFiles([{ path: 'release.json', data: enc(JSON.stringify({ version: 'v9', files: { a: '0'.repeat(64) } })), mode: 0o644 }], new Date());
+  const zip = zipFiles(
+    [{ path: 'release.json', data: enc(JSON.stringify({ version: 'v9', files: { a: '0'.repeat(64) } })), mode: 0o644 }],
+    new Date(),
+  );
   t.equal(releaseVersionOf(zip), 'v9');
-  t.throws(() => releaseVersionOf(zipFiles([{ path: 'x', data: enc('x'), mode: 0o644 }], new Date())), /the zip has no release\.json/);
+  t.throws(
+    () => releaseVersionOf(zipFiles([{ path: 'x', data: enc('x'), mode: 0o644 }], new Date())),
+    /the zip has no release\.json/,
+  );
   const [port] = await freePorts(1);
   t.match(await probeVersion(port!), /^unreachable \(/);
   const pem = join(t.testdir({}), 'server.pem');

@@ -2,32 +2,60 @@
 import t from 'tap';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runHook } from '../../rehearse/run-hook.js';
+import { runHook } from '../../rehearse/run-hook.ts';
 
-const script = (dir: string, name: string, body: string, mode = 0o644): void => writeFileSync(join(dir, name), `#!/bin/bash\n${body}\n`, { mode });
+const script = (dir: string, name: string, body: string, mode = 0o644): void =>
+  writeFileSync(join(dir, name), `#!/bin/bash\n${body}\n`, { mode });
 
 t.test('runs the scripts in order with cwd=/, a minimal PATH and the given environment', async (t) => {
   const dir = t.testdir({});
   script(dir, 'a.sh', 'echo "cwd=$PWD path=$PATH event=$LIFECYCLE_EVENT"; echo oops >&2');
   script(dir, 'b.sh', 'echo "second as $(id -un)"', 0o755);
-  const r = await runHook(dir, [{ location: 'a.sh', timeout: 5 }, { location: 'b.sh', timeout: 5, runas: 'root' }], { LIFECYCLE_EVENT: 'BeforeInstall' });
+  const r = await runHook(
+    dir,
+    [
+      { location: 'a.sh', timeout: 5 },
+      { location: 'b.sh', timeout: 5, runas: 'root' },
+    ],
+    { LIFECYCLE_EVENT: 'BeforeInstall' },
+  );
   t.equal(statSync(join(dir, 'a.sh')).mode & 0o111, 0o111, 'made executable first, as the agent does');
   t.equal(r.ok, true, r.error ?? 'ok');
   t.match(r.output, 'cwd=/ path=/usr/bin:/bin event=BeforeInstall\noops\nsecond as root\n');
 });
 
-t.test('failures carry the agent\'s messages', async (t) => {
+t.test("failures carry the agent's messages", async (t) => {
   const dir = t.testdir({});
   script(dir, 'b.sh', 'exit 3', 0o755);
-  t.same((await runHook(dir, [{ location: 'b.sh', timeout: 5 }], {})).error, 'Script at specified location: b.sh failed with exit code 3');
-  t.same((await runHook(dir, [{ location: 'b.sh', timeout: 5, runas: 'root' }], {})).error, 'Script at specified location: b.sh run as user root failed with exit code 3');
-  t.same((await runHook(dir, [{ location: 'none.sh', timeout: 5 }], {})).error, `Script does not exist at specified location: ${join(dir, 'none.sh')}`);
+  t.same(
+    (await runHook(dir, [{ location: 'b.sh', timeout: 5 }], {})).error,
+    'Script at specified location: b.sh failed with exit code 3',
+  );
+  t.same(
+    (await runHook(dir, [{ location: 'b.sh', timeout: 5, runas: 'root' }], {})).error,
+    'Script at specified location: b.sh run as user root failed with exit code 3',
+  );
+  t.same(
+    (await runHook(dir, [{ location: 'none.sh', timeout: 5 }], {})).error,
+    `Script does not exist at specified location: ${join(dir, 'none.sh')}`,
+  );
   const nobody = await runHook(dir, [{ location: 'b.sh', timeout: 5, runas: 'no-such-user-here' }], {});
-  t.match(nobody.error, /^Script at specified location: b\.sh run as user no-such-user-here failed with exit code 1$/, 'su refuses an unknown user');
+  t.match(
+    nobody.error,
+    /^Script at specified location: b\.sh run as user no-such-user-here failed with exit code 1$/,
+    'su refuses an unknown user',
+  );
   script(dir, 'k.sh', 'kill -9 $$', 0o755);
-  t.same((await runHook(dir, [{ location: 'k.sh', timeout: 5 }], {})).error, 'Script at specified location: k.sh failed with exit code ', 'killed by a signal: no exit status (Ruby prints nil as nothing)');
+  t.same(
+    (await runHook(dir, [{ location: 'k.sh', timeout: 5 }], {})).error,
+    'Script at specified location: k.sh failed with exit code ',
+    'killed by a signal: no exit status (Ruby prints nil as nothing)',
+  );
   writeFileSync(join(dir, 'd.sh'), '#!/nonexistent/interpreter\n', { mode: 0o755 });
-  t.match((await runHook(dir, [{ location: 'd.sh', timeout: 5 }], {})).error, /^Script at specified location: d\.sh failed with error ENOENT with message /);
+  t.match(
+    (await runHook(dir, [{ location: 'd.sh', timeout: 5 }], {})).error,
+    /^Script at specified location: d\.sh failed with error ENOENT with message /,
+  );
 });
 
 t.test('the timeout ends the script and what it started (SIGTERM to its group)', async (t) => {

@@ -1,8 +1,8 @@
 import t from 'tap';
 import { DEFAULT_DEREGISTRATION_DELAY_SECONDS, HEALTH_CHECK } from '@hello/config/constants';
-import type { Deployment } from '../../rehearse/code-deploy-agent.js';
-import { deployHost, trafficTiming } from '../../rehearse/traffic-control.js';
-import { fakeAgent, fakeLb } from './fakes.js';
+import type { Deployment } from '../../rehearse/code-deploy-agent.ts';
+import { deployHost, trafficTiming } from '../../rehearse/traffic-control.ts';
+import { fakeAgent, fakeLb } from './fakes.ts';
 
 const ok: Deployment = { ok: true, steps: { ApplicationStop: 1, ValidateService: 2 }, output: '' };
 const failed: Deployment = { ok: false, failed: 'ValidateService', steps: { ValidateService: 3 }, output: 'boom' };
@@ -10,7 +10,10 @@ const failed: Deployment = { ok: false, failed: 'ValidateService', steps: { Vali
 t.test('timing is the target group divided by the scale', async (t) => {
   const timing = trafficTiming(10);
   t.equal(timing.drainMs, DEFAULT_DEREGISTRATION_DELAY_SECONDS * 100);
-  t.equal(timing.healthyMs, (HEALTH_CHECK.healthyThreshold + 2) * HEALTH_CHECK.intervalSeconds * 100 + HEALTH_CHECK.timeoutSeconds * 100);
+  t.equal(
+    timing.healthyMs,
+    (HEALTH_CHECK.healthyThreshold + 2) * HEALTH_CHECK.intervalSeconds * 100 + HEALTH_CHECK.timeoutSeconds * 100,
+  );
 });
 
 t.test('drain, wait, take out, deploy, put back, wait for healthy', async (t) => {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { HEALTH_PATH } from '@hello/config/constants';
-import { build } from '../helpers/build.js';
+import { build } from '../helpers/build.ts';
 
 t.test('the health check answers 200 with JSON while serving', async (t) => {
   const { app } = await build(t);

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { helloBody } from '../../src/routes/hello.js';
-import { build, TEST_APP } from '../helpers/build.js';
+import { helloBody } from '../../src/routes/hello.ts';
+import { build, TEST_APP } from '../helpers/build.ts';
 
 t.test('GET / greets with the host and the stage, as plain text', async (t) => {
   const { app } = await build(t);
@@ -18,6 +18,6 @@ t.test('HEAD / answers the headers without a body', async (t) => {
   t.equal(res.headers['content-type'], 'text/plain; charset=utf-8');
 });
 
-t.test('the greeting is the seed guide\'s sentence', async (t) => {
+t.test("the greeting is the seed guide's sentence", async (t) => {
   t.equal(helloBody('web-1', 'prod'), 'Hello World from web-1 in prod\n');
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { VERSION_PATH } from '@hello/config/constants';
-import { build, TEST_APP } from '../helpers/build.js';
+import { build, TEST_APP } from '../helpers/build.ts';
 
 t.test('/version reports release, stage and start time, not the Node version', async (t) => {
   const { app } = await build(t);
@@ -13,4 +13,3 @@ t.test('/version reports release, stage and start time, not the Node version', a
     startedAt: '2026-01-02T03:04:05.000Z',
   });
 });
-

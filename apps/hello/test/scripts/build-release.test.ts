@@ -6,16 +6,17 @@ import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { parse } from 'yaml';
 import { SERVICE_NAME } from '@hello/config/constants';
-import { buildRelease, zipName } from '../../scripts/build-release.js';
-import { LEFT_OUT_PACKAGES, leftOutMessage } from '../../scripts/bundle-code.js';
-import { HOOK_NAMES, HOOK_SCRIPTS, HOOK_TIMEOUT_SECONDS } from '../../scripts/hook-timeouts.js';
-import { parseReleaseManifest, sha256 } from '../../scripts/host/release-manifest.js';
-import { SIZE_GOAL_BYTES } from '../../scripts/package-cli.js';
-import { zipEntries } from './zip-entries.js';
+import { buildRelease, zipName } from '../../scripts/build-release.ts';
+import { LEFT_OUT_PACKAGES, leftOutMessage } from '../../scripts/bundle-code.ts';
+import { HOOK_NAMES, HOOK_SCRIPTS, HOOK_TIMEOUT_SECONDS } from '../../scripts/hook-timeouts.ts';
+import { parseReleaseManifest, sha256 } from '../../host/release-manifest.ts';
+import { SIZE_GOAL_BYTES } from '../../scripts/package-cli.ts';
+import { zipEntries } from './zip-entries.ts';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const builtAt = new Date('2026-01-02T03:04:05Z');
-const build = (version: string) => buildRelease({ appDir, version, builtAt, outDir: mkdtempSync(join(tmpdir(), 'release-')) });
+const build = (version: string) =>
+  buildRelease({ appDir, version, builtAt, outDir: mkdtempSync(join(tmpdir(), 'release-')) });
 const [first, second, other] = await Promise.all([build('abc123'), build('abc123'), build('def456')]);
 const files = unzipSync(readFileSync(first.zipPath));
 const text = (path: string): string => new TextDecoder().decode(files[path]);
@@ -30,24 +31,58 @@ t.test('the zip is named after the version and reproducible', async (t) => {
 });
 
 t.test('it holds the bundle, the deploy files and release.json', async (t) => {
-  t.same(Object.keys(files).sort(), [
-    'app/server.mjs', 'app/server.mjs.map', 'appspec.yml', 'bin/host-tool.mjs',
-    `deploy/${SERVICE_NAME}.logrotate`, `deploy/${SERVICE_NAME}.service`,
-    ...['after-install.sh', 'application-start.sh', 'application-stop.sh', 'before-install.sh', 'common.sh', 'host.env', 'validate-service.sh'].map((f) => `hooks/${f}`),
-    'release.json',
-  ].sort());
+  t.same(
+    Object.keys(files).sort(),
+    [
+      'app/server.mjs',
+      'app/server.mjs.map',
+      'appspec.yml',
+      'bin/host-tool.mjs',
+      `deploy/${SERVICE_NAME}.logrotate`,
+      `deploy/${SERVICE_NAME}.service`,
+      ...[
+        'after-install.sh',
+        'application-start.sh',
+        'application-stop.sh',
+        'before-install.sh',
+        'common.sh',
+        'host.env',
+        'validate-service.sh',
+      ].map((f) => `hooks/${f}`),
+      'release.json',
+    ].sort(),
+  );
   t.match(text('app/server.mjs'), /\/\/# sourceMappingURL=server\.mjs\.map\s*$/, 'source map linked');
-  t.notMatch(text('app/server.mjs'), /require\(["']pino-pretty["']\)|from ["']pino-pretty["']/, 'pino-pretty is only a dynamic import');
+  t.notMatch(
+    text('app/server.mjs'),
+    /require\(["']pino-pretty["']\)|from ["']pino-pretty["']/,
+    'pino-pretty is only a dynamic import',
+  );
   const map = JSON.parse(text('app/server.mjs.map')) as { sources: string[]; sourcesContent?: unknown };
-  t.ok(map.sources.some((s) => s.endsWith('src/server.ts')), 'maps back to src/server.ts');
-  t.ok(map.sources.every((s) => !s.startsWith('/')), 'relative source paths: the same on every checkout');
+  t.ok(
+    map.sources.some((s) => s.endsWith('src/server.ts')),
+    'maps back to src/server.ts',
+  );
+  t.ok(
+    map.sources.every((s) => !s.startsWith('/')),
+    'relative source paths: the same on every checkout',
+  );
   t.equal(map.sourcesContent, undefined, 'no sources inside: smaller, and stack traces only need lines');
   for (const name of LEFT_OUT_PACKAGES) {
-    t.notOk(map.sources.some((s) => s.includes(`node_modules/${name}/`)), `${name} is not bundled`);
+    t.notOk(
+      map.sources.some((s) => s.includes(`node_modules/${name}/`)),
+      `${name} is not bundled`,
+    );
     t.ok(text('app/server.mjs').includes(leftOutMessage(name)), `a require() of ${name} fails saying why`);
   }
-  t.notOk(map.sources.some((s) => /node_modules\/(ajv|fast-uri)\/|fast-json-stringify\/index\.js/.test(s)), 'ajv and the schema serializer builder are not bundled (only the error serializer\'s runtime is)');
-  t.notOk(map.sources.some((s) => s.includes('node_modules/typebox/')), 'TypeBox is not bundled: the env is checked by the validator generated from its schema (@hello/config/load-service-env)');
+  t.notOk(
+    map.sources.some((s) => /node_modules\/(ajv|fast-uri)\/|fast-json-stringify\/index\.js/.test(s)),
+    "ajv and the schema serializer builder are not bundled (only the error serializer's runtime is)",
+  );
+  t.notOk(
+    map.sources.some((s) => s.includes('node_modules/typebox/')),
+    'TypeBox is not bundled: the env is checked by the validator generated from its schema (@hello/config/load-service-env)',
+  );
   const modes = Object.fromEntries(zipEntries(readFileSync(first.zipPath)).map((e) => [e.name, e.mode & 0o777]));
   t.equal(modes['hooks/after-install.sh'], 0o755);
   t.equal(modes['hooks/common.sh'], 0o644, 'sourced, not run');
@@ -60,22 +95,45 @@ t.test('release.json lists the sha256 of every other file', async (t) => {
   t.equal(manifest.version, 'abc123');
   t.equal(manifest.builtAt, builtAt.toISOString());
   t.equal(manifest.node.build, process.version);
-  t.same(Object.keys(manifest.files).sort(), Object.keys(files).filter((f) => f !== 'release.json').sort());
+  t.same(
+    Object.keys(manifest.files).sort(),
+    Object.keys(files)
+      .filter((f) => f !== 'release.json')
+      .sort(),
+  );
   for (const [path, hash] of Object.entries(manifest.files)) t.equal(sha256(files[path]!), hash, path);
 });
 
 t.test('appspec runs every hook with the timeout derived from the service bounds', async (t) => {
-  const appspec = parse(text('appspec.yml')) as { version: number; os: string; hooks: Record<string, { location: string; timeout: number; runas: string }[]> };
+  const appspec = parse(text('appspec.yml')) as {
+    version: number;
+    os: string;
+    hooks: Record<string, { location: string; timeout: number; runas: string }[]>;
+  };
   t.equal(appspec.version, 0);
   t.equal(appspec.os, 'linux');
   t.same(Object.keys(appspec.hooks), [...HOOK_NAMES]);
   for (const hook of HOOK_NAMES) {
-    t.same(appspec.hooks[hook], [{ location: `hooks/${HOOK_SCRIPTS[hook]}`, timeout: HOOK_TIMEOUT_SECONDS[hook], runas: 'root' }], hook);
+    t.same(
+      appspec.hooks[hook],
+      [{ location: `hooks/${HOOK_SCRIPTS[hook]}`, timeout: HOOK_TIMEOUT_SECONDS[hook], runas: 'root' }],
+      hook,
+    );
   }
-  t.notMatch(text('appspec.yml') + text(`deploy/${SERVICE_NAME}.service`) + text(`deploy/${SERVICE_NAME}.logrotate`), /@@[A-Z]/, 'no placeholder left');
+  t.notMatch(
+    text('appspec.yml') + text(`deploy/${SERVICE_NAME}.service`) + text(`deploy/${SERVICE_NAME}.logrotate`),
+    /@@[A-Z]/,
+    'no placeholder left',
+  );
 });
 
 t.test('bad input is refused before anything is built', async (t) => {
-  await t.rejects(buildRelease({ appDir, version: 'a/b', builtAt, outDir: appDir }), /release version "a\/b" is not allowed/);
-  await t.rejects(buildRelease({ appDir, version: 'ok', builtAt: new Date('nope'), outDir: appDir }), /build time is not a valid date/);
+  await t.rejects(
+    buildRelease({ appDir, version: 'a/b', builtAt, outDir: appDir }),
+    /release version "a\/b" is not allowed/,
+  );
+  await t.rejects(
+    buildRelease({ appDir, version: 'ok', builtAt: new Date('nope'), outDir: appDir }),
+    /build time is not a valid date/,
+  );
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { bundleTextFiles } from '../../scripts/bundle-text-files.js';
+import { bundleTextFiles } from '../../scripts/bundle-text-files.ts';
 
 t.test('a deploy folder without all hooks is refused', async (t) => {
   const dir = t.testdir({
@@ -8,5 +8,8 @@ t.test('a deploy folder without all hooks is refused', async (t) => {
     'hello.logrotate': '',
     hooks: { 'common.sh': '', 'application-stop.sh': '' },
   });
-  t.throws(() => bundleTextFiles(dir), /hooks is missing before-install\.sh, after-install\.sh, application-start\.sh, validate-service\.sh/);
+  t.throws(
+    () => bundleTextFiles(dir),
+    /hooks is missing before-install\.sh, after-install\.sh, application-start\.sh, validate-service\.sh/,
+  );
 });

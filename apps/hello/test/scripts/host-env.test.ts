@@ -1,6 +1,6 @@
 import t from 'tap';
 import { HOST_PATHS, SERVICE_PORT, SYSTEMD_STOP_TIMEOUT_SECONDS } from '@hello/config/constants';
-import { HOST_ENV, INCOMING_DIR, renderHostEnv } from '../../scripts/host-env.js';
+import { HOST_ENV, INCOMING_DIR, renderHostEnv } from '../../scripts/host-env.ts';
 
 t.test('host.env carries the config values the hooks need', async (t) => {
   const text = renderHostEnv();

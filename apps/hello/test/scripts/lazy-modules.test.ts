@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileFunction } from 'node:vm';
 import { build } from 'esbuild';
-import { LAZY_MODULES, lazyModuleSource, lazyModules } from '../../scripts/bundle-code.js';
+import { LAZY_MODULES, lazyModuleSource, lazyModules } from '../../scripts/bundle-code.ts';
 
 t.test('the proxy requires the module on first use, and then behaves as it', async (t) => {
   let loads = 0;
@@ -14,7 +14,10 @@ t.test('the proxy requires the module on first use, and then behaves as it', asy
   }
   const real = Object.assign(Real, { answer: 42, double: (x: number) => x * 2 });
   const module = { exports: undefined as unknown };
-  const run = compileFunction(lazyModuleSource('real'), ['require', 'module']) as (require: (name: string) => unknown, module: { exports: unknown }) => void;
+  const run = compileFunction(lazyModuleSource('real'), ['require', 'module']) as (
+    require: (name: string) => unknown,
+    module: { exports: unknown },
+  ) => void;
   run((name: string) => {
     t.equal(name, 'real');
     loads++;
@@ -36,21 +39,38 @@ t.test('bundled with the plugin, a lazy package and built-in are not loaded at s
   const dir = t.testdir();
   mkdirSync(join(dir, 'node_modules', 'semver'), { recursive: true });
   writeFileSync(join(dir, 'node_modules', 'semver', 'package.json'), '{ "name": "semver", "main": "index.js" }\n');
-  writeFileSync(join(dir, 'node_modules', 'semver', 'index.js'), 'globalThis.semverLoaded = true;\nmodule.exports = { satisfies: () => true };\n');
-  writeFileSync(join(dir, 'entry.cjs'), [
-    "const semver = require('semver');",
-    "const http2 = require('node:http2');",
-    "const http2Loaded = () => process.moduleLoadList.includes('NativeModule http2');",
-    'const before = { semver: globalThis.semverLoaded === true, http2: http2Loaded() };',
-    "const satisfied = semver.satisfies('5.0.0', '5.x');",
-    'const constants = typeof http2.constants;',
-    'console.log(JSON.stringify({ before, after: { semver: globalThis.semverLoaded === true, http2: http2Loaded() }, satisfied, constants }));',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'node_modules', 'semver', 'index.js'),
+    'globalThis.semverLoaded = true;\nmodule.exports = { satisfies: () => true };\n',
+  );
+  writeFileSync(
+    join(dir, 'entry.cjs'),
+    [
+      "const semver = require('semver');",
+      "const http2 = require('node:http2');",
+      "const http2Loaded = () => process.moduleLoadList.includes('NativeModule http2');",
+      'const before = { semver: globalThis.semverLoaded === true, http2: http2Loaded() };',
+      "const satisfied = semver.satisfies('5.0.0', '5.x');",
+      'const constants = typeof http2.constants;',
+      'console.log(JSON.stringify({ before, after: { semver: globalThis.semverLoaded === true, http2: http2Loaded() }, satisfied, constants }));',
+    ].join('\n'),
+  );
   await build({
-    entryPoints: [join(dir, 'entry.cjs')], outfile: join(dir, 'out.mjs'), bundle: true, platform: 'node', format: 'esm',
+    entryPoints: [join(dir, 'entry.cjs')],
+    outfile: join(dir, 'out.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
     banner: { js: "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);" },
-    plugins: [lazyModules], logLevel: 'error', absWorkingDir: dir,
+    plugins: [lazyModules],
+    logLevel: 'error',
+    absWorkingDir: dir,
   });
   const result = JSON.parse(execFileSync(process.execPath, [join(dir, 'out.mjs')], { encoding: 'utf8' })) as unknown;
-  t.same(result, { before: { semver: false, http2: false }, after: { semver: true, http2: true }, satisfied: true, constants: 'object' });
+  t.same(result, {
+    before: { semver: false, http2: false },
+    after: { semver: true, http2: true },
+    satisfied: true,
+    constants: 'object',
+  });
 });

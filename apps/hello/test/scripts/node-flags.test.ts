@@ -1,7 +1,7 @@
 // The unit's V8 options: which Node lines get them, and their effect on a real Node's heap.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { RUNNING_NODE_MAJOR, SEMI_SPACE_MIB, nodeFlags } from '../../scripts/node-flags.js';
+import { RUNNING_NODE_MAJOR, SEMI_SPACE_MIB, nodeFlags } from '../../scripts/node-flags.ts';
 
 t.test('Node 24 and later get the young-generation cap; Node 20 and 22 get no flag', async (t) => {
   t.same(nodeFlags(20), []);
@@ -28,7 +28,14 @@ console.log(largest);
 
 t.test('the flag holds the new space (two semi-spaces) at the cap under a steady allocation load', async (t) => {
   const flags = nodeFlags(24);
-  const run = spawnSync(process.execPath, [...flags, '-e', ALLOCATE, String(SEMI_SPACE_MIB)], { encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, [...flags, '-e', ALLOCATE, String(SEMI_SPACE_MIB)], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   t.equal(run.status, 0, run.stderr);
-  t.equal(Number(run.stdout) / 2 ** 20, 2 * SEMI_SPACE_MIB, `new space with ${flags.join(' ')} on Node ${process.version}`);
+  t.equal(
+    Number(run.stdout) / 2 ** 20,
+    2 * SEMI_SPACE_MIB,
+    `new space with ${flags.join(' ')} on Node ${process.version}`,
+  );
 });

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packageCli, type PackageCliContext } from '../../scripts/package-cli.js';
-import type { Git } from '../../scripts/release-version.js';
+import { packageCli, type PackageCliContext } from '../../scripts/package-cli.ts';
+import type { Git } from '../../scripts/release-version.ts';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = mkdtempSync(join(tmpdir(), 'package-cli-'));
@@ -12,10 +12,22 @@ const outDir = mkdtempSync(join(tmpdir(), 'package-cli-'));
 async function run(argv: string[], env: Record<string, string>, git: Git, over: Partial<PackageCliContext> = {}) {
   let out = '';
   let err = '';
-  const code = await packageCli({ argv, env, git, appDir, outDir, out: (s) => (out += s), err: (s) => (err += s), ...over });
+  const code = await packageCli({
+    argv,
+    env,
+    git,
+    appDir,
+    outDir,
+    out: (s) => (out += s),
+    err: (s) => (err += s),
+    ...over,
+  });
   return { code, out, err };
 }
-const cleanRepo: Git = (args) => ({ 'rev-parse HEAD': 'cafe01', 'log -1 --format=%cI': '2026-01-01T00:00:00Z', 'status --porcelain': '' })[args.join(' ')]!;
+const cleanRepo: Git = (args) =>
+  ({ 'rev-parse HEAD': 'cafe01', 'log -1 --format=%cI': '2026-01-01T00:00:00Z', 'status --porcelain': '' })[
+    args.join(' ')
+  ]!;
 
 t.test('prints the path, size and sha256 of artifacts/hello-<version>.zip', async (t) => {
   const r = await run([], {}, cleanRepo);

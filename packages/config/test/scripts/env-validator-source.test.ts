@@ -2,7 +2,12 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ENV_VALIDATOR_FILE, envValidatorSource, inlineAjvRuntime, REGENERATE_COMMAND } from '../../scripts/env-validator-source.js';
+import {
+  ENV_VALIDATOR_FILE,
+  envValidatorSource,
+  inlineAjvRuntime,
+  REGENERATE_COMMAND,
+} from '../../scripts/env-validator-source.ts';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
 

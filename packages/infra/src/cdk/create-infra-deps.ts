@@ -1,8 +1,8 @@
 // The real world of `pnpm infra:*`: this process's streams and environment, STS, the CDK CLI.
 import { readFile } from 'node:fs/promises';
 import { createStsClient } from '@hello/release/check-account';
-import { runCdk } from './run-cdk.js';
-import type { InfraDeps } from './run-infra-command.js';
+import { runCdk } from './run-cdk.ts';
+import type { InfraDeps } from './run-infra-command.ts';
 
 type ProcessLike = Pick<InfraDeps, 'env' | 'stdout' | 'stderr'>;
 

@@ -10,7 +10,7 @@ import { checkAccount } from '@hello/release/check-account';
 import { CliError, EXIT, UsageError } from '@hello/release/cli-error';
 import { describeParseError } from '@hello/release/describe-parse-error';
 import { reportError, VERBOSE_FLAG, wantsVerbose } from '@hello/release/report-error';
-import { formatStackOutputs, type StackOutputs } from './print-stack-outputs.js';
+import { formatStackOutputs, type StackOutputs } from './print-stack-outputs.ts';
 
 export interface InfraDeps {
   readonly sts: () => STSClient;
@@ -27,7 +27,10 @@ export interface InfraDeps {
 /** Written by every deploy; the workflows and a person can read the endpoint URLs from it. */
 export const OUTPUTS_FILE = 'cdk-outputs.json';
 
-export const STACK_NAMES: readonly string[] = [foundationStackName(project), ...STAGE_NAMES.map((s) => stageStackName(project, s))];
+export const STACK_NAMES: readonly string[] = [
+  foundationStackName(project),
+  ...STAGE_NAMES.map((s) => stageStackName(project, s)),
+];
 
 export function infraHelp(): string {
   return [
@@ -41,38 +44,67 @@ export function infraHelp(): string {
     `A deploy writes the stack outputs to packages/infra/${OUTPUTS_FILE} and prints them (endpoint URLs).`,
     '',
     `Stacks: ${STACK_NAMES.join(', ')}`,
-    'Exit codes: the CDK CLI\'s; 1 when the account or the settings are wrong (nothing is run), 2 for a wrong command line.',
+    "Exit codes: the CDK CLI's; 1 when the account or the settings are wrong (nothing is run), 2 for a wrong command line.",
     '',
   ].join('\n');
 }
 
-interface Parsed { command: 'diff' | 'deploy'; stacks: string[]; all: boolean; help: boolean; noChangeSet: boolean; verbose: boolean; passthrough: string[] }
+interface Parsed {
+  command: 'diff' | 'deploy';
+  stacks: string[];
+  all: boolean;
+  help: boolean;
+  noChangeSet: boolean;
+  verbose: boolean;
+  passthrough: string[];
+}
 
 const OPTIONS = ['--all', '--no-change-set', VERBOSE_FLAG, '--help'];
 
 function parse(argv: readonly string[]): Parsed {
   const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h') return { command: 'diff', stacks: [], all: false, help: true, noChangeSet: false, verbose: false, passthrough: [] };
-  if (command === undefined) throw new UsageError('infra: no command given; the commands are diff and deploy (pnpm infra:diff, pnpm infra:deploy)');
+  if (command === '--help' || command === '-h')
+    return { command: 'diff', stacks: [], all: false, help: true, noChangeSet: false, verbose: false, passthrough: [] };
+  if (command === undefined)
+    throw new UsageError(
+      'infra: no command given; the commands are diff and deploy (pnpm infra:diff, pnpm infra:deploy)',
+    );
   if (command !== 'diff' && command !== 'deploy') {
-    throw new UsageError(`infra: unknown command ${JSON.stringify(command)}; the commands are diff and deploy (pnpm infra:diff, pnpm infra:deploy)`);
+    throw new UsageError(
+      `infra: unknown command ${JSON.stringify(command)}; the commands are diff and deploy (pnpm infra:diff, pnpm infra:deploy)`,
+    );
   }
   const split = rest.indexOf('--');
   const own = split === -1 ? rest : rest.slice(0, split);
   const passthrough = split === -1 ? [] : rest.slice(split + 1);
   let parsed;
   try {
-    parsed = parseArgs({ args: own, options: { help: { type: 'boolean', short: 'h' }, all: { type: 'boolean' }, 'no-change-set': { type: 'boolean' }, verbose: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: own,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        all: { type: 'boolean' },
+        'no-change-set': { type: 'boolean' },
+        verbose: { type: 'boolean' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
-    throw new UsageError(`infra:${command}: ${describeParseError(error, OPTIONS)}; CDK options go after --, e.g. pnpm infra:${command} ${stageStackName(project, 'staging')} -- --context key=value`);
+    throw new UsageError(
+      `infra:${command}: ${describeParseError(error, OPTIONS)}; CDK options go after --, e.g. pnpm infra:${command} ${stageStackName(project, 'staging')} -- --context key=value`,
+    );
   }
   const stacks = parsed.positionals;
   const unknown = stacks.filter((s) => !STACK_NAMES.includes(s));
-  if (unknown.length > 0) throw new UsageError(`unknown stack ${unknown.join(', ')}; the stacks are: ${STACK_NAMES.join(', ')}`);
+  if (unknown.length > 0)
+    throw new UsageError(`unknown stack ${unknown.join(', ')}; the stacks are: ${STACK_NAMES.join(', ')}`);
   const all = parsed.values.all === true;
   const help = parsed.values.help === true;
   if (!help && command === 'deploy' && stacks.length === 0 && !all) {
-    throw new UsageError(`infra:deploy: no stack given; name the stacks to deploy (${STACK_NAMES.join(', ')}) or pass --all`);
+    throw new UsageError(
+      `infra:deploy: no stack given; name the stacks to deploy (${STACK_NAMES.join(', ')}) or pass --all`,
+    );
   }
   if (command === 'deploy' && stacks.length > 0 && all) {
     throw new UsageError(`infra:deploy: ${stacks.join(', ')} and --all: name stacks or pass --all, not both`);
@@ -85,10 +117,18 @@ function parse(argv: readonly string[]): Parsed {
 function cdkArgs(p: Parsed, env: InfraDeps['env'], outputsFile: string): string[] {
   const selection = [...(p.all ? ['--all'] : p.stacks), ...(p.verbose ? [VERBOSE_FLAG] : [])];
   // Without a change set, diff needs only the bootstrap lookup role: the pull-request role's mode.
-  if (p.command === 'diff') return ['diff', ...selection, ...(p.noChangeSet ? ['--no-change-set'] : []), ...p.passthrough];
+  if (p.command === 'diff')
+    return ['diff', ...selection, ...(p.noChangeSet ? ['--no-change-set'] : []), ...p.passthrough];
   const ci = env.CI === 'true' || env.GITHUB_ACTIONS === 'true';
   // A pipeline has nobody to answer the approval prompt; a person at a terminal still gets it.
-  return ['deploy', ...selection, '--outputs-file', outputsFile, ...(ci ? ['--require-approval', 'never'] : []), ...p.passthrough];
+  return [
+    'deploy',
+    ...selection,
+    '--outputs-file',
+    outputsFile,
+    ...(ci ? ['--require-approval', 'never'] : []),
+    ...p.passthrough,
+  ];
 }
 
 export async function runInfraCommand(argv: readonly string[], deps: InfraDeps): Promise<number> {
@@ -106,7 +146,9 @@ export async function runInfraCommand(argv: readonly string[], deps: InfraDeps):
       try {
         outputs = JSON.parse(await deps.readFile(outputsFile)) as StackOutputs;
       } catch (error) {
-        throw new CliError(`deployed, but cannot read the stack outputs from ${outputsFile}: ${(error as Error).message}`);
+        throw new CliError(
+          `deployed, but cannot read the stack outputs from ${outputsFile}: ${(error as Error).message}`,
+        );
       }
       deps.stdout.write(`\nStack outputs (also in ${outputsFile}):\n${formatStackOutputs(outputs)}`);
     }

@@ -1,6 +1,13 @@
 // The versioned S3 bucket every release zip is published to once and deployed from, stage by stage.
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  ObjectOwnership,
+  type CfnBucket,
+  type IBucket,
+} from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 export interface ArtifactBucketProps {
@@ -26,7 +33,9 @@ export class ArtifactBucket extends Construct {
     super(scope, id);
     const days = props.noncurrentVersionRetentionDays ?? 90;
     if (!Number.isInteger(days) || days < 1) {
-      throw new Error(`ArtifactBucket noncurrentVersionRetentionDays: ${days} is not allowed; expected a whole number of days >= 1`);
+      throw new Error(
+        `ArtifactBucket noncurrentVersionRetentionDays: ${days} is not allowed; expected a whole number of days >= 1`,
+      );
     }
     const bucket = new Bucket(this, 'Bucket', {
       bucketName: props.bucketName,
@@ -36,18 +45,21 @@ export class ArtifactBucket extends Construct {
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       versioned: true,
-      lifecycleRules: [{
-        id: 'expire-old-versions',
-        noncurrentVersionExpiration: Duration.days(days),
-        abortIncompleteMultipartUploadAfter: Duration.days(7),
-      }],
+      lifecycleRules: [
+        {
+          id: 'expire-old-versions',
+          noncurrentVersionExpiration: Duration.days(days),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
       // Kept on delete and replacement, but removed when the first create rolls back, so a retry can reuse the fixed name.
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     (bucket.node.defaultChild as CfnBucket).overrideLogicalId(ArtifactBucket.LOGICAL_ID);
     Validations.of(bucket).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'Only the deploy roles write here and CloudTrail records who published what; access logs would need a second bucket per account for little gain.',
+      reason:
+        'Only the deploy roles write here and CloudTrail records who published what; access logs would need a second bucket per account for little gain.',
     });
     this.bucket = bucket;
     this.bucketName = props.bucketName;

@@ -2,7 +2,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { ArnPrincipal, CompositePrincipal, PolicyStatement, Role, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { cdkBootstrapVersionParameterArn } from './cdk-bootstrap-roles.js';
+import { cdkBootstrapVersionParameterArn } from './cdk-bootstrap-roles.ts';
 
 export interface CdkDiffRoleProps {
   readonly roleName: string;
@@ -30,20 +30,28 @@ export class CdkDiffRole extends Construct {
       assumedBy: new CompositePrincipal(...props.trustedRoles.map((r) => new ArnPrincipal(r.roleArn))),
       description: 'cdk diff: reads the deployed templates of this project, nothing else',
     });
-    const stackArns = props.stackNames.map((name) => stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${name}/*` }));
-    this.role.addToPrincipalPolicy(new PolicyStatement({
-      sid: 'ReadTemplates',
-      actions: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'],
-      resources: stackArns,
-    }));
-    this.role.addToPrincipalPolicy(new PolicyStatement({
-      sid: 'ReadBootstrapVersion',
-      actions: ['ssm:GetParameter'],
-      resources: props.bootstrapQualifiers.map((q) => cdkBootstrapVersionParameterArn(this, q)),
-    }));
-    Validations.of(this.role).acknowledge(...stackArns.map((arn) => ({
-      id: `AwsSolutions-IAM5[Resource::${arn}]`,
-      reason: 'A stack ARN ends in a random id; the wildcard covers only this one stack.',
-    })));
+    const stackArns = props.stackNames.map((name) =>
+      stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${name}/*` }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadTemplates',
+        actions: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'],
+        resources: stackArns,
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadBootstrapVersion',
+        actions: ['ssm:GetParameter'],
+        resources: props.bootstrapQualifiers.map((q) => cdkBootstrapVersionParameterArn(this, q)),
+      }),
+    );
+    Validations.of(this.role).acknowledge(
+      ...stackArns.map((arn) => ({
+        id: `AwsSolutions-IAM5[Resource::${arn}]`,
+        reason: 'A stack ARN ends in a random id; the wildcard covers only this one stack.',
+      })),
+    );
   }
 }

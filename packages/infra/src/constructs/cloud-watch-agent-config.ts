@@ -1,5 +1,5 @@
 // The CloudWatch agent's configuration on a host: which files it tails into which log groups.
-import type { ShippedLogFile } from './host-log-groups.js';
+import type { ShippedLogFile } from './host-log-groups.ts';
 
 /** Where the agent reads its configuration from on the host. */
 export const CLOUD_WATCH_AGENT_CONFIG_PATH = '/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json';

@@ -3,7 +3,11 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type { AutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import { Alarm, ComparisonOperator, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import {
-  LoadBalancer, ServerApplication, ServerDeploymentConfig, ServerDeploymentGroup, type IServerDeploymentConfig,
+  LoadBalancer,
+  ServerApplication,
+  ServerDeploymentConfig,
+  ServerDeploymentGroup,
+  type IServerDeploymentConfig,
 } from 'aws-cdk-lib/aws-codedeploy';
 import { HttpCodeTarget, type ApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
@@ -46,7 +50,10 @@ export class CodeDeployment extends Construct {
     this.alarms = [
       new Alarm(this, 'Target5xx', {
         alarmDescription: `More than ${max5xx - 1} 5xx responses from the hosts in a minute: roll the deployment back`,
-        metric: props.targetGroup.metrics.httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT, { period: minute, statistic: 'Sum' }),
+        metric: props.targetGroup.metrics.httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT, {
+          period: minute,
+          statistic: 'Sum',
+        }),
         threshold: max5xx,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -77,7 +84,8 @@ export class CodeDeployment extends Construct {
     });
     Validations.of(this.deploymentGroup).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRole]',
-      reason: 'The service role policy AWS maintains for EC2/Auto Scaling deployments (lifecycle hooks, ELB registration); a copy would drift.',
+      reason:
+        'The service role policy AWS maintains for EC2/Auto Scaling deployments (lifecycle hooks, ELB registration); a copy would drift.',
     });
   }
 }

@@ -3,8 +3,8 @@ import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, type IOidcProvider, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DEPLOY_JOB_TIMEOUT_MINUTES } from '@hello/config/constants';
-import { cdkBootstrapRoleArn } from './cdk-bootstrap-roles.js';
-import { githubPrincipal } from './github-principal.js';
+import { cdkBootstrapRoleArn } from './cdk-bootstrap-roles.ts';
+import { githubPrincipal } from './github-principal.ts';
 
 /** A CodeDeploy application and deployment group, by name. */
 export interface CodeDeployGroupRef {
@@ -19,9 +19,15 @@ export interface CodeDeployGroupRef {
  * is authorized as UpdateDeploymentGroup on the group too.
  */
 export const DEPLOY_ACTIONS = [
-  'codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:BatchGetDeployments',
-  'codedeploy:ListDeployments', 'codedeploy:GetDeploymentConfig', 'codedeploy:RegisterApplicationRevision',
-  'codedeploy:GetApplicationRevision', 'codedeploy:GetDeploymentGroup', 'codedeploy:BatchGetDeploymentInstances',
+  'codedeploy:CreateDeployment',
+  'codedeploy:GetDeployment',
+  'codedeploy:BatchGetDeployments',
+  'codedeploy:ListDeployments',
+  'codedeploy:GetDeploymentConfig',
+  'codedeploy:RegisterApplicationRevision',
+  'codedeploy:GetApplicationRevision',
+  'codedeploy:GetDeploymentGroup',
+  'codedeploy:BatchGetDeploymentInstances',
   'codedeploy:UpdateDeploymentGroup',
 ] as const;
 
@@ -30,11 +36,17 @@ export const DEPLOY_ACTIONS = [
  * `Resource: "*"` grants them (read-only). StopDeployment is wildcard-only too and would let one
  * stage stop the other's deployments: the CLI does not call it, so no role gets it.
  */
-export const DEPLOYMENT_TARGET_ACTIONS = ['codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets'] as const;
+export const DEPLOYMENT_TARGET_ACTIONS = [
+  'codedeploy:ListDeploymentTargets',
+  'codedeploy:BatchGetDeploymentTargets',
+] as const;
 
 /** What `release promote` needs to see of another stage: which versions it deployed successfully. */
 export const WATCH_ACTIONS = [
-  'codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:BatchGetDeployments', 'codedeploy:GetDeploymentGroup',
+  'codedeploy:ListDeployments',
+  'codedeploy:GetDeployment',
+  'codedeploy:BatchGetDeployments',
+  'codedeploy:GetDeploymentGroup',
 ] as const;
 
 export interface GithubDeployRoleProps {
@@ -76,7 +88,9 @@ export class GithubDeployRole extends Construct {
   constructor(scope: Construct, id: string, props: GithubDeployRoleProps) {
     super(scope, id);
     if (!/^[^*?]+\/$/.test(props.releasePrefix)) {
-      throw new Error(`GithubDeployRole releasePrefix: ${JSON.stringify(props.releasePrefix)} is not allowed; expected a key prefix ending in '/' without wildcards`);
+      throw new Error(
+        `GithubDeployRole releasePrefix: ${JSON.stringify(props.releasePrefix)} is not allowed; expected a key prefix ending in '/' without wildcards`,
+      );
     }
     const stack = Stack.of(this);
     const role = new Role(this, 'Role', {
@@ -89,7 +103,11 @@ export class GithubDeployRole extends Construct {
     // Pins every S3 call to a bucket of this account, backing up the CLI's ExpectedBucketOwner.
     const bucketArn = `arn:${stack.partition}:s3:::${props.artifactBucketName}`;
     const releasesArn = `${bucketArn}/${props.releasePrefix}*`;
-    const stackArn = stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${props.stageStackName}/*` });
+    const stackArn = stack.formatArn({
+      service: 'cloudformation',
+      resource: 'stack',
+      resourceName: `${props.stageStackName}/*`,
+    });
     // deploy (CloudFormation) and file-publishing (assets) of this stage's own qualifier only.
     const bootstrapRoleArns = [
       cdkBootstrapRoleArn(this, 'deploy', props.bootstrapQualifier),
@@ -97,61 +115,105 @@ export class GithubDeployRole extends Construct {
       ...(props.diffRoleArn === undefined ? [] : [props.diffRoleArn]),
     ];
     const ownBucket = { StringEquals: { 's3:ResourceAccount': stack.account } };
-    const objectActions = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:GetObjectVersionAttributes'];
+    const objectActions = [
+      's3:GetObject',
+      's3:GetObjectVersion',
+      's3:GetObjectAttributes',
+      's3:GetObjectVersionAttributes',
+    ];
     if (props.canPublish === true) objectActions.push('s3:PutObject');
-    role.addToPrincipalPolicy(new PolicyStatement({
-      sid: 'ReleaseObjects',
-      actions: objectActions,
-      resources: [releasesArn],
-      conditions: ownBucket,
-    }));
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReleaseObjects',
+        actions: objectActions,
+        resources: [releasesArn],
+        conditions: ownBucket,
+      }),
+    );
     // A listing must stay under the prefix. HeadBucket, and HeadObject answering 404 rather than
     // 403 for a missing release, are authorized as s3:ListBucket without any prefix: IfExists.
-    role.addToPrincipalPolicy(new PolicyStatement({
-      sid: 'ListReleases',
-      actions: ['s3:ListBucket'],
-      resources: [bucketArn],
-      conditions: { ...ownBucket, StringLikeIfExists: { 's3:prefix': `${props.releasePrefix}*` } },
-    }));
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ListReleases',
+        actions: ['s3:ListBucket'],
+        resources: [bucketArn],
+        conditions: { ...ownBucket, StringLikeIfExists: { 's3:prefix': `${props.releasePrefix}*` } },
+      }),
+    );
     const codeDeployArns = (ref: CodeDeployGroupRef): string[] => [
-      stack.formatArn({ service: 'codedeploy', resource: 'application', resourceName: ref.applicationName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-      stack.formatArn({ service: 'codedeploy', resource: 'deploymentgroup', resourceName: `${ref.applicationName}/${ref.deploymentGroupName}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      stack.formatArn({
+        service: 'codedeploy',
+        resource: 'application',
+        resourceName: ref.applicationName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+      stack.formatArn({
+        service: 'codedeploy',
+        resource: 'deploymentgroup',
+        resourceName: `${ref.applicationName}/${ref.deploymentGroupName}`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
     ];
-    role.addToPrincipalPolicy(new PolicyStatement({
-      sid: 'DeployOwnStage',
-      actions: [...DEPLOY_ACTIONS],
-      resources: [
-        ...codeDeployArns(props.deployTo),
-        stack.formatArn({ service: 'codedeploy', resource: 'deploymentconfig', resourceName: props.deployTo.deploymentConfigName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-      ],
-    }));
-    role.addToPrincipalPolicy(new PolicyStatement({
-      sid: 'WatchDeploymentTargets',
-      actions: [...DEPLOYMENT_TARGET_ACTIONS],
-      resources: ['*'],
-    }));
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DeployOwnStage',
+        actions: [...DEPLOY_ACTIONS],
+        resources: [
+          ...codeDeployArns(props.deployTo),
+          stack.formatArn({
+            service: 'codedeploy',
+            resource: 'deploymentconfig',
+            resourceName: props.deployTo.deploymentConfigName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'WatchDeploymentTargets',
+        actions: [...DEPLOYMENT_TARGET_ACTIONS],
+        resources: ['*'],
+      }),
+    );
     if (props.watch !== undefined && props.watch.length > 0) {
-      role.addToPrincipalPolicy(new PolicyStatement({
-        sid: 'WatchEarlierStages',
-        actions: [...WATCH_ACTIONS],
-        resources: props.watch.flatMap(codeDeployArns),
-      }));
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'WatchEarlierStages',
+          actions: [...WATCH_ACTIONS],
+          resources: props.watch.flatMap(codeDeployArns),
+        }),
+      );
     }
-    role.addToPrincipalPolicy(new PolicyStatement({
-      sid: 'ReadStageOutputs',
-      actions: ['cloudformation:DescribeStacks'],
-      resources: [stackArn],
-    }));
-    role.addToPrincipalPolicy(new PolicyStatement({
-      sid: 'DeployStageStack',
-      // The bootstrap roles trust the account and allow TagSession; the CLI may pass session tags.
-      actions: ['sts:AssumeRole', 'sts:TagSession'],
-      resources: bootstrapRoleArns,
-    }));
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadStageOutputs',
+        actions: ['cloudformation:DescribeStacks'],
+        resources: [stackArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DeployStageStack',
+        // The bootstrap roles trust the account and allow TagSession; the CLI may pass session tags.
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        resources: bootstrapRoleArns,
+      }),
+    );
     Validations.of(role).acknowledge(
-      { id: `AwsSolutions-IAM5[Resource::${releasesArn}]`, reason: 'Release zips are named by version; the wildcard covers only the release prefix of one bucket.' },
-      { id: `AwsSolutions-IAM5[Resource::${stackArn}]`, reason: 'A stack ARN ends in a random id; the wildcard covers only this stage stack.' },
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'ListDeploymentTargets and BatchGetDeploymentTargets (read-only) support no resource type in IAM: only * grants them.' },
+      {
+        id: `AwsSolutions-IAM5[Resource::${releasesArn}]`,
+        reason: 'Release zips are named by version; the wildcard covers only the release prefix of one bucket.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${stackArn}]`,
+        reason: 'A stack ARN ends in a random id; the wildcard covers only this stage stack.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'ListDeploymentTargets and BatchGetDeploymentTargets (read-only) support no resource type in IAM: only * grants them.',
+      },
     );
     this.role = role;
   }

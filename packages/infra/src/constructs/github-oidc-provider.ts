@@ -23,8 +23,12 @@ export class GithubOidcProvider extends Construct {
   constructor(scope: Construct, id: string, props: GithubOidcProviderProps = {}) {
     super(scope, id);
     // IAM trusts GitHub through its own root CA list, so no thumbprint is pinned to go stale.
-    this.provider = props.existingProviderArn === undefined
-      ? new OidcProviderNative(this, 'Provider', { url: `https://${GITHUB_OIDC_HOST}`, clientIds: [GITHUB_OIDC_AUDIENCE] })
-      : OidcProviderNative.fromOidcProviderArn(this, 'Provider', props.existingProviderArn);
+    this.provider =
+      props.existingProviderArn === undefined
+        ? new OidcProviderNative(this, 'Provider', {
+            url: `https://${GITHUB_OIDC_HOST}`,
+            clientIds: [GITHUB_OIDC_AUDIENCE],
+          })
+        : OidcProviderNative.fromOidcProviderArn(this, 'Provider', props.existingProviderArn);
   }
 }

@@ -1,6 +1,6 @@
 // The trust every GitHub role shares: a token from the account's GitHub provider, for our audience and one subject.
 import { WebIdentityPrincipal, type IOidcProvider } from 'aws-cdk-lib/aws-iam';
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from './github-oidc-provider.js';
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from './github-oidc-provider.ts';
 
 /**
  * A principal for GitHub jobs whose `sub` claim equals `subject` exactly. StringEquals, never
@@ -8,7 +8,9 @@ import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from './github-oidc-provider.j
  */
 export function githubPrincipal(provider: IOidcProvider, subject: string): WebIdentityPrincipal {
   if (subject.includes('*') || subject.includes('?')) {
-    throw new Error(`GitHub OIDC subject ${JSON.stringify(subject)} is not allowed; expected an exact subject without wildcards`);
+    throw new Error(
+      `GitHub OIDC subject ${JSON.stringify(subject)} is not allowed; expected an exact subject without wildcards`,
+    );
   }
   return new WebIdentityPrincipal(provider.oidcProviderArn, {
     StringEquals: {

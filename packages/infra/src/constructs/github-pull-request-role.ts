@@ -2,7 +2,7 @@
 import { Stack, Validations, type Duration } from 'aws-cdk-lib';
 import { PolicyStatement, Role, type IOidcProvider, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { githubPrincipal } from './github-principal.js';
+import { githubPrincipal } from './github-principal.ts';
 
 export interface GithubPullRequestRoleProps {
   readonly provider: IOidcProvider;
@@ -34,21 +34,31 @@ export class GithubPullRequestRole extends Construct {
       maxSessionDuration: props.maxSessionDuration,
       description: `GitHub Actions (${props.subject}) reads the deployed stacks for cdk diff`,
     });
-    role.addToPrincipalPolicy(new PolicyStatement({
-      sid: 'DiffStacks',
-      actions: ['sts:AssumeRole', 'sts:TagSession'],
-      resources: [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: props.diffRoleName })],
-    }));
-    const stackArns = props.directlyReadStackNames.map((name) => stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${name}/*` }));
-    role.addToPrincipalPolicy(new PolicyStatement({
-      sid: 'ReadFoundationTemplate',
-      actions: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'],
-      resources: stackArns,
-    }));
-    Validations.of(role).acknowledge(...stackArns.map((arn) => ({
-      id: `AwsSolutions-IAM5[Resource::${arn}]`,
-      reason: 'A stack ARN ends in a random id; the wildcard covers only this one stack.',
-    })));
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DiffStacks',
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        resources: [
+          stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: props.diffRoleName }),
+        ],
+      }),
+    );
+    const stackArns = props.directlyReadStackNames.map((name) =>
+      stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${name}/*` }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadFoundationTemplate',
+        actions: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'],
+        resources: stackArns,
+      }),
+    );
+    Validations.of(role).acknowledge(
+      ...stackArns.map((arn) => ({
+        id: `AwsSolutions-IAM5[Resource::${arn}]`,
+        reason: 'A stack ARN ends in a random id; the wildcard covers only this one stack.',
+      })),
+    );
     this.role = role;
   }
 }

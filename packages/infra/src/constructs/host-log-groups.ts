@@ -11,9 +11,17 @@ export interface ShippedLogFile {
 
 export interface HostLogGroupsProps {
   /** Log group names by purpose (from @hello/config/naming logGroupNames). */
-  readonly names: { readonly service: string; readonly codeDeployAgent: string; readonly codeDeployDeployments: string };
+  readonly names: {
+    readonly service: string;
+    readonly codeDeployAgent: string;
+    readonly codeDeployDeployments: string;
+  };
   /** Files shipped into each group. */
-  readonly files: { readonly service: string; readonly codeDeployAgent: string; readonly codeDeployDeployments: string };
+  readonly files: {
+    readonly service: string;
+    readonly codeDeployAgent: string;
+    readonly codeDeployDeployments: string;
+  };
   /** One of the values CloudWatch Logs accepts (validated in @hello/config). */
   readonly retentionDays: number;
 }
@@ -24,16 +32,20 @@ export class HostLogGroups extends Construct {
 
   constructor(scope: Construct, id: string, props: HostLogGroupsProps) {
     super(scope, id);
-    const group = (gid: string, logGroupName: string): ILogGroup => new LogGroup(this, gid, {
-      logGroupName,
-      retention: props.retentionDays as RetentionDays,
-      // Kept on delete and replacement, but removed when the first create rolls back, so a retry can reuse the fixed name.
-      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-    });
+    const group = (gid: string, logGroupName: string): ILogGroup =>
+      new LogGroup(this, gid, {
+        logGroupName,
+        retention: props.retentionDays as RetentionDays,
+        // Kept on delete and replacement, but removed when the first create rolls back, so a retry can reuse the fixed name.
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      });
     this.shipped = [
       { filePath: props.files.service, logGroup: group('Service', props.names.service) },
       { filePath: props.files.codeDeployAgent, logGroup: group('CodeDeployAgent', props.names.codeDeployAgent) },
-      { filePath: props.files.codeDeployDeployments, logGroup: group('CodeDeployDeployments', props.names.codeDeployDeployments) },
+      {
+        filePath: props.files.codeDeployDeployments,
+        logGroup: group('CodeDeployDeployments', props.names.codeDeployDeployments),
+      },
     ];
   }
 }

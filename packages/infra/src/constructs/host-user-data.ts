@@ -1,6 +1,6 @@
 // First-boot script of a host: Node, the service user and directories, the CloudWatch and CodeDeploy agents.
 import { UserData } from 'aws-cdk-lib/aws-ec2';
-import { CLOUD_WATCH_AGENT_CONFIG_PATH } from './cloud-watch-agent-config.js';
+import { CLOUD_WATCH_AGENT_CONFIG_PATH } from './cloud-watch-agent-config.ts';
 
 export interface HostUserDataProps {
   /** Region of the CodeDeploy agent's install bucket. */
@@ -12,7 +12,13 @@ export interface HostUserDataProps {
   /** System user the service runs as. */
   readonly serviceUser: string;
   /** Directories the service and the CodeDeploy hooks use (the hooks create them too, idempotently). */
-  readonly directories: { readonly root: string; readonly releases: string; readonly config: string; readonly tls: string; readonly logs: string };
+  readonly directories: {
+    readonly root: string;
+    readonly releases: string;
+    readonly config: string;
+    readonly tls: string;
+    readonly logs: string;
+  };
   /** The CloudWatch agent configuration, already rendered to JSON (may contain CDK tokens). */
   readonly cloudWatchAgentConfigJson: string;
   /**
@@ -44,7 +50,9 @@ const SAFE_URL = /^https?:\/\/[A-Za-z0-9.:[\]_/-]+$/;
 
 function checkSafe(field: string, value: string): string {
   if (!SAFE.test(value)) {
-    throw new Error(`hostUserData ${field}: ${JSON.stringify(value)} is not allowed; expected letters, digits, '.', '_', '/' or '-' (it is used unquoted in a shell script)`);
+    throw new Error(
+      `hostUserData ${field}: ${JSON.stringify(value)} is not allowed; expected letters, digits, '.', '_', '/' or '-' (it is used unquoted in a shell script)`,
+    );
   }
   return value;
 }
@@ -59,12 +67,16 @@ export function hostUserData(props: HostUserDataProps): UserData {
     throw new Error(`hostUserData attempts: ${attempts} is not allowed; expected a whole number >= 1`);
   }
   if (!Number.isInteger(props.nodeMajor) || props.nodeMajor < 20) {
-    throw new Error(`hostUserData nodeMajor: ${props.nodeMajor} is not allowed; expected a Node major AL2023 packages, 20 or later`);
+    throw new Error(
+      `hostUserData nodeMajor: ${props.nodeMajor} is not allowed; expected a Node major AL2023 packages, 20 or later`,
+    );
   }
   const region = checkSafe('region', props.region);
   const user = checkSafe('serviceUser', props.serviceUser);
   const nodeBin = checkSafe('nodeBin', props.nodeBin);
-  const d = Object.fromEntries(Object.entries(props.directories).map(([k, v]) => [k, checkSafe(`directories.${k}`, v)])) as Record<keyof HostUserDataProps['directories'], string>;
+  const d = Object.fromEntries(
+    Object.entries(props.directories).map(([k, v]) => [k, checkSafe(`directories.${k}`, v)]),
+  ) as Record<keyof HostUserDataProps['directories'], string>;
   const major = props.nodeMajor;
   const userData = UserData.forLinux();
   userData.addCommands(
@@ -109,10 +121,14 @@ export function readinessCommands(r: HostReadiness, region: string): string[] {
   const app = checkSafe('readiness.applicationName', r.applicationName);
   const group = checkSafe('readiness.deploymentGroupName', r.deploymentGroupName);
   if (!SAFE_URL.test(r.versionUrl)) {
-    throw new Error(`hostUserData readiness.versionUrl: ${JSON.stringify(r.versionUrl)} is not allowed; expected an http(s) URL of letters, digits and . : _ / -`);
+    throw new Error(
+      `hostUserData readiness.versionUrl: ${JSON.stringify(r.versionUrl)} is not allowed; expected an http(s) URL of letters, digits and . : _ / -`,
+    );
   }
   if (!Number.isInteger(r.timeoutSeconds) || r.timeoutSeconds < 60) {
-    throw new Error(`hostUserData readiness.timeoutSeconds: ${r.timeoutSeconds} is not allowed; expected a whole number of seconds >= 60`);
+    throw new Error(
+      `hostUserData readiness.timeoutSeconds: ${r.timeoutSeconds} is not allowed; expected a whole number of seconds >= 60`,
+    );
   }
   return [
     'last_success() {',
@@ -127,7 +143,9 @@ export function readinessCommands(r: HostReadiness, region: string): string[] {
     '  version=$(basename "$key" .zip)',
     `  deadline=$((SECONDS + ${r.timeoutSeconds}))`,
     `  until curl -fsk --max-time 5 ${r.versionUrl} | grep -qF "\\"version\\":\\"$version\\""; do`,
-    '    if [ "$SECONDS" -ge "$deadline" ]; then echo "not serving $version after ' + String(r.timeoutSeconds) + ' s" >&2; exit 1; fi',
+    '    if [ "$SECONDS" -ge "$deadline" ]; then echo "not serving $version after ' +
+      String(r.timeoutSeconds) +
+      ' s" >&2; exit 1; fi',
     '    sleep 10',
     '  done',
     'fi',

@@ -25,10 +25,14 @@ export class Network extends Construct {
     super(scope, id);
     const azs = props.availabilityZones;
     if (azs.length < 2) {
-      throw new Error(`Network availabilityZones: ${JSON.stringify(azs)} is not allowed; expected at least 2 AZs so the stage survives losing one`);
+      throw new Error(
+        `Network availabilityZones: ${JSON.stringify(azs)} is not allowed; expected at least 2 AZs so the stage survives losing one`,
+      );
     }
     if (!Number.isInteger(props.natGateways) || props.natGateways < 1 || props.natGateways > azs.length) {
-      throw new Error(`Network natGateways: ${props.natGateways} is not allowed; expected 1 to ${azs.length} (the private subnets need egress)`);
+      throw new Error(
+        `Network natGateways: ${props.natGateways} is not allowed; expected 1 to ${azs.length} (the private subnets need egress)`,
+      );
     }
     const vpc = new Vpc(this, 'Vpc', {
       ipAddresses: IpAddresses.cidr(props.cidr ?? '10.0.0.0/16'),
@@ -42,7 +46,8 @@ export class Network extends Construct {
     (vpc.node.defaultChild as CfnVPC).overrideLogicalId(Network.LOGICAL_ID);
     Validations.of(vpc).acknowledge({
       id: 'AwsSolutions-VPC7',
-      reason: 'Flow logs are billed per GB and nothing reads them in this template; the ALB and host logs cover requests. Add vpc.addFlowLog() when an audit needs them.',
+      reason:
+        'Flow logs are billed per GB and nothing reads them in this template; the ALB and host logs cover requests. Add vpc.addFlowLog() when an audit needs them.',
     });
     this.vpc = vpc;
   }

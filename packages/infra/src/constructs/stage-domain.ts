@@ -22,9 +22,13 @@ export class StageDomain extends Construct {
     const { domain } = props;
     this.domainName = domain.subdomain === '' ? domain.zoneName : `${domain.subdomain}.${domain.zoneName}`;
     // Attributes, not a lookup: synth stays free of AWS credentials.
-    this.zone = domain.hostedZoneId === undefined
-      ? undefined
-      : HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: domain.hostedZoneId, zoneName: domain.zoneName });
+    this.zone =
+      domain.hostedZoneId === undefined
+        ? undefined
+        : HostedZone.fromHostedZoneAttributes(this, 'Zone', {
+            hostedZoneId: domain.hostedZoneId,
+            zoneName: domain.zoneName,
+          });
     if (domain.certificateArn !== undefined) {
       this.certificate = Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn);
     } else if (this.zone !== undefined) {
@@ -33,7 +37,9 @@ export class StageDomain extends Construct {
         validation: CertificateValidation.fromDns(this.zone),
       });
     } else {
-      throw new Error(`StageDomain domain: ${JSON.stringify(domain)} is not allowed; expected hostedZoneId (to create a DNS-validated certificate) or certificateArn`);
+      throw new Error(
+        `StageDomain domain: ${JSON.stringify(domain)} is not allowed; expected hostedZoneId (to create a DNS-validated certificate) or certificateArn`,
+      );
     }
   }
 

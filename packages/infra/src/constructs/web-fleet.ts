@@ -2,8 +2,20 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { AutoScalingGroup, HealthChecks, Signals, UpdatePolicy } from 'aws-cdk-lib/aws-autoscaling';
 import {
-  AmazonLinuxCpuType, BlockDeviceVolume, EbsDeviceVolumeType, InstanceArchitecture, InstanceType, LaunchTemplate,
-  MachineImage, Peer, Port, SecurityGroup, SubnetType, type ISecurityGroup, type IVpc, type UserData,
+  AmazonLinuxCpuType,
+  BlockDeviceVolume,
+  EbsDeviceVolumeType,
+  InstanceArchitecture,
+  InstanceType,
+  LaunchTemplate,
+  MachineImage,
+  Peer,
+  Port,
+  SecurityGroup,
+  SubnetType,
+  type ISecurityGroup,
+  type IVpc,
+  type UserData,
 } from 'aws-cdk-lib/aws-ec2';
 import type { IApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -51,38 +63,57 @@ export class WebFleet extends Construct {
     super(scope, id);
     const { min, desired, max } = props.capacity;
     if (!(min >= 1 && min <= desired && desired <= max)) {
-      throw new Error(`WebFleet capacity: ${JSON.stringify(props.capacity)} is not allowed; expected 1 <= min <= desired <= max`);
+      throw new Error(
+        `WebFleet capacity: ${JSON.stringify(props.capacity)} is not allowed; expected 1 <= min <= desired <= max`,
+      );
     }
     const signalTimeout = props.signalTimeout ?? Duration.minutes(20);
     if (signalTimeout.toSeconds() < 300 || signalTimeout.toSeconds() > 3600) {
-      throw new Error(`WebFleet signalTimeout: ${signalTimeout.toHumanString()} is not allowed; expected 5 to 60 minutes (a first boot installs Node and two agents)`);
+      throw new Error(
+        `WebFleet signalTimeout: ${signalTimeout.toHumanString()} is not allowed; expected 5 to 60 minutes (a first boot installs Node and two agents)`,
+      );
     }
     const instanceType = new InstanceType(props.instanceType);
-    const cpuType = instanceType.architecture === InstanceArchitecture.ARM_64 ? AmazonLinuxCpuType.ARM_64 : AmazonLinuxCpuType.X86_64;
+    const cpuType =
+      instanceType.architecture === InstanceArchitecture.ARM_64 ? AmazonLinuxCpuType.ARM_64 : AmazonLinuxCpuType.X86_64;
 
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'Service hosts: the service port from the load balancer only',
       allowAllOutbound: false,
     });
-    this.securityGroup.connections.allowFrom(props.loadBalancerSecurityGroup, Port.tcp(props.servicePort), 'Service port from the load balancer');
+    this.securityGroup.connections.allowFrom(
+      props.loadBalancerSecurityGroup,
+      Port.tcp(props.servicePort),
+      'Service port from the load balancer',
+    );
     // Packages, S3, CodeDeploy, CloudWatch and SSM are all reached over HTTPS through NAT.
     this.securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'HTTPS to AWS APIs and package repositories');
 
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
-      description: 'Service hosts: Session Manager, read releases; the stage grants its log groups and deployment group',
+      description:
+        'Service hosts: Session Manager, read releases; the stage grants its log groups and deployment group',
       managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
     const releasesArn = props.releaseBucket.arnForObjects(`${props.releasePrefix}*`);
-    this.role.addToPrincipalPolicy(new PolicyStatement({
-      sid: 'ReadReleases',
-      actions: ['s3:GetObject', 's3:GetObjectVersion'],
-      resources: [releasesArn],
-    }));
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadReleases',
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [releasesArn],
+      }),
+    );
     Validations.of(this.role).acknowledge(
-      { id: `AwsSolutions-IAM5[Resource::${releasesArn}]`, reason: 'The CodeDeploy agent downloads whichever release is deployed; the wildcard covers only the release prefix.' },
-      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]', reason: 'AWS maintains the exact permissions Session Manager needs; it replaces SSH keys and open ports.' },
+      {
+        id: `AwsSolutions-IAM5[Resource::${releasesArn}]`,
+        reason:
+          'The CodeDeploy agent downloads whichever release is deployed; the wildcard covers only the release prefix.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+        reason: 'AWS maintains the exact permissions Session Manager needs; it replaces SSH keys and open ports.',
+      },
     );
 
     const launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
@@ -93,10 +124,16 @@ export class WebFleet extends Construct {
       securityGroup: this.securityGroup,
       userData: props.userData,
       requireImdsv2: true,
-      blockDevices: [{
-        deviceName: '/dev/xvda',
-        volume: BlockDeviceVolume.ebs(props.rootVolumeGiB ?? 16, { encrypted: true, volumeType: EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
-      }],
+      blockDevices: [
+        {
+          deviceName: '/dev/xvda',
+          volume: BlockDeviceVolume.ebs(props.rootVolumeGiB ?? 16, {
+            encrypted: true,
+            volumeType: EbsDeviceVolumeType.GP3,
+            deleteOnTermination: true,
+          }),
+        },
+      ],
     });
 
     this.autoScalingGroup = new AutoScalingGroup(this, 'Asg', {
@@ -124,8 +161,16 @@ export class WebFleet extends Construct {
     props.userData.addSignalOnExitCommand(this.autoScalingGroup);
     this.autoScalingGroup.attachToApplicationTargetGroup(props.targetGroup);
     Validations.of(this.autoScalingGroup).acknowledge(
-      { id: 'AwsSolutions-AS3', reason: 'Scaling events are visible in the Auto Scaling activity history and CodeDeploy; no one subscribes to notifications in this template.' },
-      { id: 'Annotation::@aws-cdk/aws-autoscaling:desiredCapacitySet', reason: 'No scaling policies change the size, so resetting it to the configured desired capacity on deploy is intended.' },
+      {
+        id: 'AwsSolutions-AS3',
+        reason:
+          'Scaling events are visible in the Auto Scaling activity history and CodeDeploy; no one subscribes to notifications in this template.',
+      },
+      {
+        id: 'Annotation::@aws-cdk/aws-autoscaling:desiredCapacitySet',
+        reason:
+          'No scaling policies change the size, so resetting it to the configured desired capacity on deploy is intended.',
+      },
     );
   }
 }

@@ -3,7 +3,13 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Peer, Port, SecurityGroup, SubnetType, type CfnSecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import {
-  ApplicationLoadBalancer, ApplicationProtocol, ApplicationTargetGroup, ListenerAction, Protocol, SslPolicy, TargetType,
+  ApplicationLoadBalancer,
+  ApplicationProtocol,
+  ApplicationTargetGroup,
+  ListenerAction,
+  Protocol,
+  SslPolicy,
+  TargetType,
 } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 
@@ -45,7 +51,9 @@ export class WebLoadBalancer extends Construct {
     super(scope, id);
     const { healthCheck: hc } = props;
     if (hc.timeoutSeconds >= hc.intervalSeconds) {
-      throw new Error(`WebLoadBalancer healthCheck.timeoutSeconds: ${hc.timeoutSeconds} is not allowed; expected less than intervalSeconds (${hc.intervalSeconds})`);
+      throw new Error(
+        `WebLoadBalancer healthCheck.timeoutSeconds: ${hc.timeoutSeconds} is not allowed; expected less than intervalSeconds (${hc.intervalSeconds})`,
+      );
     }
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -57,7 +65,13 @@ export class WebLoadBalancer extends Construct {
     // SecurityGroupEgress empty, which makes EC2 keep its default allow-all rule. CDK's own
     // match-nothing rule (icmp 252/86 to 255.255.255.255/32) in the property removes it.
     (this.securityGroup.node.defaultChild as CfnSecurityGroup).addPropertyOverride('SecurityGroupEgress', [
-      { CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', IpProtocol: 'icmp', FromPort: 252, ToPort: 86 },
+      {
+        CidrIp: '255.255.255.255/32',
+        Description: 'Disallow all traffic',
+        IpProtocol: 'icmp',
+        FromPort: 252,
+        ToPort: 86,
+      },
     ]);
     this.loadBalancer = new ApplicationLoadBalancer(this, 'Alb', {
       vpc: props.vpc,
@@ -69,7 +83,8 @@ export class WebLoadBalancer extends Construct {
     });
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions-ELB2',
-      reason: 'Access logs need a log bucket per stage; the service logs every request to CloudWatch Logs, which is where this template looks first.',
+      reason:
+        'Access logs need a log bucket per stage; the service logs every request to CloudWatch Logs, which is where this template looks first.',
     });
     this.targetGroup = new ApplicationTargetGroup(this, 'Targets', {
       vpc: props.vpc,
@@ -90,7 +105,12 @@ export class WebLoadBalancer extends Construct {
     this.scheme = props.certificate === undefined ? 'http' : 'https';
     if (props.certificate === undefined) {
       this.allowFromInternet(80);
-      this.loadBalancer.addListener('Http', { port: 80, protocol: ApplicationProtocol.HTTP, open: false, defaultTargetGroups: [this.targetGroup] });
+      this.loadBalancer.addListener('Http', {
+        port: 80,
+        protocol: ApplicationProtocol.HTTP,
+        open: false,
+        defaultTargetGroups: [this.targetGroup],
+      });
     } else {
       this.allowFromInternet(443);
       this.allowFromInternet(80);
@@ -111,11 +131,16 @@ export class WebLoadBalancer extends Construct {
     }
     Validations.of(this.securityGroup).acknowledge({
       id: 'AwsSolutions-EC23',
-      reason: 'A public web endpoint: the load balancer must accept 80/443 from anywhere; the hosts behind it admit only this security group.',
+      reason:
+        'A public web endpoint: the load balancer must accept 80/443 from anywhere; the hosts behind it admit only this security group.',
     });
   }
 
   private allowFromInternet(port: number): void {
-    this.securityGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(port), `HTTP${port === 443 ? 'S' : ''} from the internet`);
+    this.securityGroup.addIngressRule(
+      Peer.anyIpv4(),
+      Port.tcp(port),
+      `HTTP${port === 443 ? 'S' : ''} from the internet`,
+    );
   }
 }

@@ -2,8 +2,8 @@
 import { DefaultStackSynthesizer, LegacyStackSynthesizer, type App, type Environment } from 'aws-cdk-lib';
 import { STAGE_NAMES, type ProjectSettings, type StageName } from '@hello/config/define-project';
 import { diffRoleName, foundationStackName, stageStackName } from '@hello/config/naming';
-import { FoundationStack } from './foundation-stack.js';
-import { StageStack } from './stage-stack.js';
+import { FoundationStack } from './foundation-stack.ts';
+import { StageStack } from './stage-stack.ts';
 
 export interface InfraStacks {
   readonly foundation: FoundationStack;
@@ -11,7 +11,11 @@ export interface InfraStacks {
 }
 
 /** Adds every stack to `app` in `env`; bin/infra.ts and the tests build the same app through it. */
-export function addInfraStacks(app: App, project: ProjectSettings, env: Required<Pick<Environment, 'account' | 'region'>>): InfraStacks {
+export function addInfraStacks(
+  app: App,
+  project: ProjectSettings,
+  env: Required<Pick<Environment, 'account' | 'region'>>,
+): InfraStacks {
   const foundation = new FoundationStack(app, foundationStackName(project), {
     env,
     // An administrator deploys it with their own credentials and no bootstrap at all: no bootstrap
@@ -23,18 +27,23 @@ export function addInfraStacks(app: App, project: ProjectSettings, env: Required
     project,
     description: `${project.name}: artifact bucket, GitHub OIDC provider and deploy roles (once per account)`,
   });
-  const stages = Object.fromEntries(STAGE_NAMES.map((stage) => [stage, new StageStack(app, stageStackName(project, stage), {
-    env,
-    // Each stage deploys through its own bootstrap (qualifier, scoped execution policy, boundary);
-    // `cdk diff` reads templates through the project's diff role instead of the ReadOnlyAccess lookup role.
-    synthesizer: new DefaultStackSynthesizer({
-      qualifier: project.stages[stage].bootstrapQualifier,
-      lookupRoleArn: `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${diffRoleName(project)}`,
-    }),
-    project,
-    stage,
-    settings: project.stages[stage],
-    description: `${project.name} ${stage}: VPC, load balancer, Auto Scaling group and CodeDeploy`,
-  })])) as { [S in StageName]: StageStack };
+  const stages = Object.fromEntries(
+    STAGE_NAMES.map((stage) => [
+      stage,
+      new StageStack(app, stageStackName(project, stage), {
+        env,
+        // Each stage deploys through its own bootstrap (qualifier, scoped execution policy, boundary);
+        // `cdk diff` reads templates through the project's diff role instead of the ReadOnlyAccess lookup role.
+        synthesizer: new DefaultStackSynthesizer({
+          qualifier: project.stages[stage].bootstrapQualifier,
+          lookupRoleArn: `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${diffRoleName(project)}`,
+        }),
+        project,
+        stage,
+        settings: project.stages[stage],
+        description: `${project.name} ${stage}: VPC, load balancer, Auto Scaling group and CodeDeploy`,
+      }),
+    ]),
+  ) as { [S in StageName]: StageStack };
   return { foundation, stages };
 }

@@ -4,16 +4,27 @@ import type { Construct } from 'constructs';
 import { DEPLOY_JOB_TIMEOUT_MINUTES, RELEASE_PREFIX } from '@hello/config/constants';
 import { STAGE_NAMES, type ProjectSettings, type StageName } from '@hello/config/define-project';
 import {
-  FOUNDATION_OUTPUTS, artifactBucketName, bootstrapExecutionPolicyName, codeDeployApplicationName, deployRoleName, deploymentGroupName,
-  diffRoleName, environmentSubject, foundationStackName, logGroupPrefix, pullRequestRoleName, pullRequestSubject, stageBoundaryPolicyName,
+  FOUNDATION_OUTPUTS,
+  artifactBucketName,
+  bootstrapExecutionPolicyName,
+  codeDeployApplicationName,
+  deployRoleName,
+  deploymentGroupName,
+  diffRoleName,
+  environmentSubject,
+  foundationStackName,
+  logGroupPrefix,
+  pullRequestRoleName,
+  pullRequestSubject,
+  stageBoundaryPolicyName,
   stageStackName,
 } from '@hello/config/naming';
-import { ArtifactBucket } from '../constructs/artifact-bucket.js';
-import { CdkDiffRole } from '../constructs/cdk-diff-role.js';
-import { GithubDeployRole } from '../constructs/github-deploy-role.js';
-import { GithubOidcProvider } from '../constructs/github-oidc-provider.js';
-import { GithubPullRequestRole } from '../constructs/github-pull-request-role.js';
-import { StageDeploymentPolicies, type StageNames } from '../constructs/stage-deployment-policies.js';
+import { ArtifactBucket } from '../constructs/artifact-bucket.ts';
+import { CdkDiffRole } from '../constructs/cdk-diff-role.ts';
+import { GithubDeployRole } from '../constructs/github-deploy-role.ts';
+import { GithubOidcProvider } from '../constructs/github-oidc-provider.ts';
+import { GithubPullRequestRole } from '../constructs/github-pull-request-role.ts';
+import { StageDeploymentPolicies, type StageNames } from '../constructs/stage-deployment-policies.ts';
 
 /** Foundation output key of a stage's deploy role ARN, e.g. `DeployRoleArnStaging`. */
 export const deployRoleOutputKey = (stage: StageName): string =>
@@ -46,7 +57,12 @@ export class FoundationStack extends Stack {
       bootstrapQualifier: project.stages[stage].bootstrapQualifier,
     });
     const session = Duration.minutes(DEPLOY_JOB_TIMEOUT_MINUTES);
-    const diffRoleArn = this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: diffRoleName(project) });
+    const diffRoleArn = this.formatArn({
+      service: 'iam',
+      region: '',
+      resource: 'role',
+      resourceName: diffRoleName(project),
+    });
     const trusted = STAGE_NAMES.map((stage, index) => {
       new StageDeploymentPolicies(this, `Policies-${stage}`, {
         stage: stageNames(stage),
@@ -70,7 +86,10 @@ export class FoundationStack extends Stack {
         bootstrapQualifier: project.stages[stage].bootstrapQualifier,
         diffRoleArn,
       });
-      new CfnOutput(this, deployRoleOutputKey(stage), { value: deploy.role.roleArn, description: `Role the GitHub environment ${stage} assumes` });
+      new CfnOutput(this, deployRoleOutputKey(stage), {
+        value: deploy.role.roleArn,
+        description: `Role the GitHub environment ${stage} assumes`,
+      });
       return deploy.role;
     });
     const pullRequest = new GithubPullRequestRole(this, 'PullRequest', {
@@ -87,7 +106,13 @@ export class FoundationStack extends Stack {
       stackNames: STAGE_NAMES.map((stage) => stageStackName(project, stage)),
       bootstrapQualifiers: STAGE_NAMES.map((stage) => project.stages[stage].bootstrapQualifier),
     });
-    new CfnOutput(this, FOUNDATION_OUTPUTS.artifactBucketName, { value: artifacts.bucket.bucketName, description: 'Bucket of published releases' });
-    new CfnOutput(this, FOUNDATION_OUTPUTS.pullRequestRoleArn, { value: pullRequest.role.roleArn, description: 'Role pull requests assume for cdk diff' });
+    new CfnOutput(this, FOUNDATION_OUTPUTS.artifactBucketName, {
+      value: artifacts.bucket.bucketName,
+      description: 'Bucket of published releases',
+    });
+    new CfnOutput(this, FOUNDATION_OUTPUTS.pullRequestRoleArn, {
+      value: pullRequest.role.roleArn,
+      description: 'Role pull requests assume for cdk diff',
+    });
   }
 }

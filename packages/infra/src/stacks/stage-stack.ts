@@ -5,24 +5,39 @@ import { ManagedPolicy, PermissionsBoundary, PolicyStatement } from 'aws-cdk-lib
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import {
-  ALB_IDLE_TIMEOUT_SECONDS, HEALTH_CHECK, HEALTH_PATH, HOST_NODE_BIN, HOST_PATHS, NODE_MAJOR, RELEASE_PREFIX, SERVICE_NAME, SERVICE_PORT, VERSION_PATH,
+  ALB_IDLE_TIMEOUT_SECONDS,
+  HEALTH_CHECK,
+  HEALTH_PATH,
+  HOST_NODE_BIN,
+  HOST_PATHS,
+  NODE_MAJOR,
+  RELEASE_PREFIX,
+  SERVICE_NAME,
+  SERVICE_PORT,
+  VERSION_PATH,
 } from '@hello/config/constants';
 import type { ProjectSettings, StageName, StageSettings } from '@hello/config/define-project';
 import {
-  STAGE_OUTPUTS, artifactBucketName, codeDeployApplicationName, deploymentGroupName, logGroupNames, stageBoundaryPolicyName,
+  STAGE_OUTPUTS,
+  artifactBucketName,
+  codeDeployApplicationName,
+  deploymentGroupName,
+  logGroupNames,
+  stageBoundaryPolicyName,
 } from '@hello/config/naming';
-import { cloudWatchAgentConfig } from '../constructs/cloud-watch-agent-config.js';
-import { CodeDeployment } from '../constructs/code-deployment.js';
-import { HostLogGroups } from '../constructs/host-log-groups.js';
-import { hostUserData } from '../constructs/host-user-data.js';
-import { Network } from '../constructs/network.js';
-import { StageDomain } from '../constructs/stage-domain.js';
-import { WebFleet } from '../constructs/web-fleet.js';
-import { WebLoadBalancer } from '../constructs/web-load-balancer.js';
+import { cloudWatchAgentConfig } from '../constructs/cloud-watch-agent-config.ts';
+import { CodeDeployment } from '../constructs/code-deployment.ts';
+import { HostLogGroups } from '../constructs/host-log-groups.ts';
+import { hostUserData } from '../constructs/host-user-data.ts';
+import { Network } from '../constructs/network.ts';
+import { StageDomain } from '../constructs/stage-domain.ts';
+import { WebFleet } from '../constructs/web-fleet.ts';
+import { WebLoadBalancer } from '../constructs/web-load-balancer.ts';
 
 /** Where the CodeDeploy agent writes its own log and the deployments' script output. */
 export const CODEDEPLOY_AGENT_LOG = '/var/log/aws/codedeploy-agent/codedeploy-agent.log';
-export const CODEDEPLOY_DEPLOYMENTS_LOG = '/opt/codedeploy-agent/deployment-root/deployment-logs/codedeploy-agent-deployments.log';
+export const CODEDEPLOY_DEPLOYMENTS_LOG =
+  '/opt/codedeploy-agent/deployment-root/deployment-logs/codedeploy-agent-deployments.log';
 
 /** How long a new host may take to serve; CloudFormation waits 5 minutes more for its signal. */
 export const HOST_READY_TIMEOUT = Duration.minutes(15);
@@ -43,12 +58,15 @@ export class StageStack extends Stack {
     const { project, stage, settings } = props;
     this.configuredAzs = project.aws.availabilityZones;
     // Every role the stack creates carries the stage's boundary: the execution role may create no other.
-    PermissionsBoundary.of(this).apply(ManagedPolicy.fromManagedPolicyName(this, 'Boundary', stageBoundaryPolicyName(project, stage)));
+    PermissionsBoundary.of(this).apply(
+      ManagedPolicy.fromManagedPolicyName(this, 'Boundary', stageBoundaryPolicyName(project, stage)),
+    );
     const { vpc } = new Network(this, 'Network', {
       availabilityZones: project.aws.availabilityZones,
       natGateways: settings.natGateways,
     });
-    const domain = settings.domain === undefined ? undefined : new StageDomain(this, 'Domain', { domain: settings.domain });
+    const domain =
+      settings.domain === undefined ? undefined : new StageDomain(this, 'Domain', { domain: settings.domain });
     const web = new WebLoadBalancer(this, 'Web', {
       vpc,
       targetPort: SERVICE_PORT,
@@ -62,7 +80,11 @@ export class StageStack extends Stack {
 
     const logs = new HostLogGroups(this, 'Logs', {
       names: logGroupNames(project, stage),
-      files: { service: HOST_PATHS.logFile, codeDeployAgent: CODEDEPLOY_AGENT_LOG, codeDeployDeployments: CODEDEPLOY_DEPLOYMENTS_LOG },
+      files: {
+        service: HOST_PATHS.logFile,
+        codeDeployAgent: CODEDEPLOY_AGENT_LOG,
+        codeDeployDeployments: CODEDEPLOY_DEPLOYMENTS_LOG,
+      },
       retentionDays: settings.logRetentionDays,
     });
     const userData = hostUserData({
@@ -70,7 +92,13 @@ export class StageStack extends Stack {
       nodeMajor: NODE_MAJOR,
       nodeBin: HOST_NODE_BIN,
       serviceUser: SERVICE_NAME,
-      directories: { root: HOST_PATHS.root, releases: HOST_PATHS.releases, config: posix.dirname(HOST_PATHS.envFile), tls: HOST_PATHS.tlsDir, logs: HOST_PATHS.logDir },
+      directories: {
+        root: HOST_PATHS.root,
+        releases: HOST_PATHS.releases,
+        config: posix.dirname(HOST_PATHS.envFile),
+        tls: HOST_PATHS.tlsDir,
+        logs: HOST_PATHS.logDir,
+      },
       cloudWatchAgentConfigJson: this.toJsonString(cloudWatchAgentConfig(logs.shipped)),
       readiness: {
         applicationName: codeDeployApplicationName(project, stage),
@@ -95,11 +123,20 @@ export class StageStack extends Stack {
     for (const { logGroup } of logs.shipped) logGroup.grantWrite(fleet.role);
     // The readiness check reads the group's last successful revision. A literal ARN: a reference
     // would make the hosts wait for the group, which waits for the hosts.
-    fleet.role.addToPrincipalPolicy(new PolicyStatement({
-      sid: 'ReadOwnDeploymentGroup',
-      actions: ['codedeploy:GetDeploymentGroup', 'codedeploy:GetDeployment'],
-      resources: [this.formatArn({ service: 'codedeploy', resource: 'deploymentgroup', resourceName: `${codeDeployApplicationName(project, stage)}/${deploymentGroupName(stage)}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-    }));
+    fleet.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadOwnDeploymentGroup',
+        actions: ['codedeploy:GetDeploymentGroup', 'codedeploy:GetDeployment'],
+        resources: [
+          this.formatArn({
+            service: 'codedeploy',
+            resource: 'deploymentgroup',
+            resourceName: `${codeDeployApplicationName(project, stage)}/${deploymentGroupName(stage)}`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
     const deployment = new CodeDeployment(this, 'Deployment', {
       applicationName: codeDeployApplicationName(project, stage),
       deploymentGroupName: deploymentGroupName(stage),
@@ -109,7 +146,10 @@ export class StageStack extends Stack {
     });
 
     const host = domain?.domainName ?? web.loadBalancer.loadBalancerDnsName;
-    new CfnOutput(this, STAGE_OUTPUTS.endpointUrl, { value: `${web.scheme}://${host}`, description: `Public URL of ${stage}` });
+    new CfnOutput(this, STAGE_OUTPUTS.endpointUrl, {
+      value: `${web.scheme}://${host}`,
+      description: `Public URL of ${stage}`,
+    });
     new CfnOutput(this, STAGE_OUTPUTS.autoScalingGroupName, { value: fleet.autoScalingGroup.autoScalingGroupName });
     new CfnOutput(this, STAGE_OUTPUTS.applicationName, { value: deployment.application.applicationName });
     new CfnOutput(this, STAGE_OUTPUTS.deploymentGroupName, { value: deployment.deploymentGroup.deploymentGroupName });

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { project } from '@hello/config/project';
 import t from 'tap';
-import { createInfraDeps } from '../../src/cdk/create-infra-deps.js';
+import { createInfraDeps } from '../../src/cdk/create-infra-deps.ts';
 
 t.test('wires STS, the CDK binary in the package directory and file reading', async (t) => {
   const dir = t.testdir({});

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { runCdk } from '../../src/cdk/run-cdk.js';
+import { runCdk } from '../../src/cdk/run-cdk.ts';
 
 // Node stands in for the cdk binary: the exit code and the working directory are what matter.
 t.test('resolves with the exit code of the command, run in the given directory', async (t) => {

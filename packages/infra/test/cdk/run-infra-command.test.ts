@@ -3,7 +3,7 @@ import { foundationStackName, stageStackName } from '@hello/config/naming';
 import { project } from '@hello/config/project';
 import { mockClient } from 'aws-sdk-client-mock';
 import t, { type Test } from 'tap';
-import { runInfraCommand, type InfraDeps } from '../../src/cdk/run-infra-command.js';
+import { runInfraCommand, type InfraDeps } from '../../src/cdk/run-infra-command.ts';
 
 const OUTPUTS = '/pkg/cdk-outputs.json';
 // Stack names come from the settings, whatever project name the user chose.
@@ -21,7 +21,10 @@ function deps(options: { env?: Record<string, string>; code?: number; outputs?: 
       runs.push(args);
       return Promise.resolve(options.code ?? 0);
     },
-    readFile: (path) => (path === OUTPUTS && options.outputs !== undefined ? Promise.resolve(options.outputs) : Promise.reject(new Error(`ENOENT: ${path}`))),
+    readFile: (path) =>
+      path === OUTPUTS && options.outputs !== undefined
+        ? Promise.resolve(options.outputs)
+        : Promise.reject(new Error(`ENOENT: ${path}`)),
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s) },
     env: options.env ?? {},
@@ -43,25 +46,39 @@ t.test('diff checks the account, then diffs every stack (or the named ones)', as
   t.equal(await runInfraCommand(['diff'], all.d), 0);
   t.same(all.runs, [['diff']]);
   const named = deps({ code: 1 });
-  t.equal(await runInfraCommand(['diff', STAGING, '--', '--context', 'x=y'], named.d), 1, "cdk's exit code is passed on");
+  t.equal(
+    await runInfraCommand(['diff', STAGING, '--', '--context', 'x=y'], named.d),
+    1,
+    "cdk's exit code is passed on",
+  );
   t.same(named.runs, [['diff', STAGING, '--context', 'x=y']]);
   // The pull-request role can only read: its diff must not create a change set.
   const readOnly = deps();
   t.equal(await runInfraCommand(['diff', '--no-change-set'], readOnly.d), 0);
   t.same(readOnly.runs, [['diff', '--no-change-set']]);
   const wrong = deps();
-  t.equal(await runInfraCommand(['deploy', STAGING, '--no-change-set'], wrong.d), 2, 'deploy refuses the diff-only flag');
+  t.equal(
+    await runInfraCommand(['deploy', STAGING, '--no-change-set'], wrong.d),
+    2,
+    'deploy refuses the diff-only flag',
+  );
   t.same(wrong.runs, []);
   t.match(wrong.err(), '--no-change-set goes with infra:diff only');
 });
 
 t.test('deploy writes an outputs file and prints the stack outputs', async (t) => {
   sts(t);
-  const outputs = JSON.stringify({ [STAGING]: { EndpointUrl: 'https://staging.example.com', DeploymentGroupName: 'staging' }, [FOUNDATION]: {} });
+  const outputs = JSON.stringify({
+    [STAGING]: { EndpointUrl: 'https://staging.example.com', DeploymentGroupName: 'staging' },
+    [FOUNDATION]: {},
+  });
   const run = deps({ outputs });
   t.equal(await runInfraCommand(['deploy', STAGING], run.d), 0);
   t.same(run.runs, [['deploy', STAGING, '--outputs-file', OUTPUTS]]);
-  t.match(run.out(), `Stack outputs (also in ${OUTPUTS}):\n${STAGING}\n  EndpointUrl          https://staging.example.com\n  DeploymentGroupName  staging\n${FOUNDATION}\n  (no outputs)\n`);
+  t.match(
+    run.out(),
+    `Stack outputs (also in ${OUTPUTS}):\n${STAGING}\n  EndpointUrl          https://staging.example.com\n  DeploymentGroupName  staging\n${FOUNDATION}\n  (no outputs)\n`,
+  );
 });
 
 t.test('on CI deploy never waits for an approval prompt', async (t) => {
@@ -94,10 +111,15 @@ t.test('the wrong account is refused with both accounts named, and cdk never run
 
 t.test('STS failures are explained: an expired token is invalid credentials, not a permission', async (t) => {
   const mock = sts(t);
-  mock.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('expired'), { name: 'ExpiredToken', $metadata: { httpStatusCode: 400 } }));
+  mock
+    .on(GetCallerIdentityCommand)
+    .rejects(Object.assign(new Error('expired'), { name: 'ExpiredToken', $metadata: { httpStatusCode: 400 } }));
   const run = deps();
   t.equal(await runInfraCommand(['diff'], run.d), 1);
-  t.match(run.err(), /^error: invalid credentials: AWS rejected the credentials for sts:GetCallerIdentity \(expired, revoked or mistyped; not a permissions problem\)/);
+  t.match(
+    run.err(),
+    /^error: invalid credentials: AWS rejected the credentials for sts:GetCallerIdentity \(expired, revoked or mistyped; not a permissions problem\)/,
+  );
   t.match(run.err(), '(ExpiredToken: expired)');
 });
 
@@ -109,7 +131,10 @@ t.test('usage errors say what is missing or wrong and what is allowed', async (t
     [['deploy'], `error: infra:deploy: no stack given; name the stacks to deploy (${stacks}) or pass --all\n`],
     [['deploy', '--all', PROD], `error: infra:deploy: ${PROD} and --all: name stacks or pass --all, not both\n`],
     [['diff', `${project.name}-qa`], `unknown stack ${project.name}-qa; the stacks are: ${stacks}`],
-    [['diff', '--context', 'x=y'], `error: infra:diff: unknown option --context; the options are: --all, --no-change-set, --verbose, --help; CDK options go after --, e.g. pnpm infra:diff ${STAGING} -- --context key=value\n`],
+    [
+      ['diff', '--context', 'x=y'],
+      `error: infra:diff: unknown option --context; the options are: --all, --no-change-set, --verbose, --help; CDK options go after --, e.g. pnpm infra:diff ${STAGING} -- --context key=value\n`,
+    ],
   ];
   for (const [argv, message] of cases) {
     const run = deps();
@@ -137,7 +162,10 @@ t.test('--verbose goes to cdk too; a bug is one line, with its stack only when a
   const bug = () => Promise.reject(new TypeError('bug'));
   const quiet = deps();
   t.equal(await runInfraCommand(['diff'], { ...quiet.d, runCdk: bug }), 1);
-  t.equal(quiet.err(), 'unexpected error: TypeError: bug\n(a bug: run again with --verbose or DEBUG=1 for the stack trace)\n');
+  t.equal(
+    quiet.err(),
+    'unexpected error: TypeError: bug\n(a bug: run again with --verbose or DEBUG=1 for the stack trace)\n',
+  );
   const debug = deps({ env: { DEBUG: '1' } });
   t.equal(await runInfraCommand(['diff'], { ...debug.d, runCdk: bug }), 1);
   t.match(debug.err(), /^unexpected error: TypeError: bug\n\s+at /);

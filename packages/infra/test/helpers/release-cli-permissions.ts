@@ -37,7 +37,9 @@ const MAPPINGS: Readonly<Record<string, Mapping>> = {
   'codedeploy:BatchGetDeployments': (a) => [{ action: 'codedeploy:BatchGetDeployments', resource: a.deploymentGroup }],
   'codedeploy:ListDeployments': (a) => [{ action: 'codedeploy:ListDeployments', resource: a.deploymentGroup }],
   'codedeploy:GetDeploymentGroup': (a) => [{ action: 'codedeploy:GetDeploymentGroup', resource: a.deploymentGroup }],
-  'codedeploy:BatchGetDeploymentInstances': (a) => [{ action: 'codedeploy:BatchGetDeploymentInstances', resource: a.deploymentGroup }],
+  'codedeploy:BatchGetDeploymentInstances': (a) => [
+    { action: 'codedeploy:BatchGetDeploymentInstances', resource: a.deploymentGroup },
+  ],
   // No resource type: only "*" grants these.
   'codedeploy:ListDeploymentTargets': () => [{ action: 'codedeploy:ListDeploymentTargets', resource: '*' }],
   'codedeploy:BatchGetDeploymentTargets': () => [{ action: 'codedeploy:BatchGetDeploymentTargets', resource: '*' }],
@@ -47,7 +49,8 @@ const MAPPINGS: Readonly<Record<string, Mapping>> = {
     { action: 's3:GetObjectVersion', resource: a.release, context: ownBucket(a) },
   ],
   's3:HeadBucket': (a) => [{ action: 's3:ListBucket', resource: a.bucket, context: ownBucket(a) }],
-  's3:PutObject': (a, { publishes }) => (publishes ? [{ action: 's3:PutObject', resource: a.release, context: ownBucket(a) }] : []),
+  's3:PutObject': (a, { publishes }) =>
+    publishes ? [{ action: 's3:PutObject', resource: a.release, context: ownBucket(a) }] : [],
   'cloudformation:DescribeStacks': (a) => [{ action: 'cloudformation:DescribeStacks', resource: a.stageStack }],
   // STS GetCallerIdentity needs no permission and cannot be denied (STS API reference).
   'sts:GetCallerIdentity': () => [],
@@ -57,15 +60,28 @@ const MAPPINGS: Readonly<Record<string, Mapping>> = {
  * Calls the CLI makes after this push (brief's decisions) even before its source has them:
  * listed here so the deploy roles grant them now.
  */
-export const PLANNED_OPERATIONS = ['codedeploy:GetDeploymentGroup', 'codedeploy:ListDeployments', 'codedeploy:BatchGetDeploymentInstances'] as const;
+export const PLANNED_OPERATIONS = [
+  'codedeploy:GetDeploymentGroup',
+  'codedeploy:ListDeployments',
+  'codedeploy:BatchGetDeploymentInstances',
+] as const;
 
 /** Operations `release promote` makes on the stage it promotes from. */
-export const WATCHED_OPERATIONS: readonly string[] = ['codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:BatchGetDeployments', 'codedeploy:GetDeploymentGroup', 'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets'];
+export const WATCHED_OPERATIONS: readonly string[] = [
+  'codedeploy:ListDeployments',
+  'codedeploy:GetDeployment',
+  'codedeploy:BatchGetDeployments',
+  'codedeploy:GetDeploymentGroup',
+  'codedeploy:ListDeploymentTargets',
+  'codedeploy:BatchGetDeploymentTargets',
+];
 
 export function cliPermissions(operation: string, arns: Arns, opts: { readonly publishes: boolean }): Permission[] {
   const mapping = MAPPINGS[operation];
   if (mapping === undefined) {
-    throw new Error(`the release CLI calls ${operation}, which has no IAM mapping in test/helpers/release-cli-permissions.ts: add its action(s) and resource, then grant them`);
+    throw new Error(
+      `the release CLI calls ${operation}, which has no IAM mapping in test/helpers/release-cli-permissions.ts: add its action(s) and resource, then grant them`,
+    );
   }
   return mapping(arns, opts);
 }

@@ -30,7 +30,12 @@ function sdkImports(text: string): Map<string, string> {
   const imports = new Map<string, string>();
   for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/[^']+)'/g)) {
     for (const raw of m[1]!.split(',')) {
-      const name = raw.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()!.trim();
+      const name = raw
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()!
+        .trim();
       if (name !== '') imports.set(name, m[2]!);
     }
   }
@@ -49,21 +54,34 @@ export function findSdkCalls(dirs: readonly string[], root: string): SdkCall[] {
       const text = readFileSync(file, 'utf8');
       const imports = sdkImports(text);
       const found = [
-        ...[...text.matchAll(/new\s+([A-Z]\w*)Command\s*\(/g)].map((m) => ({ name: `${m[1]}Command`, operation: m[1]! })),
+        ...[...text.matchAll(/new\s+([A-Z]\w*)Command\s*\(/g)].map((m) => ({
+          name: `${m[1]}Command`,
+          operation: m[1]!,
+        })),
         ...[...text.matchAll(/\bpaginate([A-Z]\w*)\s*\(/g)].map((m) => ({ name: `paginate${m[1]}`, operation: m[1]! })),
-        ...[...text.matchAll(/\bwaitUntil([A-Z]\w*)\s*\(/g)].map((m) => ({ name: `waitUntil${m[1]}`, operation: m[1]! })),
+        ...[...text.matchAll(/\bwaitUntil([A-Z]\w*)\s*\(/g)].map((m) => ({
+          name: `waitUntil${m[1]}`,
+          operation: m[1]!,
+        })),
       ];
       for (const { name, operation } of found) {
         const pkg = imports.get(name);
         const prefix = pkg === undefined ? undefined : CLIENT_SERVICE_PREFIXES[pkg];
         if (prefix === undefined) {
-          throw new Error(`${relative(root, file)} calls ${name} from ${pkg ?? 'an unknown module'}; add its client to CLIENT_SERVICE_PREFIXES and its IAM mapping to the policy simulation`);
+          throw new Error(
+            `${relative(root, file)} calls ${name} from ${pkg ?? 'an unknown module'}; add its client to CLIENT_SERVICE_PREFIXES and its IAM mapping to the policy simulation`,
+          );
         }
         const key = `${prefix}:${operation}`;
         calls.set(key, (calls.get(key) ?? new Set()).add(relative(root, file)));
       }
     }
   }
-  if (calls.size === 0) throw new Error(`no AWS SDK calls found under ${dirs.join(', ')}: has the release CLI moved? Point RELEASE_CLI_SOURCE_DIRS at it`);
-  return [...calls].map(([operation, files]) => ({ operation, files: [...files].sort() })).sort((a, b) => a.operation.localeCompare(b.operation));
+  if (calls.size === 0)
+    throw new Error(
+      `no AWS SDK calls found under ${dirs.join(', ')}: has the release CLI moved? Point RELEASE_CLI_SOURCE_DIRS at it`,
+    );
+  return [...calls]
+    .map(([operation, files]) => ({ operation, files: [...files].sort() }))
+    .sort((a, b) => a.operation.localeCompare(b.operation));
 }

@@ -24,28 +24,42 @@ export interface TemplatePolicies {
   roleNameOfService(service: string): string;
 }
 
-export function templatePolicies(template: Template, env: { account: string; region: string; stackName: string }): TemplatePolicies {
+export function templatePolicies(
+  template: Template,
+  env: { account: string; region: string; stackName: string },
+): TemplatePolicies {
   const resources = (template.toJSON() as { Resources: Resources }).Resources;
   // Roles without a RoleName get one from CloudFormation, prefixed with the stack name.
-  const roleName = (id: string): string => (resources[id]?.Properties?.RoleName as string | undefined) ?? `${env.stackName}-${id}`;
+  const roleName = (id: string): string =>
+    (resources[id]?.Properties?.RoleName as string | undefined) ?? `${env.stackName}-${id}`;
   const resolve = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(resolve);
     if (value === null || typeof value !== 'object') return value;
     const v = value as Record<string, unknown>;
     if ('Ref' in v) {
       const ref = v.Ref as string;
-      const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': env.region, 'AWS::AccountId': env.account, 'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackName': env.stackName, 'AWS::StackId': `arn:aws:cloudformation:${env.region}:${env.account}:stack/${env.stackName}/00000000-0000-0000-0000-000000000000` };
+      const pseudo: Record<string, string> = {
+        'AWS::Partition': 'aws',
+        'AWS::Region': env.region,
+        'AWS::AccountId': env.account,
+        'AWS::URLSuffix': 'amazonaws.com',
+        'AWS::StackName': env.stackName,
+        'AWS::StackId': `arn:aws:cloudformation:${env.region}:${env.account}:stack/${env.stackName}/00000000-0000-0000-0000-000000000000`,
+      };
       if (ref in pseudo) return pseudo[ref];
       const r = resources[ref];
-      if (r?.Type === 'AWS::IAM::ManagedPolicy') return `arn:aws:iam::${env.account}:policy/${String(r.Properties?.ManagedPolicyName)}`;
+      if (r?.Type === 'AWS::IAM::ManagedPolicy')
+        return `arn:aws:iam::${env.account}:policy/${String(r.Properties?.ManagedPolicyName)}`;
       if (r?.Type === 'AWS::IAM::Role') return roleName(ref);
       throw new Error(`unresolved Ref ${ref} (${r?.Type ?? 'unknown'})`);
     }
     if ('Fn::GetAtt' in v) {
       const [id, attribute] = v['Fn::GetAtt'] as [string, string];
       const r = resources[id];
-      if (attribute === 'Arn' && r?.Type === 'AWS::IAM::Role') return `arn:aws:iam::${env.account}:role/${roleName(id)}`;
-      if (attribute === 'Arn' && r?.Type === 'AWS::Logs::LogGroup') return `arn:aws:logs:${env.region}:${env.account}:log-group:${String(r.Properties?.LogGroupName)}:*`;
+      if (attribute === 'Arn' && r?.Type === 'AWS::IAM::Role')
+        return `arn:aws:iam::${env.account}:role/${roleName(id)}`;
+      if (attribute === 'Arn' && r?.Type === 'AWS::Logs::LogGroup')
+        return `arn:aws:logs:${env.region}:${env.account}:log-group:${String(r.Properties?.LogGroupName)}:*`;
       throw new Error(`unresolved Fn::GetAtt ${id}.${attribute} (${r?.Type ?? 'unknown'})`);
     }
     if ('Fn::Join' in v) {
@@ -66,12 +80,15 @@ export function templatePolicies(template: Template, env: { account: string; reg
       const attached = ofType('AWS::IAM::Policy')
         .filter(([, p]) => (p.Properties?.Roles as { Ref: string }[]).some((r) => r.Ref === id))
         .map(([pid, p]) => ({ name: pid, policy: resolve(p.Properties?.PolicyDocument) as PolicyDocument }));
-      const inline = ((resources[id]!.Properties?.Policies ?? []) as { PolicyName: string; PolicyDocument: unknown }[])
-        .map((p) => ({ name: p.PolicyName, policy: resolve(p.PolicyDocument) as PolicyDocument }));
+      const inline = (
+        (resources[id]!.Properties?.Policies ?? []) as { PolicyName: string; PolicyDocument: unknown }[]
+      ).map((p) => ({ name: p.PolicyName, policy: resolve(p.PolicyDocument) as PolicyDocument }));
       return [...attached, ...inline];
     },
     awsManagedPolicyArns(name) {
-      return ((resources[roleId(name)]!.Properties?.ManagedPolicyArns ?? []) as unknown[]).map((a) => String(resolve(a)));
+      return ((resources[roleId(name)]!.Properties?.ManagedPolicyArns ?? []) as unknown[]).map((a) =>
+        String(resolve(a)),
+      );
     },
     trustPolicy(name) {
       return resolve(resources[roleId(name)]!.Properties?.AssumeRolePolicyDocument) as PolicyDocument;
@@ -86,8 +103,11 @@ export function templatePolicies(template: Template, env: { account: string; reg
       return resolve(found[1].Properties?.PolicyDocument) as PolicyDocument;
     },
     roleNameOfService(service) {
-      const ids = ofType('AWS::IAM::Role').filter(([, r]) => JSON.stringify(r.Properties?.AssumeRolePolicyDocument).includes(`"${service}"`)).map(([k]) => k);
-      if (ids.length !== 1) throw new Error(`expected one role trusted by ${service} in ${env.stackName}, found ${ids.length}`);
+      const ids = ofType('AWS::IAM::Role')
+        .filter(([, r]) => JSON.stringify(r.Properties?.AssumeRolePolicyDocument).includes(`"${service}"`))
+        .map(([k]) => k);
+      if (ids.length !== 1)
+        throw new Error(`expected one role trusted by ${service} in ${env.stackName}, found ${ids.length}`);
       return roleName(ids[0]!);
     },
   };

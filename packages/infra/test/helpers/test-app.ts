@@ -5,17 +5,22 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { defineProject, type ProjectSettings } from '@hello/config/define-project';
 import { project as configuredProject } from '@hello/config/project';
-import { addInfraStacks, type InfraStacks } from '../../src/stacks/add-infra-stacks.js';
+import { addInfraStacks, type InfraStacks } from '../../src/stacks/add-infra-stacks.ts';
 
 // The CloudFormation validator costs ~5 s per synth; `cdk synth` keeps it on.
 process.env.CDK_VALIDATION = 'false';
 
 /** The context `cdk synth` runs with: tests and synth must agree on every feature flag. */
-export const CDK_CONTEXT = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
+export const CDK_CONTEXT = (
+  JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }
+).context;
 
 /** The parts of a synthesized template the tests read directly. */
 export interface TemplateJson {
-  readonly Resources: Record<string, { readonly Type: string; readonly DeletionPolicy?: string; readonly UpdateReplacePolicy?: string }>;
+  readonly Resources: Record<
+    string,
+    { readonly Type: string; readonly DeletionPolicy?: string; readonly UpdateReplacePolicy?: string }
+  >;
   readonly Outputs: Record<string, { readonly Value: unknown }>;
   readonly Parameters?: Record<string, unknown>;
 }

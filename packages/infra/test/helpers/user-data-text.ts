@@ -15,7 +15,9 @@ function flatten(value: unknown): string {
 
 /** The user data script of the only launch template in `template`. */
 export function userDataText(template: Template): string {
-  const templates = Object.values(template.findResources('AWS::EC2::LaunchTemplate')) as { Properties: { LaunchTemplateData: { UserData: { 'Fn::Base64': unknown } } } }[];
+  const templates = Object.values(template.findResources('AWS::EC2::LaunchTemplate')) as {
+    Properties: { LaunchTemplateData: { UserData: { 'Fn::Base64': unknown } } };
+  }[];
   if (templates.length !== 1) throw new Error(`expected one launch template, found ${templates.length}`);
   return flatten(templates[0]!.Properties.LaunchTemplateData.UserData['Fn::Base64']);
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { INSTALL_HINT, lintCfn, templateFiles } from '../../scripts/lint-cfn.js';
+import { INSTALL_HINT, lintCfn, templateFiles } from '../../scripts/lint-cfn.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lint-cfn-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,22 +21,37 @@ t.test('without cfn-lint: a warning with the install command locally, a failure 
 });
 
 t.test('templates are read from the cloud assembly manifest', async (t) => {
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ artifacts: { A: { type: 'aws:cloudformation:stack', properties: { templateFile: 'A.template.json' } }, Tree: { type: 'cdk:tree' } } }));
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify({
+      artifacts: {
+        A: { type: 'aws:cloudformation:stack', properties: { templateFile: 'A.template.json' } },
+        Tree: { type: 'cdk:tree' },
+      },
+    }),
+  );
   t.same(templateFiles(dir), [join(dir, 'A.template.json')]);
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ artifacts: {} }));
   t.throws(() => templateFiles(dir), /no stack templates/);
 });
 
 const installed = spawnSync('cfn-lint', ['--version']).status === 0;
-t.test('the real cfn-lint fails a broken template and passes a clean one', { skip: installed ? false : INSTALL_HINT }, async (t) => {
-  const run = (command: string, args: readonly string[]) => spawnSync(command, args, { encoding: 'utf8' }).status;
-  const good = join(dir, 'good.json');
-  const bad = join(dir, 'bad.json');
-  writeFileSync(good, JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }));
-  // E3002: a property the resource type does not have.
-  writeFileSync(bad, JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { Colour: 'blue' } } } }));
-  const lines: string[] = [];
-  t.equal(lintCfn([good], config, { env: {}, run, log: (l) => lines.push(l) }), 0);
-  t.equal(lintCfn([bad], config, { env: {}, run, log: (l) => lines.push(l) }), 1);
-  t.match(lines, ['cfn-lint: 1 templates, no findings', /cfn-lint found problems \(exit \d+\)/]);
-});
+t.test(
+  'the real cfn-lint fails a broken template and passes a clean one',
+  { skip: installed ? false : INSTALL_HINT },
+  async (t) => {
+    const run = (command: string, args: readonly string[]) => spawnSync(command, args, { encoding: 'utf8' }).status;
+    const good = join(dir, 'good.json');
+    const bad = join(dir, 'bad.json');
+    writeFileSync(good, JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }));
+    // E3002: a property the resource type does not have.
+    writeFileSync(
+      bad,
+      JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { Colour: 'blue' } } } }),
+    );
+    const lines: string[] = [];
+    t.equal(lintCfn([good], config, { env: {}, run, log: (l) => lines.push(l) }), 0);
+    t.equal(lintCfn([bad], config, { env: {}, run, log: (l) => lines.push(l) }), 1);
+    t.match(lines, ['cfn-lint: 1 templates, no findings', /cfn-lint found problems \(exit \d+\)/]);
+  },
+);

@@ -3,15 +3,28 @@ import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import { Match } from 'aws-cdk-lib/assertions';
 import {
-  ALB_IDLE_TIMEOUT_SECONDS, HEALTH_CHECK, HEALTH_PATH, HOST_NODE_BIN, HOST_PATHS, NODE_MAJOR, RELEASE_PREFIX, SERVICE_NAME, SERVICE_PORT,
+  ALB_IDLE_TIMEOUT_SECONDS,
+  HEALTH_CHECK,
+  HEALTH_PATH,
+  HOST_NODE_BIN,
+  HOST_PATHS,
+  NODE_MAJOR,
+  RELEASE_PREFIX,
+  SERVICE_NAME,
+  SERVICE_PORT,
 } from '@hello/config/constants';
 import {
-  STAGE_OUTPUTS, artifactBucketName, codeDeployApplicationName, diffRoleName, logGroupNames, stageBoundaryPolicyName,
+  STAGE_OUTPUTS,
+  artifactBucketName,
+  codeDeployApplicationName,
+  diffRoleName,
+  logGroupNames,
+  stageBoundaryPolicyName,
 } from '@hello/config/naming';
-import { Network } from '../../src/constructs/network.js';
-import { CODEDEPLOY_AGENT_LOG, CODEDEPLOY_DEPLOYMENTS_LOG, HOST_READY_TIMEOUT } from '../../src/stacks/stage-stack.js';
-import { buildTestApp, templateJson } from '../helpers/test-app.js';
-import { userDataText } from '../helpers/user-data-text.js';
+import { Network } from '../../src/constructs/network.ts';
+import { CODEDEPLOY_AGENT_LOG, CODEDEPLOY_DEPLOYMENTS_LOG, HOST_READY_TIMEOUT } from '../../src/stacks/stage-stack.ts';
+import { buildTestApp, templateJson } from '../helpers/test-app.ts';
+import { userDataText } from '../helpers/user-data-text.ts';
 
 const built = buildTestApp();
 const { project } = built;
@@ -22,7 +35,9 @@ const settings = project.stages.staging;
 t.test('network', async (t) => {
   // Pinned: a new logical id would replace the VPC and with it every host and the load balancer.
   t.equal(templateJson(staging).Resources[Network.LOGICAL_ID]?.Type, 'AWS::EC2::VPC');
-  const azs = Object.values(staging.findResources('AWS::EC2::Subnet')).map((s) => (s as { Properties: { AvailabilityZone: string } }).Properties.AvailabilityZone);
+  const azs = Object.values(staging.findResources('AWS::EC2::Subnet')).map(
+    (s) => (s as { Properties: { AvailabilityZone: string } }).Properties.AvailabilityZone,
+  );
   // Explicit AZ names from config (synth needs no credentials), both used.
   t.same([...new Set(azs)].sort(), [...project.aws.availabilityZones].sort());
   t.doesNotThrow(() => {
@@ -47,22 +62,60 @@ t.test('load balancer', async (t) => {
     });
     // Without a domain, one plain HTTP listener forwards to the hosts (experiment mode).
     staging.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
-    staging.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP', DefaultActions: [Match.objectLike({ Type: 'forward' })] });
+    staging.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      Protocol: 'HTTP',
+      DefaultActions: [Match.objectLike({ Type: 'forward' })],
+    });
     // The ALB accepts only port 80 from the internet in this mode.
-    staging.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: 'Internet-facing load balancer', SecurityGroupIngress: [Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })] });
+    staging.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Internet-facing load balancer',
+      SecurityGroupIngress: [Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })],
+    });
   });
 });
 
 t.test('the load balancer sends traffic only to the hosts, on the service port', async (t) => {
-  const groups = staging.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Internet-facing load balancer' } });
+  const groups = staging.findResources('AWS::EC2::SecurityGroup', {
+    Properties: { GroupDescription: 'Internet-facing load balancer' },
+  });
   const [albGroup] = Object.keys(groups);
   // An empty SecurityGroupEgress would leave EC2's default allow-all rule: only the match-nothing rule is inline.
-  t.same((groups[albGroup!] as { Properties: { SecurityGroupEgress: unknown } }).Properties.SecurityGroupEgress,
-    [{ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', IpProtocol: 'icmp', FromPort: 252, ToPort: 86 }]);
+  t.same((groups[albGroup!] as { Properties: { SecurityGroupEgress: unknown } }).Properties.SecurityGroupEgress, [
+    {
+      CidrIp: '255.255.255.255/32',
+      Description: 'Disallow all traffic',
+      IpProtocol: 'icmp',
+      FromPort: 252,
+      ToPort: 86,
+    },
+  ]);
   // The one real egress rule: to the fleet's security group on the service port.
-  const egress = Object.values(staging.findResources('AWS::EC2::SecurityGroupEgress')).map((r) => (r as { Properties: Record<string, unknown> }).Properties);
-  t.same(egress.filter((e) => JSON.stringify(e.GroupId).includes(albGroup!)).map((e) => [e.IpProtocol, e.FromPort, e.ToPort, JSON.stringify(e.DestinationSecurityGroupId)]),
-    [['tcp', SERVICE_PORT, SERVICE_PORT, JSON.stringify({ 'Fn::GetAtt': [Object.keys(staging.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('Service hosts') } }))[0], 'GroupId'] })]]);
+  const egress = Object.values(staging.findResources('AWS::EC2::SecurityGroupEgress')).map(
+    (r) => (r as { Properties: Record<string, unknown> }).Properties,
+  );
+  t.same(
+    egress
+      .filter((e) => JSON.stringify(e.GroupId).includes(albGroup!))
+      .map((e) => [e.IpProtocol, e.FromPort, e.ToPort, JSON.stringify(e.DestinationSecurityGroupId)]),
+    [
+      [
+        'tcp',
+        SERVICE_PORT,
+        SERVICE_PORT,
+        JSON.stringify({
+          'Fn::GetAtt': [
+            Object.keys(
+              staging.findResources('AWS::EC2::SecurityGroup', {
+                Properties: { GroupDescription: Match.stringLikeRegexp('Service hosts') },
+              }),
+            )[0],
+            'GroupId',
+          ],
+        }),
+      ],
+    ],
+  );
 });
 
 t.test('target group is tied to @hello/config', async (t) => {
@@ -78,7 +131,9 @@ t.test('target group is tied to @hello/config', async (t) => {
       HealthyThresholdCount: HEALTH_CHECK.healthyThreshold,
       UnhealthyThresholdCount: HEALTH_CHECK.unhealthyThreshold,
       // Draining from config (default ~30 s, not 300 s) keeps deployments fast.
-      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: String(settings.deregistrationDelaySeconds) }]),
+      TargetGroupAttributes: Match.arrayWith([
+        { Key: 'deregistration_delay.timeout_seconds', Value: String(settings.deregistrationDelaySeconds) },
+      ]),
     });
   });
   t.equal(SERVICE_PORT, 8443);
@@ -96,7 +151,10 @@ t.test('auto scaling group', async (t) => {
       HealthCheckType: 'EC2',
       HealthCheckGracePeriod: 300,
       // Private subnets of both AZs.
-      VPCZoneIdentifier: [Match.objectLike({ Ref: Match.stringLikeRegexp('private') }), Match.objectLike({ Ref: Match.stringLikeRegexp('private') })],
+      VPCZoneIdentifier: [
+        Match.objectLike({ Ref: Match.stringLikeRegexp('private') }),
+        Match.objectLike({ Ref: Match.stringLikeRegexp('private') }),
+      ],
       // A launch template, never a launch configuration.
       LaunchTemplate: Match.objectLike({ LaunchTemplateId: Match.anyValue() }),
     });
@@ -104,7 +162,14 @@ t.test('auto scaling group', async (t) => {
     // Rolling replacement keeps the configured minimum in service and waits, bounded, for each new
     // host's signal (sent once it serves the current revision).
     staging.hasResource('AWS::AutoScaling::AutoScalingGroup', {
-      UpdatePolicy: { AutoScalingRollingUpdate: Match.objectLike({ MinInstancesInService: Math.min(settings.capacity.min, settings.capacity.max - 1), MaxBatchSize: 1, WaitOnResourceSignals: true, PauseTime: 'PT20M' }) },
+      UpdatePolicy: {
+        AutoScalingRollingUpdate: Match.objectLike({
+          MinInstancesInService: Math.min(settings.capacity.min, settings.capacity.max - 1),
+          MaxBatchSize: 1,
+          WaitOnResourceSignals: true,
+          PauseTime: 'PT20M',
+        }),
+      },
       // The first create waits for the minimum number of hosts too.
       CreationPolicy: { ResourceSignal: { Count: settings.capacity.min, Timeout: 'PT20M' } },
     });
@@ -122,7 +187,9 @@ t.test('launch template', async (t) => {
         // IMDSv2 only: no token-less metadata reads (SSRF protection).
         MetadataOptions: { HttpTokens: 'required' },
         // Encrypted gp3 root volume.
-        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: Match.objectLike({ Encrypted: true, VolumeType: 'gp3' }) }],
+        BlockDeviceMappings: [
+          { DeviceName: '/dev/xvda', Ebs: Match.objectLike({ Encrypted: true, VolumeType: 'gp3' }) },
+        ],
         // No SSH key: access is through Session Manager.
         KeyName: Match.absent(),
       }),
@@ -133,35 +200,71 @@ t.test('launch template', async (t) => {
 });
 
 t.test('host security group admits only the load balancer on the service port', async (t) => {
-  const hostGroups = staging.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Service hosts') } });
+  const hostGroups = staging.findResources('AWS::EC2::SecurityGroup', {
+    Properties: { GroupDescription: Match.stringLikeRegexp('^Service hosts') },
+  });
   const [hostGroup] = Object.keys(hostGroups);
   // No inline ingress (e.g. SSH from anywhere).
-  t.notOk((hostGroups[hostGroup!] as { Properties: { SecurityGroupIngress?: unknown } }).Properties.SecurityGroupIngress);
-  const ingress = Object.values(staging.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => (r as { Properties: Record<string, unknown> }).Properties)
+  t.notOk(
+    (hostGroups[hostGroup!] as { Properties: { SecurityGroupIngress?: unknown } }).Properties.SecurityGroupIngress,
+  );
+  const ingress = Object.values(staging.findResources('AWS::EC2::SecurityGroupIngress'))
+    .map((r) => (r as { Properties: Record<string, unknown> }).Properties)
     .filter((p) => (p.GroupId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] === hostGroup);
-  const albGroup = Object.keys(staging.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Internet-facing load balancer' } }))[0];
+  const albGroup = Object.keys(
+    staging.findResources('AWS::EC2::SecurityGroup', {
+      Properties: { GroupDescription: 'Internet-facing load balancer' },
+    }),
+  )[0];
   // One rule: the service port, from the load balancer's security group, nothing else.
-  t.same(ingress.map((p) => [p.FromPort, p.ToPort, (p.SourceSecurityGroupId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]]), [[SERVICE_PORT, SERVICE_PORT, albGroup]]);
+  t.same(
+    ingress.map((p) => [
+      p.FromPort,
+      p.ToPort,
+      (p.SourceSecurityGroupId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0],
+    ]),
+    [[SERVICE_PORT, SERVICE_PORT, albGroup]],
+  );
   // The load balancer itself can only open connections to the hosts' service port.
-  const albEgress = Object.values(staging.findResources('AWS::EC2::SecurityGroupEgress')).map((r) => (r as { Properties: Record<string, unknown> }).Properties)
+  const albEgress = Object.values(staging.findResources('AWS::EC2::SecurityGroupEgress'))
+    .map((r) => (r as { Properties: Record<string, unknown> }).Properties)
     .filter((p) => (p.GroupId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] === albGroup);
-  t.same(albEgress.map((p) => [p.FromPort, p.ToPort, (p.DestinationSecurityGroupId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]]), [[SERVICE_PORT, SERVICE_PORT, hostGroup]]);
+  t.same(
+    albEgress.map((p) => [
+      p.FromPort,
+      p.ToPort,
+      (p.DestinationSecurityGroupId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0],
+    ]),
+    [[SERVICE_PORT, SERVICE_PORT, hostGroup]],
+  );
 });
 
 t.test('instance role: Session Manager, CloudWatch agent, release reads', async (t) => {
   t.doesNotThrow(() => {
     // Session Manager only; the CloudWatch agent gets its stage's log groups (policy simulation test).
     staging.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] }),
-      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] }],
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })],
+      }),
+      ManagedPolicyArns: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] },
+      ],
       // Every role of the stage carries its boundary.
       PermissionsBoundary: `arn:aws:iam::${project.aws.account}:policy/${stageBoundaryPolicyName(project, 'staging')}`,
     });
     // The CodeDeploy agent reads release zips, only under the release prefix.
-    staging.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([{
-      Sid: 'ReadReleases', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'],
-      Resource: `arn:aws:s3:::${artifactBucketName(project)}/${RELEASE_PREFIX}*`,
-    }]) } });
+    staging.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'ReadReleases',
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:GetObjectVersion'],
+            Resource: `arn:aws:s3:::${artifactBucketName(project)}/${RELEASE_PREFIX}*`,
+          },
+        ]),
+      },
+    });
   });
 });
 
@@ -172,11 +275,19 @@ t.test('user data prepares the host for the CodeDeploy hooks', async (t) => {
   t.match(script, /^#!\/bin\/bash\n/);
   t.match(script, /\nset -euo pipefail\n/);
   t.match(script, /trap exitTrap EXIT/);
-  t.match(script, new RegExp(`/opt/aws/bin/cfn-signal --stack ${built.stages.staging.stackName} --resource FleetAsg[A-Za-z0-9]+ --region ${project.aws.region} -e \\$exitCode`));
+  t.match(
+    script,
+    new RegExp(
+      `/opt/aws/bin/cfn-signal --stack ${built.stages.staging.stackName} --resource FleetAsg[A-Za-z0-9]+ --region ${project.aws.region} -e \\$exitCode`,
+    ),
+  );
   // Logrotate's timer runs the rotation the hooks configure.
   t.match(script, 'systemctl enable --now logrotate.timer');
   // The host signals only once it serves the group's last successful revision, or there is none.
-  t.match(script, `--application-name ${codeDeployApplicationName(project, 'staging')} --deployment-group-name staging`);
+  t.match(
+    script,
+    `--application-name ${codeDeployApplicationName(project, 'staging')} --deployment-group-name staging`,
+  );
   t.match(script, `https://127.0.0.1:${SERVICE_PORT}/version`);
   // Node from the AL2023 packages, pinned as /usr/bin/node, checked.
   t.match(script, `dnf install -y nodejs${NODE_MAJOR} `);
@@ -187,11 +298,16 @@ t.test('user data prepares the host for the CodeDeploy hooks', async (t) => {
   for (const dir of [HOST_PATHS.releases, HOST_PATHS.tlsDir, HOST_PATHS.logDir]) t.match(script, dir);
   t.match(script, ` ${SERVICE_NAME}\n`);
   // CodeDeploy agent from the regional bucket, retried, enabled and running.
-  t.match(script, `retry curl -fsSL -o /tmp/codedeploy-install https://aws-codedeploy-${project.aws.region}.s3.${project.aws.region}.amazonaws.com/latest/install`);
+  t.match(
+    script,
+    `retry curl -fsSL -o /tmp/codedeploy-install https://aws-codedeploy-${project.aws.region}.s3.${project.aws.region}.amazonaws.com/latest/install`,
+  );
   t.match(script, 'retry /tmp/codedeploy-install auto');
   t.match(script, 'systemctl enable --now codedeploy-agent');
   // CloudWatch agent ships the service log and both CodeDeploy logs into the stage's groups.
-  const config = JSON.parse(/<<'CWAGENT_JSON'\n(.*)\nCWAGENT_JSON/s.exec(script)?.[1] ?? '{}') as { logs: { logs_collected: { files: { collect_list: { file_path: string; log_group_name: string }[] } } } };
+  const config = JSON.parse(/<<'CWAGENT_JSON'\n(.*)\nCWAGENT_JSON/s.exec(script)?.[1] ?? '{}') as {
+    logs: { logs_collected: { files: { collect_list: { file_path: string; log_group_name: string }[] } } };
+  };
   const shipped = config.logs.logs_collected.files.collect_list.map((f) => f.file_path);
   t.same(shipped, [HOST_PATHS.logFile, CODEDEPLOY_AGENT_LOG, CODEDEPLOY_DEPLOYMENTS_LOG]);
   t.match(script, 'amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s');
@@ -206,16 +322,28 @@ t.test('log groups with the stage retention, kept on delete', async (t) => {
       // Retention from config; logs outlive a torn-down stack.
       // Kept on delete and replacement; removed only when the first create rolls back, so a retry
       // does not fail on a leftover group of the same name.
-      staging.hasResource('AWS::Logs::LogGroup', { Properties: { LogGroupName: name, RetentionInDays: settings.logRetentionDays }, DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+      staging.hasResource('AWS::Logs::LogGroup', {
+        Properties: { LogGroupName: name, RetentionInDays: settings.logRetentionDays },
+        DeletionPolicy: 'RetainExceptOnCreate',
+        UpdateReplacePolicy: 'Retain',
+      });
     }, name);
   }
-  t.doesNotThrow(() => prod.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: logGroupNames(project, 'prod').service, RetentionInDays: project.stages.prod.logRetentionDays }));
+  t.doesNotThrow(() =>
+    prod.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: logGroupNames(project, 'prod').service,
+      RetentionInDays: project.stages.prod.logRetentionDays,
+    }),
+  );
 });
 
 t.test('CodeDeploy', async (t) => {
   t.doesNotThrow(() => {
     // Names the release CLI and the hooks rely on: the group is the stage.
-    staging.hasResourceProperties('AWS::CodeDeploy::Application', { ApplicationName: codeDeployApplicationName(project, 'staging'), ComputePlatform: 'Server' });
+    staging.hasResourceProperties('AWS::CodeDeploy::Application', {
+      ApplicationName: codeDeployApplicationName(project, 'staging'),
+      ComputePlatform: 'Server',
+    });
     staging.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
       DeploymentGroupName: 'staging',
       // Deployment config from config (staging all at once, prod one at a time).
@@ -226,21 +354,41 @@ t.test('CodeDeploy', async (t) => {
       DeploymentStyle: { DeploymentOption: 'WITH_TRAFFIC_CONTROL' },
       LoadBalancerInfo: { TargetGroupInfoList: [Match.anyValue()] },
       // Roll back on failure, on stop and on alarm.
-      AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'] },
+      AutoRollbackConfiguration: {
+        Enabled: true,
+        Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'],
+      },
       AlarmConfiguration: { Enabled: true, Alarms: [Match.anyValue(), Match.anyValue()] },
       // Scale-in waits for CodeDeploy to drain the host.
       TerminationHookEnabled: true,
     });
-    prod.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', { DeploymentGroupName: 'prod', DeploymentConfigName: project.stages.prod.deploymentConfig });
+    prod.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      DeploymentGroupName: 'prod',
+      DeploymentConfigName: project.stages.prod.deploymentConfig,
+    });
     // The alarms watch the hosts' 5xx responses and unhealthy hosts.
-    staging.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'HTTPCode_Target_5XX_Count', Namespace: 'AWS/ApplicationELB', Statistic: 'Sum', Period: 60 });
-    staging.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'UnHealthyHostCount', Namespace: 'AWS/ApplicationELB', Threshold: 1 });
+    staging.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'HTTPCode_Target_5XX_Count',
+      Namespace: 'AWS/ApplicationELB',
+      Statistic: 'Sum',
+      Period: 60,
+    });
+    staging.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'UnHealthyHostCount',
+      Namespace: 'AWS/ApplicationELB',
+      Threshold: 1,
+    });
   });
   // No data (no traffic, no registered targets) is not a regression: only real 5xx or unhealthy
   // hosts stop a deployment. A new stage's UnHealthyHostCount alarm is the one the release CLI
   // overrides for the group's first deployment (docs/aws-setup.md).
-  const alarms = Object.values(staging.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: { TreatMissingData: string; MetricName: string } }).Properties);
-  t.same(alarms.map((a) => [a.MetricName, a.TreatMissingData]).sort(), [['HTTPCode_Target_5XX_Count', 'notBreaching'], ['UnHealthyHostCount', 'notBreaching']]);
+  const alarms = Object.values(staging.findResources('AWS::CloudWatch::Alarm')).map(
+    (a) => (a as { Properties: { TreatMissingData: string; MetricName: string } }).Properties,
+  );
+  t.same(alarms.map((a) => [a.MetricName, a.TreatMissingData]).sort(), [
+    ['HTTPCode_Target_5XX_Count', 'notBreaching'],
+    ['UnHealthyHostCount', 'notBreaching'],
+  ]);
 });
 
 t.test('each stage deploys through its own bootstrap qualifier and diffs through the diff role', async (t) => {
@@ -248,9 +396,21 @@ t.test('each stage deploys through its own bootstrap qualifier and diffs through
     const artifact = built.app.synth().getStackByName(built.stages[stage].stackName);
     const q = project.stages[stage].bootstrapQualifier;
     const { account, region } = project.aws;
-    t.equal(artifact.assumeRoleArn, `arn:\${AWS::Partition}:iam::${account}:role/cdk-${q}-deploy-role-${account}-${region}`, `${stage} deploy role`);
-    t.equal(artifact.cloudFormationExecutionRoleArn, `arn:\${AWS::Partition}:iam::${account}:role/cdk-${q}-cfn-exec-role-${account}-${region}`, `${stage} execution role`);
-    t.equal(artifact.lookupRole?.arn, `arn:\${AWS::Partition}:iam::${account}:role/${diffRoleName(project)}`, `${stage} lookup role`);
+    t.equal(
+      artifact.assumeRoleArn,
+      `arn:\${AWS::Partition}:iam::${account}:role/cdk-${q}-deploy-role-${account}-${region}`,
+      `${stage} deploy role`,
+    );
+    t.equal(
+      artifact.cloudFormationExecutionRoleArn,
+      `arn:\${AWS::Partition}:iam::${account}:role/cdk-${q}-cfn-exec-role-${account}-${region}`,
+      `${stage} execution role`,
+    );
+    t.equal(
+      artifact.lookupRole?.arn,
+      `arn:\${AWS::Partition}:iam::${account}:role/${diffRoleName(project)}`,
+      `${stage} lookup role`,
+    );
   }
 });
 
@@ -260,7 +420,9 @@ t.test('outputs', async (t) => {
   t.same(Object.keys(outputs).sort(), Object.values(STAGE_OUTPUTS).sort());
   // Experiment mode: plain HTTP on the load balancer's own name.
   const alb = Object.keys(staging.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0];
-  t.same(outputs[STAGE_OUTPUTS.endpointUrl]?.Value, { 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [alb, 'DNSName'] }]] });
+  t.same(outputs[STAGE_OUTPUTS.endpointUrl]?.Value, {
+    'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [alb, 'DNSName'] }]],
+  });
 });
 
 t.test('cdk-nag: no unacknowledged finding', async (t) => {

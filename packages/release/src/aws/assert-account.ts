@@ -1,6 +1,6 @@
 // Refuses to touch anything unless the credentials belong to the configured account.
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import { CliError } from '../cli-error.js';
+import { CliError } from '../cli-error.ts';
 
 export interface Caller {
   readonly account: string;

@@ -6,7 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { project } from '@hello/config/project';
-import { retrySettings } from './retry-settings.js';
+import { retrySettings } from './retry-settings.ts';
 
 export interface AwsClients {
   readonly sts: STSClient;
@@ -38,7 +38,10 @@ export function regionNote(env: Env): string | undefined {
  * SDK's defaultProvider memoizes what it resolves (and refreshes it before it expires), so every
  * client shares one provider instance and one set of credentials.
  */
-export function createAwsClients(env: Env, credentials: NonNullable<STSClientConfig['credentials']> = defaultProvider()): AwsClients {
+export function createAwsClients(
+  env: Env,
+  credentials: NonNullable<STSClientConfig['credentials']> = defaultProvider(),
+): AwsClients {
   const config = { region: project.aws.region, credentials, ...retrySettings(env) };
   return {
     sts: new STSClient(config),

@@ -8,6 +8,11 @@ export function awsPartition(region: string): string {
 
 /** Link to a CodeDeploy deployment in the AWS console. */
 export function deploymentConsoleUrl(region: string, deploymentId: string): string {
-  const domain = awsPartition(region) === 'aws-cn' ? 'console.amazonaws.cn' : awsPartition(region) === 'aws-us-gov' ? 'console.amazonaws-us-gov.com' : 'console.aws.amazon.com';
+  const domain =
+    awsPartition(region) === 'aws-cn'
+      ? 'console.amazonaws.cn'
+      : awsPartition(region) === 'aws-us-gov'
+        ? 'console.amazonaws-us-gov.com'
+        : 'console.aws.amazon.com';
   return `https://${region}.${domain}/codesuite/codedeploy/deployments/${encodeURIComponent(deploymentId)}?region=${region}`;
 }

@@ -2,11 +2,11 @@
 // packages/infra's `pnpm infra:*`): one STS call, and a failure explained rather than thrown raw.
 import { STSClient } from '@aws-sdk/client-sts';
 import { project } from '@hello/config/project';
-import { assertAccount, type Caller } from './assert-account.js';
-import { retrySettings } from './retry-settings.js';
-import { explainAwsError } from './explain-aws-error.js';
+import { assertAccount, type Caller } from './assert-account.ts';
+import { retrySettings } from './retry-settings.ts';
+import { explainAwsError } from './explain-aws-error.ts';
 
-export type { Caller } from './assert-account.js';
+export type { Caller } from './assert-account.ts';
 
 /** Throws a CliError unless the credentials belong to the configured account. */
 export async function checkAccount(sts: STSClient): Promise<Caller> {

@@ -1,7 +1,7 @@
 // Turns SDK errors into messages a person can act on: who was denied what, which stack to deploy.
 import { foundationStackName } from '@hello/config/naming';
 import { project } from '@hello/config/project';
-import { CliError } from '../cli-error.js';
+import { CliError } from '../cli-error.ts';
 
 export interface AwsCallContext {
   /** IAM action, e.g. `codedeploy:CreateDeployment`. */
@@ -28,10 +28,25 @@ const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'Unautho
  * S3's InvalidAccessKeyId/InvalidToken. A 403 with one of these is not a permissions problem.
  */
 const INVALID_CREDENTIALS = new Set([
-  'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch',
-  'InvalidSignatureException', 'IncompleteSignature', 'InvalidAccessKeyId', 'InvalidToken', 'RequestExpired', 'AuthFailure',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'InvalidSignatureException',
+  'IncompleteSignature',
+  'InvalidAccessKeyId',
+  'InvalidToken',
+  'RequestExpired',
+  'AuthFailure',
 ]);
-const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'SlowDown', 'RequestLimitExceeded']);
+const THROTTLED = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'SlowDown',
+  'RequestLimitExceeded',
+]);
 const MISSING = new Set(['ApplicationDoesNotExistException', 'DeploymentGroupDoesNotExistException']);
 
 /** `role/NAME` of an assumed-role ARN, else the ARN itself. */
@@ -55,7 +70,10 @@ export function explainAwsError(error: unknown, context: AwsCallContext): CliErr
   }
   if (ACCESS_DENIED.has(name) || e.$metadata?.httpStatusCode === 403) {
     // A HEAD request's 403 has no body, so the SDK names it Unknown/UnknownError.
-    const shown = e.$metadata?.httpStatusCode === 403 && !ACCESS_DENIED.has(name) ? `HTTP 403 (${detail}; a HEAD response carries no error code)` : detail;
+    const shown =
+      e.$metadata?.httpStatusCode === 403 && !ACCESS_DENIED.has(name)
+        ? `HTTP 403 (${detail}; a HEAD response carries no error code)`
+        : detail;
     // Every S3 call here sends ExpectedBucketOwner: S3 answers a bucket of another account with
     // the same 403 AccessDenied as a missing permission.
     const owner = context.action.startsWith('s3:')
@@ -73,14 +91,20 @@ export function explainAwsError(error: unknown, context: AwsCallContext): CliErr
     );
   }
   if (MISSING.has(name) && context.stack !== undefined) {
-    return new CliError(`${context.resource} does not exist: deploy the stack ${context.stack} first (pnpm infra:deploy ${context.stack}). (${detail})`);
+    return new CliError(
+      `${context.resource} does not exist: deploy the stack ${context.stack} first (pnpm infra:deploy ${context.stack}). (${detail})`,
+    );
   }
   if (THROTTLED.has(name)) {
     const attempts = e.$metadata?.attempts ?? 1;
-    return new CliError(`AWS throttled ${context.action} on ${context.resource} ${attempts} time(s) despite retries with backoff; wait a minute and run the command again. (${detail})`);
+    return new CliError(
+      `AWS throttled ${context.action} on ${context.resource} ${attempts} time(s) despite retries with backoff; wait a minute and run the command again. (${detail})`,
+    );
   }
   if (name === 'CredentialsProviderError') {
-    return new CliError(`no AWS credentials found for ${context.action}: sign in (aws sso login, AWS_PROFILE=<profile>) or, in GitHub Actions, configure the role from \`pnpm release names\`. (${detail})`);
+    return new CliError(
+      `no AWS credentials found for ${context.action}: sign in (aws sso login, AWS_PROFILE=<profile>) or, in GitHub Actions, configure the role from \`pnpm release names\`. (${detail})`,
+    );
   }
   return new CliError(`${context.action} on ${context.resource} failed: ${detail}`);
 }

@@ -9,10 +9,10 @@ import {
   stageStackName,
 } from '@hello/config/naming';
 import { project } from '@hello/config/project';
-import { awsPartition } from '../aws/aws-partition.js';
-import { EXIT, UsageError } from '../cli-error.js';
-import type { Command } from '../command.js';
-import { parseStage } from '../parse-values.js';
+import { awsPartition } from '../aws/aws-partition.ts';
+import { EXIT, UsageError } from '../cli-error.ts';
+import type { Command } from '../command.ts';
+import { parseStage } from '../parse-values.ts';
 
 function roleArn(name: string): string {
   return `arn:${awsPartition(project.aws.region)}:iam::${project.aws.account}:role/${name}`;
@@ -51,7 +51,10 @@ export const namesCommand: Command = {
         ['deployment-group', deploymentGroupName(stage)],
       ];
     } else {
-      pairs = [['region', project.aws.region], ['role-arn', roleArn(pullRequestRoleName(project))]];
+      pairs = [
+        ['region', project.aws.region],
+        ['role-arn', roleArn(pullRequestRoleName(project))],
+      ];
     }
     deps.stdout.write(pairs.map(([k, v]) => `${k}=${v}\n`).join(''));
     return Promise.resolve(EXIT.ok);

@@ -1,12 +1,12 @@
 // `promote`: deploy to the next stage exactly the S3 object version the previous stage ran.
-import { openSession } from '../aws-session.js';
-import { EXIT } from '../cli-error.js';
-import { requireString, type Command } from '../command.js';
-import { DEPLOY_OPTIONS, deployRevision, deploySettings, deploymentDescription } from '../deploy-revision.js';
-import { parseStage, parseVersion } from '../parse-values.js';
-import { proveStageRan } from '../stage-proof.js';
-import { assertNextStage } from '../stage-order.js';
-import { describeLocation } from '../successful-revisions.js';
+import { openSession } from '../aws-session.ts';
+import { EXIT } from '../cli-error.ts';
+import { requireString, type Command } from '../command.ts';
+import { DEPLOY_OPTIONS, deployRevision, deploySettings, deploymentDescription } from '../deploy-revision.ts';
+import { parseStage, parseVersion } from '../parse-values.ts';
+import { proveStageRan } from '../stage-proof.ts';
+import { assertNextStage } from '../stage-order.ts';
+import { describeLocation } from '../successful-revisions.ts';
 
 export const promoteCommand: Command = {
   name: 'promote',
@@ -39,14 +39,29 @@ export const promoteCommand: Command = {
     const session = await openSession(deps);
     const proof = await proveStageRan(session, from, version, `refusing to promote ${version} to ${to}`);
     if (args.values.check === true) {
-      deps.stdout.write([`checked ${version} for promotion from ${from} to ${to}:`, ...proof.checks.map((c) => `  ✓ ${c}`), `${to} is the stage after ${from}; promote would deploy it. Nothing was deployed (--check).`, ''].join('\n'));
+      deps.stdout.write(
+        [
+          `checked ${version} for promotion from ${from} to ${to}:`,
+          ...proof.checks.map((c) => `  ✓ ${c}`),
+          `${to} is the stage after ${from}; promote would deploy it. Nothing was deployed (--check).`,
+          '',
+        ].join('\n'),
+      );
       return EXIT.ok;
     }
     const ran = proof.location;
-    deps.stdout.write(`${from} last succeeded on every host with ${describeLocation(ran)} in deployment ${proof.deploymentId}; promoting it to ${to}\n`);
+    deps.stdout.write(
+      `${from} last succeeded on every host with ${describeLocation(ran)} in deployment ${proof.deploymentId}; promoting it to ${to}\n`,
+    );
     return deployRevision(deps, session, settings, {
       stage: to,
-      revision: { bucket: ran.bucket, key: ran.key, bundleType: ran.bundleType ?? 'zip', version: ran.version, eTag: ran.eTag },
+      revision: {
+        bucket: ran.bucket,
+        key: ran.key,
+        bundleType: ran.bundleType ?? 'zip',
+        version: ran.version,
+        eTag: ran.eTag,
+      },
       description: deploymentDescription(deps, session, `promote ${version} from ${from}`),
     });
   },

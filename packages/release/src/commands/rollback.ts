@@ -1,10 +1,10 @@
 // `rollback`: take a stage back one release, never forward, whatever alarm the incident set off.
-import { openSession } from '../aws-session.js';
-import { CliError } from '../cli-error.js';
-import { requireString, type Command } from '../command.js';
-import { DEPLOY_OPTIONS, deployRevision, deploySettings, deploymentDescription } from '../deploy-revision.js';
-import { parseStage } from '../parse-values.js';
-import { describeLocation, releaseStack, successfulHistory } from '../successful-revisions.js';
+import { openSession } from '../aws-session.ts';
+import { CliError } from '../cli-error.ts';
+import { requireString, type Command } from '../command.ts';
+import { DEPLOY_OPTIONS, deployRevision, deploySettings, deploymentDescription } from '../deploy-revision.ts';
+import { parseStage } from '../parse-values.ts';
+import { describeLocation, releaseStack, successfulHistory } from '../successful-revisions.ts';
 
 export const rollbackCommand: Command = {
   name: 'rollback',
@@ -14,7 +14,7 @@ export const rollbackCommand: Command = {
     "Replays the stage's successful deployments oldest first into a stack of releases: a new",
     'revision goes on top, a revision already on the stack takes it back there (the ones above it',
     'were rolled away from). Deploys the release below the top, so each call goes back one more',
-    'release. The deployment overrides the group\'s alarms (an incident\'s rollback is never blocked',
+    "release. The deployment overrides the group's alarms (an incident's rollback is never blocked",
     'by the alarm it fixes). Exit 1 when there is nothing earlier to go back to.',
   ].join('\n'),
   examples: ['pnpm release rollback --stage prod'],
@@ -29,17 +29,26 @@ export const rollbackCommand: Command = {
     const stack = releaseStack(await successfulHistory(session, stage));
     const current = stack.at(-1);
     const previous = stack.at(-2);
-    if (current === undefined) throw new CliError(`nothing to roll back: ${stage} has no successful deployment of a release in S3`);
+    if (current === undefined)
+      throw new CliError(`nothing to roll back: ${stage} has no successful deployment of a release in S3`);
     if (previous === undefined) {
-      throw new CliError(`nothing to roll back to: ${stage} runs ${describeLocation(current.revision.s3Location)} (deployment ${current.deploymentId}) and has no earlier release that was not rolled away from`);
+      throw new CliError(
+        `nothing to roll back to: ${stage} runs ${describeLocation(current.revision.s3Location)} (deployment ${current.deploymentId}) and has no earlier release that was not rolled away from`,
+      );
     }
     const target = previous.revision.s3Location;
-    deps.stdout.write(`${stage} runs ${describeLocation(current.revision.s3Location)} (deployment ${current.deploymentId}); rolling back one release to ${describeLocation(target)} from deployment ${previous.deploymentId}\n`);
+    deps.stdout.write(
+      `${stage} runs ${describeLocation(current.revision.s3Location)} (deployment ${current.deploymentId}); rolling back one release to ${describeLocation(target)} from deployment ${previous.deploymentId}\n`,
+    );
     return deployRevision(deps, session, settings, {
       stage,
       revision: target,
       alarms: 'override-rollback',
-      description: deploymentDescription(deps, session, `rollback to ${describeLocation(target)} of ${previous.deploymentId}`),
+      description: deploymentDescription(
+        deps,
+        session,
+        `rollback to ${describeLocation(target)} of ${previous.deploymentId}`,
+      ),
     });
   },
 };

@@ -1,14 +1,14 @@
 // `smoke`: wait until the stage's public URL serves the expected version and its front page.
 import { resolve } from 'node:path';
-import { openSession } from '../aws-session.js';
-import { CliError, EXIT, UsageError } from '../cli-error.js';
-import { requireString, type Command } from '../command.js';
-import { httpGetTrusting, type HttpGet } from '../http-get.js';
-import { isLoopbackUrl } from '../local-certificate.js';
-import { formatDuration, parseDuration, parseStage, parseVersion } from '../parse-values.js';
-import { probeService } from '../probe-service.js';
-import { stageEndpoint } from '../stage-endpoint.js';
-import type { ReleaseDeps } from '../release-deps.js';
+import { openSession } from '../aws-session.ts';
+import { CliError, EXIT, UsageError } from '../cli-error.ts';
+import { requireString, type Command } from '../command.ts';
+import { httpGetTrusting, type HttpGet } from '../http-get.ts';
+import { isLoopbackUrl } from '../local-certificate.ts';
+import { formatDuration, parseDuration, parseStage, parseVersion } from '../parse-values.ts';
+import { probeService } from '../probe-service.ts';
+import { stageEndpoint } from '../stage-endpoint.ts';
+import type { ReleaseDeps } from '../release-deps.ts';
 
 const REQUEST_TIMEOUT_MS = 5000;
 const INTERVAL_MS = 5000;
@@ -20,7 +20,8 @@ function checkUrl(value: string): string {
   } catch {
     throw new UsageError(`--url ${JSON.stringify(value)} is not a URL; expected e.g. https://staging.example.com`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--url ${value}: expected an http:// or https:// URL`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UsageError(`--url ${value}: expected an http:// or https:// URL`);
   return value;
 }
 
@@ -37,13 +38,18 @@ async function chooseGet(deps: ReleaseDeps, url: string, caFile: string | undefi
     try {
       pem = (await deps.readFile(caFile)).toString('utf8');
     } catch (error) {
-      throw new UsageError(`--ca ${caFile}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); expected a PEM certificate file`);
+      throw new UsageError(
+        `--ca ${caFile}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); expected a PEM certificate file`,
+      );
     }
-    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca ${caFile}: not a PEM certificate (no -----BEGIN CERTIFICATE----- line)`);
+    if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+      throw new UsageError(`--ca ${caFile}: not a PEM certificate (no -----BEGIN CERTIFICATE----- line)`);
     return httpGetTrusting([pem]);
   }
   if (url.startsWith('https:') && isLoopbackUrl(url) && deps.localCertificate !== undefined) {
-    deps.stderr.write(`note: trusting the local development certificate ${deps.localCertificate} for ${new URL(url).host}\n`);
+    deps.stderr.write(
+      `note: trusting the local development certificate ${deps.localCertificate} for ${new URL(url).host}\n`,
+    );
     return httpGetTrusting([(await deps.readFile(deps.localCertificate)).toString('utf8')]);
   }
   return deps.fetch;
@@ -65,7 +71,11 @@ export const smokeCommand: Command = {
     'pnpm release smoke --url https://localhost:8443 --version dev',
   ],
   options: {
-    stage: { type: 'string', value: '<stage>', description: 'stage whose EndpointUrl output to check (not needed with --url)' },
+    stage: {
+      type: 'string',
+      value: '<stage>',
+      description: 'stage whose EndpointUrl output to check (not needed with --url)',
+    },
     version: { type: 'string', value: '<sha>', description: 'version /version must report' },
     url: { type: 'string', value: '<url>', description: 'check this base URL instead of the stack output' },
     ca: { type: 'string', value: '<file>', description: 'also trust the CA certificate(s) in this PEM file' },
@@ -92,8 +102,12 @@ export const smokeCommand: Command = {
       if (probe.summary !== last) deps.stdout.write(`  ${probe.summary}\n`);
       last = probe.summary;
       if (deps.now() >= deadline) {
-        const hint = UNTRUSTED.test(probe.summary) ? ` (the server's certificate is not trusted: pass --ca <its cert.pem>)` : '';
-        throw new CliError(`smoke test failed: after ${formatDuration(timeoutMs)} ${url} still does not serve ${version}: ${probe.summary}${hint}`);
+        const hint = UNTRUSTED.test(probe.summary)
+          ? ` (the server's certificate is not trusted: pass --ca <its cert.pem>)`
+          : '';
+        throw new CliError(
+          `smoke test failed: after ${formatDuration(timeoutMs)} ${url} still does not serve ${version}: ${probe.summary}${hint}`,
+        );
       }
       await deps.sleep(Math.min(INTERVAL_MS, Math.max(0, deadline - deps.now())));
     }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { project } from '@hello/config/project';
 import t, { type Test } from 'tap';
-import { createAwsClients, regionNote, usesCustomS3Endpoint } from '../../src/aws/aws-clients.js';
+import { createAwsClients, regionNote, usesCustomS3Endpoint } from '../../src/aws/aws-clients.ts';
 
 t.test('path-style S3 only with a custom endpoint', (t) => {
   t.equal(usesCustomS3Endpoint({}), false);
@@ -39,19 +39,26 @@ async function fakeAws(t: Test, throttleFirst: number): Promise<{ url: string; c
       if (typeof target !== 'string' && body.includes('AssumeRoleWithWebIdentity')) {
         // What GitHub OIDC sign-in costs: one STS call per credential resolution.
         calls.push('AssumeRoleWithWebIdentity');
-        res.writeHead(200, { 'content-type': 'text/xml' }).end(
-          `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::${project.aws.account}:assumed-role/deploy/GitHubActions</Arn><AssumedRoleId>AROAEXAMPLE:GitHubActions</AssumedRoleId></AssumedRoleUser></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>r0</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`);
+        res
+          .writeHead(200, { 'content-type': 'text/xml' })
+          .end(
+            `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::${project.aws.account}:assumed-role/deploy/GitHubActions</Arn><AssumedRoleId>AROAEXAMPLE:GitHubActions</AssumedRoleId></AssumedRoleUser></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>r0</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
+          );
         return;
       }
       if (typeof target !== 'string') {
         calls.push(body.includes('GetCallerIdentity') ? 'GetCallerIdentity' : body);
-        res.writeHead(200, { 'content-type': 'text/xml' }).end(
-          `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${project.aws.account}:user/ci</Arn><UserId>AIDA</UserId><Account>${project.aws.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
+        res
+          .writeHead(200, { 'content-type': 'text/xml' })
+          .end(
+            `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${project.aws.account}:user/ci</Arn><UserId>AIDA</UserId><Account>${project.aws.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+          );
         return;
       }
       const op = target.split('.')[1] ?? '';
       calls.push(op);
-      const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(value));
+      const json = (status: number, value: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(value));
       if (op === 'GetDeployment' && calls.filter((c) => c === op).length <= throttleFirst) {
         json(400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
       } else if (op === 'GetDeployment') {
@@ -62,10 +69,13 @@ async function fakeAws(t: Test, throttleFirst: number): Promise<{ url: string; c
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, calls };
 }
@@ -90,8 +100,8 @@ const standardEnv = (url: string) => ({
 });
 
 t.test('a throttled call is retried with backoff by the SDK and then succeeds', async (t) => {
-  const { runRelease } = await import('../../src/run-release.js');
-  const { testDeps } = await import('../release-test-deps.js');
+  const { runRelease } = await import('../../src/run-release.ts');
+  const { testDeps } = await import('../release-test-deps.ts');
   const server = await fakeAws(t, 1);
   withEnv(t, standardEnv(server.url));
   const deps = { ...testDeps(), aws: () => createAwsClients({}) };
@@ -100,8 +110,8 @@ t.test('a throttled call is retried with backoff by the SDK and then succeeds', 
 });
 
 t.test('when the retries run out, the throttling is explained', async (t) => {
-  const { runRelease } = await import('../../src/run-release.js');
-  const { testDeps } = await import('../release-test-deps.js');
+  const { runRelease } = await import('../../src/run-release.ts');
+  const { testDeps } = await import('../release-test-deps.ts');
   const server = await fakeAws(t, 100);
   withEnv(t, { ...standardEnv(server.url), AWS_MAX_ATTEMPTS: '2' });
   const deps = { ...testDeps(), aws: () => createAwsClients(process.env) };
@@ -130,26 +140,38 @@ async function webIdentityEnv(t: Test, url: string): Promise<Record<string, stri
 }
 
 function withoutKeys(t: Test): void {
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, profile: process.env.AWS_PROFILE };
+  const saved = {
+    id: process.env.AWS_ACCESS_KEY_ID,
+    secret: process.env.AWS_SECRET_ACCESS_KEY,
+    profile: process.env.AWS_PROFILE,
+  };
   delete process.env.AWS_ACCESS_KEY_ID;
   delete process.env.AWS_SECRET_ACCESS_KEY;
   delete process.env.AWS_PROFILE;
   t.teardown(() => {
-    for (const [k, v] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret], ['AWS_PROFILE', saved.profile]] as const) {
+    for (const [k, v] of [
+      ['AWS_ACCESS_KEY_ID', saved.id],
+      ['AWS_SECRET_ACCESS_KEY', saved.secret],
+      ['AWS_PROFILE', saved.profile],
+    ] as const) {
       if (v !== undefined) process.env[k] = v;
     }
   });
 }
 
 t.test('one sign-in per run: with OIDC web identity every client shares one AssumeRoleWithWebIdentity', async (t) => {
-  const { runRelease } = await import('../../src/run-release.js');
-  const { testDeps } = await import('../release-test-deps.js');
+  const { runRelease } = await import('../../src/run-release.ts');
+  const { testDeps } = await import('../release-test-deps.ts');
   const server = await fakeAws(t, 0);
   withoutKeys(t);
   withEnv(t, await webIdentityEnv(t, server.url));
   const deps = { ...testDeps(), aws: () => createAwsClients({}) };
   t.equal(await runRelease(['watch', 'd-THROTTLE1'], deps), 0, deps.err());
-  t.same(server.calls, ['AssumeRoleWithWebIdentity', 'GetCallerIdentity', 'GetDeployment', 'ListDeploymentTargets'], 'STS and CodeDeploy clients signed with one set of credentials');
+  t.same(
+    server.calls,
+    ['AssumeRoleWithWebIdentity', 'GetCallerIdentity', 'GetDeployment', 'ListDeploymentTargets'],
+    'STS and CodeDeploy clients signed with one set of credentials',
+  );
 });
 
 t.test('control: clients with their own default credential chains sign in once each', async (t) => {
@@ -159,6 +181,8 @@ t.test('control: clients with their own default credential chains sign in once e
   withoutKeys(t);
   withEnv(t, await webIdentityEnv(t, server.url));
   await new STSClient({ region: project.aws.region }).send(new GetCallerIdentityCommand({}));
-  await new CodeDeployClient({ region: project.aws.region }).send(new GetDeploymentCommand({ deploymentId: 'd-THROTTLE1' }));
+  await new CodeDeployClient({ region: project.aws.region }).send(
+    new GetDeploymentCommand({ deploymentId: 'd-THROTTLE1' }),
+  );
   t.equal(server.calls.filter((c) => c === 'AssumeRoleWithWebIdentity').length, 2, 'what createAwsClients avoids');
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { retrySettings } from '../../src/aws/retry-settings.js';
+import { retrySettings } from '../../src/aws/retry-settings.ts';
 
 t.test('adaptive retries with 8 attempts unless the user configured retries', (t) => {
   t.same(retrySettings({}), { retryMode: 'adaptive', maxAttempts: 8 });

@@ -1,11 +1,11 @@
 import { CreateDeploymentCommand, GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import t from 'tap';
-import { runRelease } from '../../src/run-release.js';
-import { stageOrder } from '../../src/stage-order.js';
-import { host } from '../deployment-fixtures.js';
-import { awsError, mockAws, testDeps } from '../release-test-deps.js';
-import { groupOf, neverDeployed, releaseAt, stageRan } from '../stage-fixtures.js';
+import { runRelease } from '../../src/run-release.ts';
+import { stageOrder } from '../../src/stage-order.ts';
+import { host } from '../deployment-fixtures.ts';
+import { awsError, mockAws, testDeps } from '../release-test-deps.ts';
+import { groupOf, neverDeployed, releaseAt, stageRan } from '../stage-fixtures.ts';
 
 const [from, to] = stageOrder() as [ReturnType<typeof stageOrder>[number], ReturnType<typeof stageOrder>[number]];
 const ran = releaseAt('abc123', 'v7');
@@ -36,18 +36,26 @@ t.test('--from staging --to prod are the defaults; a missing bundle type means z
   aws.codeDeploy.on(CreateDeploymentCommand).resolves({ deploymentId: 'd-PROD00002' });
   const deps = testDeps();
   t.equal(await runRelease(['promote', '--version', 'abc123', '--no-watch'], deps), 0, deps.err());
-  t.match(created(aws)[0]?.args[0].input, { deploymentGroupName: 'prod', revision: { s3Location: { bundleType: 'zip' } } });
+  t.match(created(aws)[0]?.args[0].input, {
+    deploymentGroupName: 'prod',
+    revision: { s3Location: { bundleType: 'zip' } },
+  });
 });
 
 t.test(`refuses when one host failed in ${from}, although CodeDeploy called the deployment Succeeded`, async (t) => {
   const aws = mockAws();
   t.teardown(aws.restore);
-  stageRan(aws, from, 'd-PARTIAL01', ran, { hosts: [host('i-0aaa', 'Succeeded', 7), host('i-0bbb', 'Failed', 6, 'Failed')] });
+  stageRan(aws, from, 'd-PARTIAL01', ran, {
+    hosts: [host('i-0aaa', 'Succeeded', 7), host('i-0bbb', 'Failed', 6, 'Failed')],
+  });
   aws.s3.on(HeadObjectCommand).resolves({ VersionId: 'v7' });
   for (const extra of [[], ['--check']]) {
     const deps = testDeps();
     t.equal(await runRelease([...argv, ...extra], deps), 1);
-    t.match(deps.err(), `refusing to promote abc123 to ${to}: ${from}'s deployment d-PARTIAL01 of abc123 did not succeed on every host (i-0bbb Failed)`);
+    t.match(
+      deps.err(),
+      `refusing to promote abc123 to ${to}: ${from}'s deployment d-PARTIAL01 of abc123 did not succeed on every host (i-0bbb Failed)`,
+    );
     t.notMatch(deps.err(), 'i-0aaa');
   }
   t.equal(created(aws).length, 0);
@@ -68,7 +76,10 @@ t.test(`refuses when ${from} attempted another deployment after its last success
   stageRan(aws, from, 'd-STAGING01', ran, { lastAttempted: { deploymentId: 'd-LATER0001', status: 'Failed' } });
   const deps = testDeps();
   t.equal(await runRelease(argv, deps), 1);
-  t.match(deps.err(), `${from}'s last deployment d-LATER0001 is Failed, after its last successful one d-STAGING01; its hosts may run something else`);
+  t.match(
+    deps.err(),
+    `${from}'s last deployment d-LATER0001 is Failed, after its last successful one d-STAGING01; its hosts may run something else`,
+  );
   stageRan(aws, from, 'd-STAGING01', ran, { lastAttempted: { deploymentId: 'd-LATER0002' } });
   const unknown = testDeps();
   t.equal(await runRelease(argv, unknown), 1);
@@ -82,7 +93,11 @@ t.test('--check verifies, prints what it checked and deploys nothing', async (t)
   stageRan(aws, from, 'd-STAGING01', ran);
   aws.s3.on(HeadObjectCommand).resolves({ VersionId: 'v7' });
   const deps = testDeps();
-  t.equal(await runRelease(['promote', '--version', 'abc123', '--from', from, '--to', to, '--check'], deps), 0, deps.err());
+  t.equal(
+    await runRelease(['promote', '--version', 'abc123', '--from', from, '--to', to, '--check'], deps),
+    0,
+    deps.err(),
+  );
   const out = deps.out();
   t.match(out, `checked abc123 for promotion from ${from} to ${to}:`);
   t.match(out, `✓ ${from}'s last deployment d-STAGING01 is its last successful one`);
@@ -159,13 +174,19 @@ t.test(`the first deployment of ${to} overrides its alarms and says so`, async (
   const deps = testDeps();
   t.equal(await runRelease(argv, deps), 0, deps.err());
   t.same(created(aws)[0]?.args[0].input.overrideAlarmConfiguration, { enabled: false });
-  t.match(deps.out(), `alarms of ${groupOf(to).applicationName}/${groupOf(to).deploymentGroupName} are overridden for this first deployment`);
+  t.match(
+    deps.out(),
+    `alarms of ${groupOf(to).applicationName}/${groupOf(to).deploymentGroupName} are overridden for this first deployment`,
+  );
 });
 
 t.test('stages move forward one at a time in the configured order; unknown stages are usage errors', async (t) => {
   const backwards = testDeps();
   t.equal(await runRelease(['promote', '--version', 'a', '--from', to, '--to', from], backwards), 2);
-  t.match(backwards.err(), `promote: ${from} is not the stage after ${to}; releases move forward one stage at a time in the configured order: ${stageOrder().join(' → ')}`);
+  t.match(
+    backwards.err(),
+    `promote: ${from} is not the stage after ${to}; releases move forward one stage at a time in the configured order: ${stageOrder().join(' → ')}`,
+  );
   const same = testDeps();
   t.equal(await runRelease(['promote', '--version', 'a', '--from', to, '--to', to], same), 2);
   t.match(same.err(), `--from and --to are both ${to}`);

@@ -4,8 +4,8 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { artifactBucketName } from '@hello/config/naming';
 import { project } from '@hello/config/project';
 import t from 'tap';
-import { runRelease } from '../../src/run-release.js';
-import { awsError, mockAws, testDeps } from '../release-test-deps.js';
+import { runRelease } from '../../src/run-release.ts';
+import { awsError, mockAws, testDeps } from '../release-test-deps.ts';
 
 const BYTES = 'PK\u0003\u0004 release bundle';
 const SHA = createHash('sha256').update(BYTES).digest();
@@ -42,7 +42,9 @@ t.test('is idempotent: the same bytes already there are not uploaded again', asy
   const aws = mockAws();
   t.teardown(aws.restore);
   aws.s3.on(HeadBucketCommand).resolves({});
-  aws.s3.on(HeadObjectCommand).resolves({ VersionId: 'v1', ChecksumSHA256: SHA.toString('base64'), ChecksumType: 'FULL_OBJECT' });
+  aws.s3
+    .on(HeadObjectCommand)
+    .resolves({ VersionId: 'v1', ChecksumSHA256: SHA.toString('base64'), ChecksumType: 'FULL_OBJECT' });
   const deps = testDeps({ files: { '/work/bundle.zip': BYTES } });
   t.equal(await runRelease(argv, deps), 0);
   t.equal(aws.s3.commandCalls(PutObjectCommand).length, 0);
@@ -61,7 +63,10 @@ t.test('refuses a different file for a published version (checksum conflict)', a
   const deps = testDeps({ files: { '/work/bundle.zip': BYTES } });
   t.equal(await runRelease(argv, deps), 1);
   t.equal(aws.s3.commandCalls(PutObjectCommand).length, 0);
-  t.match(deps.err(), `checksum conflict: s3://${bucket}/releases/abc123.zip already holds a different file (sha256 ${'f'.repeat(64)}, yours ${SHA.toString('hex')})`);
+  t.match(
+    deps.err(),
+    `checksum conflict: s3://${bucket}/releases/abc123.zip already holds a different file (sha256 ${'f'.repeat(64)}, yours ${SHA.toString('hex')})`,
+  );
 });
 
 t.test('an object without a checksum cannot be proven equal: refused', async (t) => {
@@ -78,7 +83,8 @@ t.test('a racing publisher of the same bytes (412) counts as published', async (
   const aws = mockAws();
   t.teardown(aws.restore);
   aws.s3.on(HeadBucketCommand).resolves({});
-  aws.s3.on(HeadObjectCommand)
+  aws.s3
+    .on(HeadObjectCommand)
     .rejectsOnce(awsError('NotFound', 404))
     .resolves({ VersionId: 'v9', Metadata: { sha256: SHA.toString('hex') } });
   aws.s3.on(PutObjectCommand).rejects(awsError('PreconditionFailed', 412));
@@ -105,7 +111,10 @@ t.test('a missing bucket names the foundation stack to deploy', async (t) => {
   aws.s3.on(HeadBucketCommand).rejects(awsError('NotFound', 404));
   const deps = testDeps({ files: { '/work/bundle.zip': BYTES } });
   t.equal(await runRelease(argv, deps), 1);
-  t.match(deps.err(), `the artifact bucket ${bucket} does not exist in account ${project.aws.account}: deploy the foundation stack first (pnpm infra:deploy hello-foundation)`);
+  t.match(
+    deps.err(),
+    `the artifact bucket ${bucket} does not exist in account ${project.aws.account}: deploy the foundation stack first (pnpm infra:deploy hello-foundation)`,
+  );
   t.equal(aws.s3.commandCalls(PutObjectCommand).length, 0);
 });
 
@@ -131,7 +140,9 @@ t.test('a bucket owned by someone else is access denied, never written', async (
 t.test('the wrong account is refused before anything is read or written', async (t) => {
   const aws = mockAws();
   t.teardown(aws.restore);
-  aws.sts.on(GetCallerIdentityCommand).resolves({ Account: '999999999999', Arn: 'arn:aws:iam::999999999999:user/alice' });
+  aws.sts
+    .on(GetCallerIdentityCommand)
+    .resolves({ Account: '999999999999', Arn: 'arn:aws:iam::999999999999:user/alice' });
   const deps = testDeps({ files: { '/work/bundle.zip': BYTES } });
   t.equal(await runRelease(argv, deps), 1);
   t.match(deps.err(), `wrong AWS account: expected ${project.aws.account}`);

@@ -1,10 +1,19 @@
-import { ListDeploymentTargetsCommand, GetDeploymentCommand, BatchGetDeploymentTargetsCommand } from '@aws-sdk/client-codedeploy';
+import {
+  ListDeploymentTargetsCommand,
+  GetDeploymentCommand,
+  BatchGetDeploymentTargetsCommand,
+} from '@aws-sdk/client-codedeploy';
 import t from 'tap';
-import { runRelease } from '../../src/run-release.js';
-import { host, scriptDeployment } from '../deployment-fixtures.js';
-import { awsError, mockAws, testDeps } from '../release-test-deps.js';
+import { runRelease } from '../../src/run-release.ts';
+import { host, scriptDeployment } from '../deployment-fixtures.ts';
+import { awsError, mockAws, testDeps } from '../release-test-deps.ts';
 
-const diagnostics = { errorCode: 'ScriptFailed' as const, scriptName: 'hooks/after-install.sh', message: 'exit code 1', logTail: '[stderr]npm ERR! a | b\n' };
+const diagnostics = {
+  errorCode: 'ScriptFailed' as const,
+  scriptName: 'hooks/after-install.sh',
+  message: 'exit code 1',
+  logTail: '[stderr]npm ERR! a | b\n',
+};
 
 t.test('on a terminal the host table is redrawn in place', async (t) => {
   const aws = mockAws();
@@ -19,7 +28,10 @@ t.test('on a terminal the host table is redrawn in place', async (t) => {
   const out = deps.out();
   t.match(out, 'deployment d-TTY000001: Created (0/0 hosts done)\n');
   // Second draw: up one line (the first table had only its headline), clear, redraw.
-  t.match(out, '\x1b[1A\x1b[0Jdeployment d-TTY000001: InProgress (0/1 hosts done)\n  i-a   InProgress  1/7 ▶DownloadBundle\n');
+  t.match(
+    out,
+    '\x1b[1A\x1b[0Jdeployment d-TTY000001: InProgress (0/1 hosts done)\n  i-a   InProgress  1/7 ▶DownloadBundle\n',
+  );
   t.match(out, '\x1b[2A\x1b[0Jdeployment d-TTY000001: Succeeded (1/1 hosts done)');
   t.notMatch(out, '::group::');
 });
@@ -28,9 +40,19 @@ t.test('on CI: plain lines per change, a ::group:: per host, ::error and a step 
   const aws = mockAws();
   t.teardown(aws.restore);
   scriptDeployment(aws.codeDeploy, 'd-CI0000001', [
-    { status: 'InProgress', hosts: [host('i-a', 'InProgress', 4, 'InProgress'), host('i-b', 'InProgress', 4, 'InProgress')] },
-    { status: 'InProgress', hosts: [host('i-a', 'InProgress', 4, 'InProgress'), host('i-b', 'InProgress', 4, 'InProgress')] },
-    { status: 'Failed', error: { code: 'SCRIPT_FAILED', message: 'lifecycle event failed' }, hosts: [host('i-a', 'Failed', 4, 'Failed', diagnostics), host('i-b', 'Succeeded', 7)] },
+    {
+      status: 'InProgress',
+      hosts: [host('i-a', 'InProgress', 4, 'InProgress'), host('i-b', 'InProgress', 4, 'InProgress')],
+    },
+    {
+      status: 'InProgress',
+      hosts: [host('i-a', 'InProgress', 4, 'InProgress'), host('i-b', 'InProgress', 4, 'InProgress')],
+    },
+    {
+      status: 'Failed',
+      error: { code: 'SCRIPT_FAILED', message: 'lifecycle event failed' },
+      hosts: [host('i-a', 'Failed', 4, 'Failed', diagnostics), host('i-b', 'Succeeded', 7)],
+    },
   ]);
   const deps = testDeps({ env: { CI: 'true', GITHUB_STEP_SUMMARY: '/gh/summary' }, isTTY: true });
   t.equal(await runRelease(['watch', 'd-CI0000001'], deps), 1);
@@ -43,7 +65,10 @@ t.test('on CI: plain lines per change, a ::group:: per host, ::error and a step 
   t.match(out, '::group::i-a Failed\n  ApplicationStop      Succeeded  1.5s\n');
   t.match(out, '::group::i-b Succeeded\n');
   t.equal(out.split('::endgroup::').length, 3);
-  t.match(out, '::error title=CodeDeploy d-CI0000001 Failed::deployment d-CI0000001 Failed: SCRIPT_FAILED: lifecycle event failed');
+  t.match(
+    out,
+    '::error title=CodeDeploy d-CI0000001 Failed::deployment d-CI0000001 Failed: SCRIPT_FAILED: lifecycle event failed',
+  );
   t.notMatch(out, '\x1b[');
   const summary = deps.files.get('/gh/summary') ?? '';
   t.match(summary, '### CodeDeploy [d-CI0000001](https://');
@@ -84,7 +109,8 @@ t.test('hosts appear once the deployment has started; failures of the listing ar
   const aws = mockAws();
   t.teardown(aws.restore);
   aws.codeDeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { status: 'Failed' } });
-  aws.codeDeploy.on(ListDeploymentTargetsCommand)
+  aws.codeDeploy
+    .on(ListDeploymentTargetsCommand)
     .rejectsOnce(awsError('DeploymentNotStartedException'))
     .rejects(awsError('InvalidDeploymentIdException'));
   const notStarted = testDeps();
@@ -106,7 +132,10 @@ t.test('many hosts are fetched 25 at a time', async (t) => {
   }));
   const deps = testDeps();
   t.equal(await runRelease(['watch', 'd-MANY00001'], deps), 0);
-  t.same(aws.codeDeploy.commandCalls(BatchGetDeploymentTargetsCommand).map((c) => c.args[0].input.targetIds?.length), [25, 5]);
+  t.same(
+    aws.codeDeploy.commandCalls(BatchGetDeploymentTargetsCommand).map((c) => c.args[0].input.targetIds?.length),
+    [25, 5],
+  );
   t.match(deps.out(), 'succeeded on 30 host(s)');
 });
 

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import t from 'tap';
 import { BUNDLE_FILE, bundleInputs, ensureBundle, main, staleReason } from '../../scripts/build-bundle.mjs';
 
-
 /** Runs a bundle with plain node, outside coverage (a bundle has no source map to map back). */
 function run(file: string, args: string[]) {
   const env = { ...process.env, NODE_V8_COVERAGE: undefined, INIT_CWD: undefined };
@@ -14,8 +13,17 @@ function run(file: string, args: string[]) {
 
 t.test('the inputs are the sources of this package and of the settings, the manifest and the lock file', (t) => {
   const inputs = bundleInputs();
-  for (const end of ['/packages/release/src/cli.ts', '/packages/release/src/aws/aws-clients.ts', '/packages/config/src/project.ts', '/packages/release/package.json', '/pnpm-lock.yaml']) {
-    t.ok(inputs.some((f) => f.endsWith(end)), end);
+  for (const end of [
+    '/packages/release/src/cli.ts',
+    '/packages/release/src/aws/aws-clients.ts',
+    '/packages/config/src/project.ts',
+    '/packages/release/package.json',
+    '/pnpm-lock.yaml',
+  ]) {
+    t.ok(
+      inputs.some((f) => f.endsWith(end)),
+      end,
+    );
   }
   t.ok(inputs.every((f) => statSync(f).isFile()));
   t.end();
@@ -57,7 +65,11 @@ t.test('builds one file that runs on plain node, away from node_modules, and onl
   const names = run(bundleFile, ['names', '--pull-request']);
   t.equal(names.status, 0);
   // The bundle carries packages/config/src/project.ts, not the tests' fixture project.
-  t.match(names.stdout, /^region=[a-z]{2}(-[a-z]+)+-\d\nrole-arn=arn:aws[a-z-]*:iam::\d{12}:role\//, 'the settings are bundled in');
+  t.match(
+    names.stdout,
+    /^region=[a-z]{2}(-[a-z]+)+-\d\nrole-arn=arn:aws[a-z-]*:iam::\d{12}:role\//,
+    'the settings are bundled in',
+  );
 });
 
 t.test('`pnpm build` always builds and names the file and its size', async (t) => {
@@ -66,5 +78,9 @@ t.test('`pnpm build` always builds and names the file and its size', async (t) =
   let out = '';
   await main({ write: (s: string) => (out += s) }, join(dir, 'release.mjs'));
   t.match(out, /^built .*release\.mjs \(\d+ KiB\)\n$/);
-  t.equal(BUNDLE_FILE, join(import.meta.dirname, '..', '..', 'dist', 'release.mjs'), 'the default output is dist/release.mjs');
+  t.equal(
+    BUNDLE_FILE,
+    join(import.meta.dirname, '..', '..', 'dist', 'release.mjs'),
+    'the default output is dist/release.mjs',
+  );
 });

@@ -1,6 +1,6 @@
 // The clean fixture repository (test/fixtures/good) and one-edit variants of it for the rule tests.
 import { fileURLToPath } from 'node:url';
-import { readWorkflowFiles, type WorkflowFile } from '../../src/workflow-file.js';
+import { readWorkflowFiles, type WorkflowFile } from '../../src/workflow-file.ts';
 
 export const GOOD_ROOT = fileURLToPath(new URL('../fixtures/good/', import.meta.url));
 

@@ -17,7 +17,10 @@ function statusFunctions(scenario: Scenario, cancelled: boolean): FunctionDefini
   const failed = Object.values(scenario.needs).some((n) => n.result === 'failure');
   const succeeded = Object.values(scenario.needs).every((n) => n.result === 'success');
   const values: [string, boolean][] = [
-    ['cancelled', cancelled], ['always', true], ['failure', failed], ['success', !cancelled && succeeded],
+    ['cancelled', cancelled],
+    ['always', true],
+    ['failure', failed],
+    ['success', !cancelled && succeeded],
   ];
   return values.map(([name, value]) => ({ name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(value) }));
 }

@@ -2,7 +2,7 @@
 // mutations of them, to show that each check fails when the line it protects changes.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../../src/lint-repository.js';
+import { REPO_ROOT } from '../../src/lint-repository.ts';
 
 export type Data = Record<string, unknown>;
 
@@ -67,7 +67,11 @@ export interface Pipeline {
   readonly ci: Workflow;
 }
 
-export const PIPELINE_FILES = { deploy: 'workflows/deploy.yml', stage: 'workflows/deploy-stage.yml', ci: 'workflows/ci.yml' } as const;
+export const PIPELINE_FILES = {
+  deploy: 'workflows/deploy.yml',
+  stage: 'workflows/deploy-stage.yml',
+  ci: 'workflows/ci.yml',
+} as const;
 
 export interface Mutation {
   readonly file: keyof Pipeline;
@@ -79,7 +83,9 @@ export interface Mutation {
 export function readPipeline(mutation?: Mutation): Pipeline {
   const load = (file: keyof Pipeline): Workflow => {
     const text = readWorkflowText(PIPELINE_FILES[file]);
-    return parse(mutation?.file === file ? mutateLine(text, mutation.from, mutation.to, mutation.nth) : text) as Workflow;
+    return parse(
+      mutation?.file === file ? mutateLine(text, mutation.from, mutation.to, mutation.nth) : text,
+    ) as Workflow;
   };
   return { deploy: load('deploy'), stage: load('stage'), ci: load('ci') };
 }

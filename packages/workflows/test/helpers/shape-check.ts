@@ -1,7 +1,7 @@
 // Runs a list of shape checks on the real pipeline, then each check's one-line mutations: every
 // check must hold as the workflows are and fail when the line it protects changes.
 import type { Test } from 'tap';
-import { readPipeline, type Mutation, type Pipeline } from './real-workflows.js';
+import { readPipeline, type Mutation, type Pipeline } from './real-workflows.ts';
 
 export interface ShapeCheck {
   /** What the pipeline must keep, in words. */
@@ -18,7 +18,10 @@ export function runShapeChecks(t: Test, checks: readonly ShapeCheck[]): void {
       t.ok(check.holds(real), 'holds for the workflows as they are');
       t.ok(check.mutations.length > 0, 'has at least one mutation');
       for (const m of check.mutations) {
-        t.notOk(check.holds(readPipeline(m)), `fails when ${m.file}: ${JSON.stringify(m.from)} -> ${JSON.stringify(m.to)}`);
+        t.notOk(
+          check.holds(readPipeline(m)),
+          `fails when ${m.file}: ${JSON.stringify(m.from)} -> ${JSON.stringify(m.to)}`,
+        );
       }
       t.end();
     });

@@ -2,11 +2,21 @@
 // subdirectory named after its uid) wherever NODE_COMPILE_CACHE points. The real bundle and Node
 // are in test/scripts/bundle-code.test.ts and test/deploy/compile-cache.test.ts.
 import t from 'tap';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMPILE_CACHE_ONLY_ENV } from '@hello/config/constants';
-import { warmCompileCache } from '../../../scripts/host/warm-compile-cache.js';
+import { warmCompileCache } from '../../host/warm-compile-cache.ts';
 
 const me = { uid: process.getuid!(), gid: process.getgid!() };
 
@@ -27,7 +37,10 @@ function script(dir: string, body: string): string {
   return file;
 }
 
-const WRITES = 'mkdir "$NODE_COMPILE_CACHE/tag-$(id -u)"; printf "%s %s" "$HELLO_TEST" "$' + COMPILE_CACHE_ONLY_ENV + '" > "$NODE_COMPILE_CACHE/tag-$(id -u)/entry"';
+const WRITES =
+  'mkdir "$NODE_COMPILE_CACHE/tag-$(id -u)"; printf "%s %s" "$HELLO_TEST" "$' +
+  COMPILE_CACHE_ONLY_ENV +
+  '" > "$NODE_COMPILE_CACHE/tag-$(id -u)/entry"';
 
 t.test('fills the cache with what the command wrote, readable by all, writable by this process only', async (t) => {
   const dir = openDir();
@@ -37,15 +50,30 @@ t.test('fills the cache with what the command wrote, readable by all, writable b
   const scratchParent = openDir();
   const saved = process.env.TMPDIR;
   process.env.TMPDIR = scratchParent; // os.tmpdir(), where the scratch directory goes
-  const files = warmCompileCache({ command: { bin: '/bin/sh', args: [script(dir, WRITES)], env: { NODE_COMPILE_CACHE: cache, HELLO_TEST: 'from-unit' } }, ...me });
+  const files = warmCompileCache({
+    command: {
+      bin: '/bin/sh',
+      args: [script(dir, WRITES)],
+      env: { NODE_COMPILE_CACHE: cache, HELLO_TEST: 'from-unit' },
+    },
+    ...me,
+  });
   if (saved === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = saved;
   t.same(files, [`tag-${me.uid}/entry`]);
-  t.equal(readFileSync(join(cache, files[0]!), 'utf8'), 'from-unit 1', "the unit's environment, and the guard variable set");
+  t.equal(
+    readFileSync(join(cache, files[0]!), 'utf8'),
+    'from-unit 1',
+    "the unit's environment, and the guard variable set",
+  );
   t.same(readdirSync(cache), [`tag-${me.uid}`], 'the old cache is replaced, not merged');
   t.notOk(existsSync(`${cache}.new`));
   t.same(readdirSync(scratchParent), [], 'the scratch directory is gone');
-  for (const [path, mode] of [[cache, 0o755], [join(cache, `tag-${me.uid}`), 0o755], [join(cache, files[0]!), 0o644]] as const) {
+  for (const [path, mode] of [
+    [cache, 0o755],
+    [join(cache, `tag-${me.uid}`), 0o755],
+    [join(cache, files[0]!), 0o644],
+  ] as const) {
     const stat = statSync(path);
     t.equal(stat.mode & 0o777, mode, path);
     t.equal(stat.uid, me.uid, `${path} belongs to this process`);
@@ -55,7 +83,13 @@ t.test('fills the cache with what the command wrote, readable by all, writable b
 t.test('a Node that ignores NODE_COMPILE_CACHE leaves an empty cache', async (t) => {
   const dir = openDir();
   const cache = join(dir, 'cc');
-  t.same(warmCompileCache({ command: { bin: '/bin/sh', args: [script(dir, 'true')], env: { NODE_COMPILE_CACHE: cache } }, ...me }), []);
+  t.same(
+    warmCompileCache({
+      command: { bin: '/bin/sh', args: [script(dir, 'true')], env: { NODE_COMPILE_CACHE: cache } },
+      ...me,
+    }),
+    [],
+  );
   t.same(readdirSync(cache), []);
 });
 
@@ -63,25 +97,54 @@ t.test('failures name the command and what went wrong, and leave the old cache a
   const dir = openDir();
   const cache = join(dir, 'cc');
   mkdirSync(join(cache, 'kept'), { recursive: true });
-  const run = (body: string, timeoutMs?: number) => () => warmCompileCache({ command: { bin: '/bin/sh', args: [script(dir, body)], env: { NODE_COMPILE_CACHE: cache } }, ...me, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+  const run = (body: string, timeoutMs?: number) => () =>
+    warmCompileCache({
+      command: { bin: '/bin/sh', args: [script(dir, body)], env: { NODE_COMPILE_CACHE: cache } },
+      ...me,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    });
   t.throws(run('echo "no TLS" >&2; exit 3'), /\/bin\/sh .*fake-node\.sh exited with 3: no TLS/);
   t.throws(run('kill -TERM $$'), /exited with SIGTERM/);
-  t.throws(run('sleep 5', 300), new RegExp(`did not exit within 300 ms with ${COMPILE_CACHE_ONLY_ENV}=1: does the bundle start with its guard`));
+  t.throws(
+    run('sleep 5', 300),
+    new RegExp(`did not exit within 300 ms with ${COMPILE_CACHE_ONLY_ENV}=1: does the bundle start with its guard`),
+  );
   // Only Node's layout is copied; a link could make root copy a file only root may read.
   t.throws(run(': > "$NODE_COMPILE_CACHE/entry"'), /the warm-up left entry, where Node writes a directory/);
   t.throws(run('ln -s /root "$NODE_COMPILE_CACHE/tag"'), /the warm-up left tag, where Node writes a directory/);
-  t.throws(run('mkdir "$NODE_COMPILE_CACHE/tag"; ln -s /etc/shadow "$NODE_COMPILE_CACHE/tag/entry"'), /the warm-up left tag\/entry, where Node writes a regular file/);
-  t.throws(run('mkdir -p "$NODE_COMPILE_CACHE/tag/deeper"'), /the warm-up left tag\/deeper, where Node writes a regular file/);
-  t.throws(() => warmCompileCache({ command: { bin: join(dir, 'missing'), args: [], env: { NODE_COMPILE_CACHE: cache } }, ...me }), /missing: spawnSync .* ENOENT/);
-  t.throws(() => warmCompileCache({ command: { bin: '/bin/true', args: [], env: {} }, ...me }), /the unit sets no NODE_COMPILE_CACHE/);
+  t.throws(
+    run('mkdir "$NODE_COMPILE_CACHE/tag"; ln -s /etc/shadow "$NODE_COMPILE_CACHE/tag/entry"'),
+    /the warm-up left tag\/entry, where Node writes a regular file/,
+  );
+  t.throws(
+    run('mkdir -p "$NODE_COMPILE_CACHE/tag/deeper"'),
+    /the warm-up left tag\/deeper, where Node writes a regular file/,
+  );
+  t.throws(
+    () =>
+      warmCompileCache({ command: { bin: join(dir, 'missing'), args: [], env: { NODE_COMPILE_CACHE: cache } }, ...me }),
+    /missing: spawnSync .* ENOENT/,
+  );
+  t.throws(
+    () => warmCompileCache({ command: { bin: '/bin/true', args: [], env: {} }, ...me }),
+    /the unit sets no NODE_COMPILE_CACHE/,
+  );
   t.same(readdirSync(dir).sort(), ['cc', 'fake-node.sh'], 'no half-copied cache left behind');
   t.same(readdirSync(cache), ['kept']);
 });
 
-t.test('runs the command as the given user; what it wrote becomes this process\'s', { skip: me.uid === 0 ? false : 'switching users needs root (pnpm check runs as root in CI)' }, async (t) => {
-  const dir = openDir();
-  const cache = join(dir, 'cc');
-  const files = warmCompileCache({ command: { bin: '/bin/sh', args: [script(dir, WRITES)], env: { NODE_COMPILE_CACHE: cache } }, uid: 65534, gid: 65534 });
-  t.same(files, ['tag-65534/entry'], 'named after the uid the service runs as');
-  t.equal(statSync(join(cache, files[0]!)).uid, 0, 'owned by root, not by the user who wrote it');
-});
+t.test(
+  "runs the command as the given user; what it wrote becomes this process's",
+  { skip: me.uid === 0 ? false : 'switching users needs root (pnpm check runs as root in CI)' },
+  async (t) => {
+    const dir = openDir();
+    const cache = join(dir, 'cc');
+    const files = warmCompileCache({
+      command: { bin: '/bin/sh', args: [script(dir, WRITES)], env: { NODE_COMPILE_CACHE: cache } },
+      uid: 65534,
+      gid: 65534,
+    });
+    t.same(files, ['tag-65534/entry'], 'named after the uid the service runs as');
+    t.equal(statSync(join(cache, files[0]!)).uid, 0, 'owned by root, not by the user who wrote it');
+  },
+);

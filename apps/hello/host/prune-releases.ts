@@ -15,7 +15,13 @@ export function pruneReleases(releasesDir: string, keep: number, protect: string
     .filter((e) => !e.name.startsWith('.'))
     .map((e) => ({ name: e.name, used: statSync(join(releasesDir, e.name)).mtimeMs }))
     .sort((a, b) => b.used - a.used || a.name.localeCompare(b.name));
-  const kept = new Set([protect, ...releases.map((r) => r.name).filter((n) => n !== protect).slice(0, keep - 1)]);
+  const kept = new Set([
+    protect,
+    ...releases
+      .map((r) => r.name)
+      .filter((n) => n !== protect)
+      .slice(0, keep - 1),
+  ]);
   const removed = [...leftovers, ...releases.map((r) => r.name).filter((n) => !kept.has(n))];
   for (const name of removed) rmSync(join(releasesDir, name), { recursive: true, force: true });
   return removed;

@@ -4,8 +4,8 @@ import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
-import { checkOnce, getLocal, probeService, type ProbeOptions } from '../../../scripts/host/probe-service.js';
-import { selfSignedPem } from '../../../rehearse/rehearsal-support.js';
+import { checkOnce, getLocal, probeService, type ProbeOptions } from '../../host/probe-service.ts';
+import { selfSignedPem } from '../../rehearse/rehearsal-support.ts';
 
 // One loopback HTTPS server whose answers each test sets.
 let health = 200;
@@ -25,14 +25,27 @@ t.before(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as { port: number }).port;
 });
-t.teardown(() => new Promise<void>((r) => {
-  server.close(() => r());
-  server.closeAllConnections();
-}));
+t.teardown(
+  () =>
+    new Promise<void>((r) => {
+      server.close(() => r());
+      server.closeAllConnections();
+    }),
+);
 
 const options = (over: Partial<ProbeOptions> = {}): ProbeOptions & { lines: string[] } => {
   const lines: string[] = [];
-  return { port, version: 'v2', healthPath: '/healthz', versionPath: '/version', timeoutMs: 2000, intervalMs: 20, log: (l) => lines.push(l), lines, ...over };
+  return {
+    port,
+    version: 'v2',
+    healthPath: '/healthz',
+    versionPath: '/version',
+    timeoutMs: 2000,
+    intervalMs: 20,
+    log: (l) => lines.push(l),
+    lines,
+    ...over,
+  };
 };
 
 t.test('one look says what is still wrong', async (t) => {
@@ -54,7 +67,11 @@ t.test('polls until the new version answers', async (t) => {
   const o = options();
   setTimeout(() => (versionBody = '{"version":"v2"}'), 100);
   t.equal(await probeService(o), true);
-  t.same(o.lines, ['/version answered 200 with version "v1", waiting for "v2"', 'healthy with version v2'], 'logs only changes');
+  t.same(
+    o.lines,
+    ['/version answered 200 with version "v1", waiting for "v2"', 'healthy with version v2'],
+    'logs only changes',
+  );
 });
 
 t.test('gives up at its deadline', async (t) => {

@@ -7,11 +7,25 @@
 // - Copied by the caller (root on a host): a cache the service could write would let a
 //   compromised process leave code for the next start to run.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, constants, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMPILE_CACHE_ONLY_ENV } from '@hello/config/constants';
-import type { UnitCommand } from './unit-command.js';
+import type { UnitCommand } from './unit-command.ts';
 
 /** The guarded bundle exits in well under a second; this only bounds a bundle that would not. */
 export const WARM_UP_TIMEOUT_MS = 20_000;
@@ -88,7 +102,9 @@ export function warmCompileCache(o: WarmCompileCacheOptions): string[] {
     });
     const command = [bin, ...args].join(' ');
     if (run.error !== undefined && (run.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
-      throw new Error(`${command} did not exit within ${timeout} ms with ${COMPILE_CACHE_ONLY_ENV}=1: does the bundle start with its guard (scripts/bundle-code.ts)?`);
+      throw new Error(
+        `${command} did not exit within ${timeout} ms with ${COMPILE_CACHE_ONLY_ENV}=1: does the bundle start with its guard (scripts/bundle-code.ts)?`,
+      );
     }
     if (run.error !== undefined) throw new Error(`${command}: ${run.error.message}`);
     if (run.status !== 0) throw new Error(`${command} exited with ${run.status ?? run.signal}: ${run.stderr.trim()}`);

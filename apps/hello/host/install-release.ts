@@ -1,9 +1,19 @@
 // Turns the revision CodeDeploy copied into the incoming directory into releases/<version>:
 // only the files release.json lists, each checked against its sha256, renamed into place in one
 // step. An intact existing copy is reused, which makes re-deploys and rollbacks fast.
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
-import { MANIFEST_FILE, readReleaseManifest, sha256 } from './release-manifest.js';
+import { MANIFEST_FILE, readReleaseManifest, sha256 } from './release-manifest.ts';
 
 /** Files of the release in `dir` whose content does not match release.json (missing ones too). */
 export function releaseMismatches(dir: string): string[] {

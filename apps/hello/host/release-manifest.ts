@@ -46,8 +46,10 @@ export function parseReleaseManifest(text: string, source = MANIFEST_FILE): Rele
     problems.push('files: expected an object of path -> sha256 with at least one file');
   } else {
     for (const [path, hash] of Object.entries(files)) {
-      if (!SAFE_PATH.test(path) || path === MANIFEST_FILE) problems.push(`files: path ${JSON.stringify(path)} is not a relative path inside the release`);
-      if (typeof hash !== 'string' || !HEX.test(hash)) problems.push(`files["${path}"]: expected a lowercase sha256 hex digest, got ${JSON.stringify(hash)}`);
+      if (!SAFE_PATH.test(path) || path === MANIFEST_FILE)
+        problems.push(`files: path ${JSON.stringify(path)} is not a relative path inside the release`);
+      if (typeof hash !== 'string' || !HEX.test(hash))
+        problems.push(`files["${path}"]: expected a lowercase sha256 hex digest, got ${JSON.stringify(hash)}`);
     }
   }
   if (problems.length > 0) throw new Error(`${source} is invalid:\n  - ${problems.join('\n  - ')}`);

@@ -2,13 +2,13 @@
 // Node): the steps that need the service's contract or are clumsy in bash.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { installRelease } from './install-release.js';
-import { probeService } from './probe-service.js';
-import { pruneReleases } from './prune-releases.js';
-import { readReleaseManifest } from './release-manifest.js';
-import { renderEnv } from './render-env.js';
-import { unitCommand } from './unit-command.js';
-import { warmCompileCache } from './warm-compile-cache.js';
+import { installRelease } from './install-release.ts';
+import { probeService } from './probe-service.ts';
+import { pruneReleases } from './prune-releases.ts';
+import { readReleaseManifest } from './release-manifest.ts';
+import { renderEnv } from './render-env.ts';
+import { unitCommand } from './unit-command.ts';
+import { warmCompileCache } from './warm-compile-cache.ts';
 
 export interface Io {
   readonly out: (text: string) => void;
@@ -37,7 +37,8 @@ function required(values: Record<string, string | undefined>, names: string[]): 
 
 function wholeNumber(text: string, what: string, min: number, max: number): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw new Error(`${what} ${JSON.stringify(text)} is not allowed; expected a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(text) || n < min || n > max)
+    throw new Error(`${what} ${JSON.stringify(text)} is not allowed; expected a whole number from ${min} to ${max}`);
   return n;
 }
 
@@ -64,13 +65,28 @@ async function run(command: string | undefined, args: string[], io: Io): Promise
       return 0;
     }
     case 'render-env': {
-      const { values } = parseArgs({ args, options: { stage: STRING, version: STRING, port: STRING, cert: STRING, key: STRING, host: STRING } });
+      const { values } = parseArgs({
+        args,
+        options: { stage: STRING, version: STRING, port: STRING, cert: STRING, key: STRING, host: STRING },
+      });
       const v = required(values, ['stage', 'version', 'port', 'cert', 'key']);
-      io.out(renderEnv({ stage: v.stage!, version: v.version!, port: v.port!, certFile: v.cert!, keyFile: v.key!, host: values.host }));
+      io.out(
+        renderEnv({
+          stage: v.stage!,
+          version: v.version!,
+          port: v.port!,
+          certFile: v.cert!,
+          keyFile: v.key!,
+          host: values.host,
+        }),
+      );
       return 0;
     }
     case 'probe': {
-      const { values } = parseArgs({ args, options: { port: STRING, version: STRING, 'health-path': STRING, 'version-path': STRING, timeout: STRING } });
+      const { values } = parseArgs({
+        args,
+        options: { port: STRING, version: STRING, 'health-path': STRING, 'version-path': STRING, timeout: STRING },
+      });
       const v = required(values, ['port', 'version', 'health-path', 'version-path', 'timeout']);
       const ok = await probeService({
         port: wholeNumber(v.port!, '--port', 1, 65535),
@@ -87,9 +103,17 @@ async function run(command: string | undefined, args: string[], io: Io): Promise
       const [unitFile] = positionals(parsed.positionals, 1, command) as [string];
       const v = required(parsed.values, ['uid', 'gid']);
       const unit = unitCommand(readFileSync(unitFile, 'utf8'));
-      const cached = warmCompileCache({ command: unit, uid: wholeNumber(v.uid!, '--uid', 0, MAX_ID), gid: wholeNumber(v.gid!, '--gid', 0, MAX_ID) });
+      const cached = warmCompileCache({
+        command: unit,
+        uid: wholeNumber(v.uid!, '--uid', 0, MAX_ID),
+        gid: wholeNumber(v.gid!, '--gid', 0, MAX_ID),
+      });
       const where = `compile cache ${unit.env.NODE_COMPILE_CACHE}`;
-      io.out(cached.length > 0 ? `${where}: ${cached.join(', ')}\n` : `${where}: empty, ${unit.bin} wrote none (NODE_COMPILE_CACHE needs Node 22.1 or later)\n`);
+      io.out(
+        cached.length > 0
+          ? `${where}: ${cached.join(', ')}\n`
+          : `${where}: empty, ${unit.bin} wrote none (NODE_COMPILE_CACHE needs Node 22.1 or later)\n`,
+      );
       return 0;
     }
     default:

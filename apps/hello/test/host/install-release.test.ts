@@ -1,8 +1,8 @@
 import t from 'tap';
 import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { installRelease, releaseMismatches } from '../../../scripts/host/install-release.js';
-import { sha256 } from '../../../scripts/host/release-manifest.js';
+import { installRelease, releaseMismatches } from '../../host/install-release.ts';
+import { sha256 } from '../../host/release-manifest.ts';
 
 function revision(dir: string, version: string, files: Record<string, string>, mode = 0o644): void {
   for (const [path, text] of Object.entries(files)) {

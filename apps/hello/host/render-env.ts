@@ -17,7 +17,9 @@ export interface RenderEnvOptions {
 
 export function renderEnv(o: RenderEnvOptions): string {
   if (!(STAGE_NAMES as readonly string[]).includes(o.stage)) {
-    throw new Error(`deployment group ${JSON.stringify(o.stage)} is not a stage; expected one of ${STAGE_NAMES.join(', ')} (deployment groups are named after their stage)`);
+    throw new Error(
+      `deployment group ${JSON.stringify(o.stage)} is not a stage; expected one of ${STAGE_NAMES.join(', ')} (deployment groups are named after their stage)`,
+    );
   }
   const env = loadServiceEnv({
     STAGE: o.stage,

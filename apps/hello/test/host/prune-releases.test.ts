@@ -2,7 +2,7 @@ import t from 'tap';
 import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pruneReleases } from '../../../scripts/host/prune-releases.js';
+import { pruneReleases } from '../../host/prune-releases.ts';
 
 function releases(dir: string, ages: Record<string, number>): string {
   for (const [name, age] of Object.entries(ages)) {
@@ -14,7 +14,14 @@ function releases(dir: string, ages: Record<string, number>): string {
 }
 
 t.test('keeps the newest releases and the protected one', async (t) => {
-  const dir = releases(mkdtempSync(join(tmpdir(), 'prune-')), { old: 400, older: 500, new: 10, newer: 5, current: 900, '.v9.123': 1 });
+  const dir = releases(mkdtempSync(join(tmpdir(), 'prune-')), {
+    old: 400,
+    older: 500,
+    new: 10,
+    newer: 5,
+    current: 900,
+    '.v9.123': 1,
+  });
   // A release's compile cache (read-only files) goes with it.
   mkdirSync(join(dir, 'old', 'compile-cache', 'tag'), { recursive: true });
   writeFileSync(join(dir, 'old', 'compile-cache', 'tag', 'entry'), '', { mode: 0o444 });
