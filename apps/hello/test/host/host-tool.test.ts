@@ -1,18 +1,25 @@
 import t from 'tap';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostTool } from '../../host/host-tool.ts';
+import { hostTool, type HostToolSettings } from '../../host/host-tool.ts';
 import { sha256 } from '../../host/release-manifest.ts';
 import { selfSignedPem } from '../../rehearse/rehearsal-support.ts';
+import { MOTO_ENV, skipWithoutMoto, startMotoServer } from '../helpers/moto-server.ts';
+import { fixtureContract, fixtureProject, plainContract, plainProject } from '../helpers/parameter-fixtures.ts';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+type Result = { code: number; out: string; err: string };
+
+async function runWith(settings: HostToolSettings | undefined, argv: string[]): Promise<Result> {
   let out = '';
   let err = '';
-  const code = await hostTool(argv, { out: (s) => (out += s), err: (s) => (err += s) });
+  const code = await hostTool(argv, { out: (s) => (out += s), err: (s) => (err += s) }, settings);
   return { code, out, err };
 }
+/** The shipped settings: only for commands that do not read them. */
+const run = (...argv: string[]): Promise<Result> => runWith(undefined, argv);
+const plain: HostToolSettings = { contract: plainContract, project: plainProject, env: {} };
 
 const dir = mkdtempSync(join(tmpdir(), 'host-tool-'));
 const incoming = join(dir, 'incoming');
@@ -41,28 +48,56 @@ t.test('version, install and prune', async (t) => {
   );
 });
 
-t.test('render-env', async (t) => {
-  const r = await run(
-    'render-env',
-    '--stage',
-    'staging',
-    '--version',
-    'v1',
-    '--port',
-    '8443',
-    '--cert',
-    '/c.pem',
-    '--key',
-    '/k.pem',
-    '--host',
-    '127.0.0.1',
-  );
-  t.equal(r.code, 0);
-  t.match(r.out, /^STAGE=staging$/m);
-  const missing = await run('render-env', '--stage', 'staging');
+t.test('render-env writes a new file only root can read, and names no value', async (t) => {
+  const out = join(dir, 'service.env');
+  const args = ['--stage', 'staging', '--version', 'v1', '--port', '8443', '--cert', '/c.pem', '--key', '/k.pem'];
+  const r = await runWith(plain, ['render-env', ...args, '--host', '127.0.0.1', '--out', out]);
+  t.same(r, { code: 0, out: '', err: '' }, 'a project without parameters reads nothing from SSM');
+  t.match(readFileSync(out, 'utf8'), /^STAGE=staging$/m);
+  t.equal(statSync(out).mode & 0o777, 0o600);
+  t.match((await runWith(plain, ['render-env', ...args, '--out', out])).err, /render-env: EEXIST/, 'never overwrites');
+  const missing = await runWith(plain, ['render-env', '--stage', 'staging']);
   t.equal(missing.code, 1);
-  t.match(missing.err, /render-env: missing --version, --port, --cert, --key/);
+  t.match(missing.err, /render-env: missing --version, --port, --cert, --key, --out/);
 });
+
+t.test(
+  'render-env reads the stage from SSM where AWS_ENDPOINT_URL points (moto_server)',
+  { skip: skipWithoutMoto() },
+  async (t) => {
+    const moto = await startMotoServer();
+    t.teardown(() => moto.stop());
+    // The SDK reads its endpoint and credentials from the process environment, as on a host.
+    const standIn = { ...MOTO_ENV, AWS_ENDPOINT_URL: moto.endpoint };
+    const saved = Object.keys(standIn).map((name) => [name, process.env[name]] as const);
+    t.teardown(() => {
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    });
+    Object.assign(process.env, standIn);
+    const settings: HostToolSettings = { contract: fixtureContract, project: fixtureProject, env: process.env };
+    const secret = 'tok-7d!e2';
+    const args = ['--stage', 'prod', '--version', 'v1', '--port', '8443', '--cert', '/c.pem', '--key', '/k.pem'];
+    const region = fixtureProject.aws.region;
+    await moto.put(region, '/shop/prod/greeting', 'hi', 'String');
+    const failed = await runWith(settings, ['render-env', ...args, '--out', join(dir, 'none.env')]);
+    t.equal(failed.code, 1);
+    t.match(failed.err, "[host-tool] render-env: the stage's settings and secrets could not all be read from SSM:");
+    t.match(failed.err, 'API_TOKEN: secret /shop/prod/api-token does not exist; put it with: aws ssm put-parameter');
+    t.notOk(existsSync(join(dir, 'none.env')), 'no file is written');
+    await moto.put(region, '/shop/prod/api-token', secret, 'SecureString');
+    const out = join(dir, 'prod.env');
+    const ok = await runWith(settings, ['render-env', ...args, '--out', out]);
+    t.same(ok, {
+      code: 0,
+      out: 'GREETING from /shop/prod/greeting\nAPI_TOKEN from /shop/prod/api-token (secret)\n',
+      err: '',
+    });
+    t.match(readFileSync(out, 'utf8'), `\nGREETING=hi\nAPI_TOKEN=${secret}\n`);
+  },
+);
 
 t.test('probe gives up with exit 1 when nothing answers', async (t) => {
   const r = await run(
