@@ -2,6 +2,7 @@
 // Node): the steps that need the service's contract or are clumsy in bash.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { ProjectSettings } from '@hello/config/define-project';
 import { project } from '@hello/config/project';
 import { SERVICE_ENV, type EnvContract } from '@hello/config/service-env';
@@ -92,6 +93,7 @@ async function run(command: string | undefined, args: string[], io: Io, settings
       });
       const v = required(values, ['stage', 'version', 'port', 'cert', 'key', 'out']);
       const region = ssmRegion(settings.env, settings.project.aws.region);
+      let client: SSMClient | undefined;
       const rendered = await renderEnv(
         {
           stage: v.stage!,
@@ -105,9 +107,9 @@ async function run(command: string | undefined, args: string[], io: Io, settings
           contract: settings.contract,
           project: settings.project,
           region,
-          ssm: () => createSsmClient(settings.env, settings.project.aws.region),
+          ssm: () => (client ??= createSsmClient(settings.env, settings.project.aws.region)),
         },
-      );
+      ).finally(() => client?.destroy());
       // Secrets go to the file only, never to this tool's output (the deployment's log); a new
       // file, readable by root alone, that the hook then installs in place.
       writeFileSync(v.out!, rendered.text, { mode: 0o600, flag: 'wx' });

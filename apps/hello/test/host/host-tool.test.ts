@@ -1,8 +1,10 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
 import { hostTool, type HostToolSettings } from '../../host/host-tool.ts';
 import { sha256 } from '../../host/release-manifest.ts';
 import { selfSignedPem } from '../../rehearse/rehearsal-support.ts';
@@ -61,22 +63,60 @@ t.test('render-env writes a new file only root can read, and names no value', as
   t.match(missing.err, /render-env: missing --version, --port, --cert, --key, --out/);
 });
 
+/** Points the SDK (which reads the process environment, as on a host) at `endpoint` for one test. */
+function useEndpoint(t: Test, endpoint: string): void {
+  const standIn = { ...MOTO_ENV, AWS_ENDPOINT_URL: endpoint };
+  const saved = Object.keys(standIn).map((name) => [name, process.env[name]] as const);
+  t.teardown(() => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+  Object.assign(process.env, standIn);
+}
+
+t.test('render-env fails naming what it asked for when SSM does not answer', async (t) => {
+  useEndpoint(t, 'http://127.0.0.1:1');
+  const settings: HostToolSettings = { contract: fixtureContract, project: fixtureProject, env: process.env };
+  const args = ['--stage', 'prod', '--version', 'v1', '--port', '8443', '--cert', '/c.pem', '--key', '/k.pem'];
+  const r = await runWith(settings, ['render-env', ...args, '--out', join(dir, 'unreachable.env')]);
+  t.equal(r.code, 1);
+  t.match(
+    r.err,
+    `[host-tool] render-env: the stage's settings and secrets could not all be read from SSM:\n  - no answer from SSM in ${fixtureProject.aws.region} for /shop/prod/greeting, /shop/prod/api-token: `,
+  );
+  t.notOk(existsSync(join(dir, 'unreachable.env')));
+});
+
+t.test('render-env writes what SSM answers to the file and prints only where it came from', async (t) => {
+  const ssm = mockClient(SSMClient);
+  t.teardown(() => ssm.restore());
+  const secret = 'tok-5e!c0';
+  ssm.on(GetParametersCommand).resolves({
+    Parameters: [
+      { Name: '/shop/staging/greeting', Type: 'String', Value: 'hi' },
+      { Name: '/shop/staging/api-token', Type: 'SecureString', Value: secret },
+    ],
+  });
+  const settings: HostToolSettings = { contract: fixtureContract, project: fixtureProject, env: {} };
+  const args = ['--stage', 'staging', '--version', 'v1', '--port', '8443', '--cert', '/c.pem', '--key', '/k.pem'];
+  const out = join(dir, 'staging.env');
+  t.same(await runWith(settings, ['render-env', ...args, '--out', out]), {
+    code: 0,
+    out: 'GREETING from /shop/staging/greeting\nAPI_TOKEN from /shop/staging/api-token (secret)\n',
+    err: '',
+  });
+  t.match(readFileSync(out, 'utf8'), `\nAPI_TOKEN=${secret}\n`);
+});
+
 t.test(
   'render-env reads the stage from SSM where AWS_ENDPOINT_URL points (moto_server)',
   { skip: skipWithoutMoto() },
   async (t) => {
     const moto = await startMotoServer();
     t.teardown(() => moto.stop());
-    // The SDK reads its endpoint and credentials from the process environment, as on a host.
-    const standIn = { ...MOTO_ENV, AWS_ENDPOINT_URL: moto.endpoint };
-    const saved = Object.keys(standIn).map((name) => [name, process.env[name]] as const);
-    t.teardown(() => {
-      for (const [name, value] of saved) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    });
-    Object.assign(process.env, standIn);
+    useEndpoint(t, moto.endpoint);
     const settings: HostToolSettings = { contract: fixtureContract, project: fixtureProject, env: process.env };
     const secret = 'tok-7d!e2';
     const args = ['--stage', 'prod', '--version', 'v1', '--port', '8443', '--cert', '/c.pem', '--key', '/k.pem'];

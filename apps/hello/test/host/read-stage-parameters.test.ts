@@ -135,4 +135,8 @@ t.test('no answer from SSM (network, credentials) fails at once, naming what was
   ]);
   ssm.on(GetParametersCommand).resolves({ Parameters: [{ Name: greeting.name, Type: 'String' }] });
   t.same(await readStageParameters(client, [greeting], REGION), { values: { GREETING: '' }, absent: [] });
+  ssm.on(GetParametersCommand).resolves({ Parameters: [{ Name: token.name, Type: 'StringList', Value: 'a,b' }] });
+  t.same((await failure(readStageParameters(client, [token], REGION))).problems, [
+    'API_TOKEN: secret /shop/prod/api-token is a StringList parameter; a secret must be a SecureString: delete it and put it again with --type SecureString',
+  ]);
 });
