@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { hostTool, type HostToolSettings } from '../../host/host-tool.ts';
 import { sha256 } from '../../host/release-manifest.ts';
 import { selfSignedPem } from '../../rehearse/rehearsal-support.ts';
-import { MOTO_ENV, skipWithoutMoto, startMotoServer } from '../helpers/moto-server.ts';
+import { MOTO_ENV } from '../helpers/moto-server.ts';
 import { fixtureContract, fixtureProject, plainContract, plainProject } from '../helpers/parameter-fixtures.ts';
 
 type Result = { code: number; out: string; err: string };
@@ -63,7 +63,10 @@ t.test('render-env writes a new file only root can read, and names no value', as
   t.match(missing.err, /render-env: missing --version, --port, --cert, --key, --out/);
 });
 
-/** Points the SDK (which reads the process environment, as on a host) at `endpoint` for one test. */
+/**
+ * Points the SDK (which reads the process environment, as on a host) at `endpoint` for one test.
+ * The real calls against a stand-in run in test/deploy/hooks.test.ts, through the bundled tool.
+ */
 function useEndpoint(t: Test, endpoint: string): void {
   const standIn = { ...MOTO_ENV, AWS_ENDPOINT_URL: endpoint };
   const saved = Object.keys(standIn).map((name) => [name, process.env[name]] as const);
@@ -109,35 +112,6 @@ t.test('render-env writes what SSM answers to the file and prints only where it 
   });
   t.match(readFileSync(out, 'utf8'), `\nAPI_TOKEN=${secret}\n`);
 });
-
-t.test(
-  'render-env reads the stage from SSM where AWS_ENDPOINT_URL points (moto_server)',
-  { skip: skipWithoutMoto() },
-  async (t) => {
-    const moto = await startMotoServer();
-    t.teardown(() => moto.stop());
-    useEndpoint(t, moto.endpoint);
-    const settings: HostToolSettings = { contract: fixtureContract, project: fixtureProject, env: process.env };
-    const secret = 'tok-7d!e2';
-    const args = ['--stage', 'prod', '--version', 'v1', '--port', '8443', '--cert', '/c.pem', '--key', '/k.pem'];
-    const region = fixtureProject.aws.region;
-    await moto.put(region, '/shop/prod/greeting', 'hi', 'String');
-    const failed = await runWith(settings, ['render-env', ...args, '--out', join(dir, 'none.env')]);
-    t.equal(failed.code, 1);
-    t.match(failed.err, "[host-tool] render-env: the stage's settings and secrets could not all be read from SSM:");
-    t.match(failed.err, 'API_TOKEN: secret /shop/prod/api-token does not exist; put it with: aws ssm put-parameter');
-    t.notOk(existsSync(join(dir, 'none.env')), 'no file is written');
-    await moto.put(region, '/shop/prod/api-token', secret, 'SecureString');
-    const out = join(dir, 'prod.env');
-    const ok = await runWith(settings, ['render-env', ...args, '--out', out]);
-    t.same(ok, {
-      code: 0,
-      out: 'GREETING from /shop/prod/greeting\nAPI_TOKEN from /shop/prod/api-token (secret)\n',
-      err: '',
-    });
-    t.match(readFileSync(out, 'utf8'), `\nGREETING=hi\nAPI_TOKEN=${secret}\n`);
-  },
-);
 
 t.test('probe gives up with exit 1 when nothing answers', async (t) => {
   const r = await run(
