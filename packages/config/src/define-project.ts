@@ -1,6 +1,7 @@
 // Types and validation of the project settings (the values themselves live in project.ts).
 // Every rule names the field, shows the value and says what is allowed, and all problems are
 // reported at once, before anything is synthesized or deployed.
+import type { ServiceParameterVariable } from './service-env.ts';
 
 /** The deployed stages: config keys, stack ids, deployment groups, GitHub environments. */
 export const STAGE_NAMES = ['staging', 'prod'] as const;
@@ -89,7 +90,18 @@ export interface ProjectSettings {
     readonly availabilityZones: readonly [string, string];
   };
   readonly stages: { readonly [S in StageName]: StageSettings };
+  /**
+   * The service's settings and secrets, by SSM parameter name, never by value: each variable the
+   * contract (service-env.ts) marks `setting` or `secret` -> the parameter the hosts of every stage
+   * read on each deployment, `/<name>/<stage>/<parameter>`. Put each stage's value with
+   * `aws ssm put-parameter` (docs/service.md#settings-and-secrets).
+   * @default {}: settings keep the contract's defaults (a secret must be named here)
+   */
+  readonly parameters?: ServiceParameterNames;
 }
+
+/** A contract variable -> the SSM parameter that holds it in each stage. */
+export type ServiceParameterNames = { readonly [V in ServiceParameterVariable]?: string };
 
 export class ProjectConfigError extends Error {
   override readonly name = 'ProjectConfigError';
@@ -110,6 +122,9 @@ const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const SUBDOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,32}$/;
+const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
+// One level below the stage's path (SSM allows letters, digits, '_', '.', '-' and '/').
+const PARAMETER = /^[A-Za-z0-9_.-]{1,200}$/;
 
 type Check = (ok: boolean, field: string, value: unknown, allowed: string) => void;
 
@@ -213,6 +228,39 @@ function checkSubjectPrefix(s: ProjectSettings, check: Check): void {
   );
 }
 
+/** The parameter names' own rules; whether they match the contract is stage-parameters.ts's check. */
+function checkParameters(s: ProjectSettings, check: Check): void {
+  const named = Object.entries((s.parameters ?? {}) as Readonly<Record<string, unknown>>);
+  for (const [variable, parameter] of named) {
+    check(
+      ENV_NAME.test(variable),
+      'parameters',
+      variable,
+      'the name of a variable of the service (upper case letters, digits and _)',
+    );
+    check(
+      typeof parameter === 'string' && PARAMETER.test(parameter),
+      `parameters.${variable}`,
+      parameter,
+      `an SSM parameter name below /${s.name}/<stage>/: 1-200 letters, digits, '_', '.' or '-'`,
+    );
+  }
+  const parameters = named.map(([, parameter]) => parameter);
+  check(
+    new Set(parameters).size === parameters.length,
+    'parameters',
+    parameters,
+    'a different parameter for every variable',
+  );
+  // SSM refuses parameter names that begin with "aws" or "ssm", in any case.
+  check(
+    named.length === 0 || !/^(aws|ssm)/i.test(s.name),
+    'name',
+    s.name,
+    "a name that does not begin with 'aws' or 'ssm' while `parameters` names any (SSM reserves those prefixes)",
+  );
+}
+
 /** All problems with the settings, as readable lines; empty when they are valid. */
 export function projectProblems(s: ProjectSettings): string[] {
   const problems: string[] = [];
@@ -261,6 +309,7 @@ export function projectProblems(s: ProjectSettings): string[] {
     qualifiers,
     "a different qualifier for every stage (a shared one would let each stage assume the other's deploy roles)",
   );
+  checkParameters(s, check);
   return problems;
 }
 

@@ -52,6 +52,11 @@ export const pullRequestSubject = (p: Project): string => `${p.github.subjectPre
 /** Prefix of every log group of a stage, so IAM policies can name all of them and no other stage's. */
 export const logGroupPrefix = (p: Project, stage: StageName): string => `/${p.name}/${stage}/`;
 
+/**
+ * SSM path of a stage's settings and secrets (project.ts `parameters`): the stage's hosts may read
+ * below it and nowhere else, so each stage has its own values under the same parameter names.
+ */
+export const parameterPath = (p: Pick<Project, 'name'>, stage: StageName): string => `/${p.name}/${stage}/`;
 /** CloudWatch log groups of a stage's hosts. */
 export const logGroupNames = (p: Project, stage: StageName) =>
   ({

@@ -41,4 +41,12 @@ export const project = defineProject({
       // domain: { zoneName: 'example.com', subdomain: 'www', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
     },
   },
+  // The service's settings and secrets: for each variable that src/service-env.ts marks `setting`
+  // or `secret`, the SSM parameter a host of each stage reads on every deployment, at
+  // /<name>/<stage>/<parameter>. Names only: put the values with `aws ssm put-parameter`
+  // (docs/service.md#settings-and-secrets). A setting left out keeps the contract's default.
+  parameters: {
+    // LOG_LEVEL: 'log-level',
+    // PAYMENTS_API_KEY: 'payments-api-key',
+  },
 });

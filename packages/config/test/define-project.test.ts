@@ -328,3 +328,18 @@ t.test('every problem is reported at once, in one error', async (t) => {
   t.match(error.message, /packages\/config\/src\/project\.ts/, 'the message says where to fix it');
   t.equal(error.name, 'ProjectConfigError');
 });
+
+t.test('parameters: a variable name -> a parameter name below the stage path, each its own', async (t) => {
+  const withParameters = (parameters: Record<string, unknown>, name = 'hello') =>
+    variant((s) => {
+      s.name = name;
+      (s as { parameters?: unknown }).parameters = parameters;
+    });
+  t.same(projectProblems(withParameters({ LOG_LEVEL: 'log-level', API_KEY: 'api.key_2' })), []);
+  problemFor(t, withParameters({ 'log-level': 'x' }), 'parameters', '"log-level"', 'upper case');
+  problemFor(t, withParameters({ LOG_LEVEL: 'a/b' }), 'parameters.LOG_LEVEL', '"a/b"', 'below /hello/<stage>/');
+  problemFor(t, withParameters({ LOG_LEVEL: '' }), 'parameters.LOG_LEVEL', '""');
+  problemFor(t, withParameters({ LOG_LEVEL: 'same', API_KEY: 'same' }), 'parameters', 'a different parameter');
+  problemFor(t, withParameters({ LOG_LEVEL: 'level' }, 'ssm-demo'), 'name', '"ssm-demo"', 'SSM reserves');
+  t.same(projectProblems(withParameters({}, 'aws-demo')), [], 'the prefix matters only with parameters');
+});

@@ -13,6 +13,7 @@ import {
   foundationStackName,
   logGroupNames,
   logGroupPrefix,
+  parameterPath,
   pullRequestRoleName,
   pullRequestSubject,
   releaseKey,
@@ -37,6 +38,9 @@ t.test('names derive from the project so no name is typed twice', async (t) => {
   // Every log group of a stage starts with its prefix, which no other stage's shares.
   for (const name of Object.values(logGroupNames(p, 'prod'))) t.ok(name.startsWith(logGroupPrefix(p, 'prod')), name);
   t.notOk(logGroupPrefix(p, 'prod').startsWith(logGroupPrefix(p, 'staging')));
+  // Hosts may read below their own stage's parameter path only: no stage's path contains the other's.
+  t.equal(parameterPath(p, 'prod'), '/shop/prod/');
+  t.notOk(parameterPath(p, 'staging').startsWith(parameterPath(p, 'prod')));
   // `cdk bootstrap` and the foundation stack meet on these names (docs/aws-setup.md).
   t.equal(bootstrapStackName(p, 'staging'), 'shop-cdk-bootstrap-staging');
   t.equal(bootstrapExecutionPolicyName(p, 'prod'), 'shop-cdk-execution-prod');

@@ -6,6 +6,7 @@ import { deployCommand } from './commands/deploy.ts';
 import { namesCommand } from './commands/names.ts';
 import { promoteCommand } from './commands/promote.ts';
 import { publishCommand } from './commands/publish.ts';
+import { redeployCommand } from './commands/redeploy.ts';
 import { rollbackCommand } from './commands/rollback.ts';
 import { smokeCommand } from './commands/smoke.ts';
 import { watchCommand } from './commands/watch.ts';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   smokeCommand,
   promoteCommand,
   rollbackCommand,
+  redeployCommand,
   namesCommand,
 ];
 

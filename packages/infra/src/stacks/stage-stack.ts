@@ -23,10 +23,12 @@ import {
   codeDeployApplicationName,
   deploymentGroupName,
   logGroupNames,
+  parameterPath,
   stageBoundaryPolicyName,
 } from '@hello/config/naming';
 import { cloudWatchAgentConfig } from '../constructs/cloud-watch-agent-config.ts';
 import { CodeDeployment } from '../constructs/code-deployment.ts';
+import { grantStageParameters } from '../constructs/grant-stage-parameters.ts';
 import { HostLogGroups } from '../constructs/host-log-groups.ts';
 import { hostUserData } from '../constructs/host-user-data.ts';
 import { Network } from '../constructs/network.ts';
@@ -121,6 +123,8 @@ export class StageStack extends Stack {
     });
     // The CloudWatch agent only creates streams in, and writes to, these groups (it never creates one).
     for (const { logGroup } of logs.shipped) logGroup.grantWrite(fleet.role);
+    // AfterInstall reads the stage's settings and secrets (project.ts `parameters`), no other stage's.
+    grantStageParameters(fleet.role, parameterPath(project, stage));
     // The readiness check reads the group's last successful revision. A literal ARN: a reference
     // would make the hosts wait for the group, which waits for the hosts.
     fleet.role.addToPrincipalPolicy(

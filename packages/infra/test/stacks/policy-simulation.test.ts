@@ -13,11 +13,17 @@ import {
   diffRoleName,
   foundationStackName,
   logGroupNames,
+  parameterPath,
   pullRequestRoleName,
   releaseKey,
   stageBoundaryPolicyName,
   stageStackName,
 } from '@hello/config/naming';
+import {
+  allowedParameterRequests,
+  deniedParameterRequests,
+  withManagedInstanceCore,
+} from '../helpers/host-parameter-requests.ts';
 import { findSdkCalls } from '../helpers/sdk-calls.ts';
 import { fixtureProject as project } from '../helpers/fixture-project.ts';
 import {
@@ -439,6 +445,34 @@ t.test('denied: other stages, releases, deploy roles, the foundation, writes fro
     );
   }
   t.comment(`denied (${requests.length}):\n${lines.join('\n')}`);
+});
+
+t.test("settings and secrets: a host reads its own stage's parameters only, and nobody else reads them", async (t) => {
+  const where = { project, account, region };
+  const requests: { request: SimulatedRequest; expect: 'Allowed' | 'denied' }[] = [];
+  for (const stage of ['staging', 'prod'] as const) {
+    // Simulated with AmazonSSMManagedInstanceCore's grant on every parameter, which the role carries.
+    const host = withManagedInstanceCore(hostRole(stage));
+    for (const request of allowedParameterRequests(where, host, stage)) requests.push({ request, expect: 'Allowed' });
+    for (const request of deniedParameterRequests(where, host, stage)) requests.push({ request, expect: 'denied' });
+    // The pipeline's and pull requests' roles never see a value (nothing can reach the Actions log).
+    const secret = `arn:aws:ssm:${region}:${account}:parameter${parameterPath(project, stage)}api-token`;
+    for (const principal of [deployRole('staging'), deployRole('prod'), pullRequestRole, diffRole])
+      requests.push({
+        request: { principal, action: 'ssm:GetParameter', resource: secret, why: `read a ${stage} secret` },
+        expect: 'denied',
+      });
+  }
+  const lines: string[] = [];
+  for (const { request, expect } of requests) {
+    const result = await simulate(request);
+    if (expect === 'Allowed') t.equal(result, 'Allowed', describeRequest(request));
+    else t.not(result, 'Allowed', describeRequest(request));
+    lines.push(
+      `${result === 'Allowed' ? 'ALLOW' : result === 'ExplicitlyDenied' ? 'DENY (explicit)' : 'DENY (implicit)'}  ${describeRequest(request)}`,
+    );
+  }
+  t.comment(`settings and secrets (${requests.length}):\n${lines.join('\n')}`);
 });
 
 t.test('the roles each stage may assume are disjoint, apart from the read-only diff role', async (t) => {
