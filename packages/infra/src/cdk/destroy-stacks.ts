@@ -67,7 +67,7 @@ export async function destroyStacks(
     }
     if (users.length > 0) {
       throw new CliError(
-        `infra:destroy: ${stack.name} is still needed by ${users.join(', ')}, which exist; delete them first (pnpm infra:destroy ${users.join(' ')}). Nothing was deleted.`,
+        `infra:destroy: ${stack.name} is still needed by ${users.join(', ')}, which ${users.length === 1 ? 'exists' : 'exist'}; delete ${users.length === 1 ? 'it' : 'them'} first (pnpm infra:destroy ${users.join(' ')}). Nothing was deleted.`,
       );
     }
   }

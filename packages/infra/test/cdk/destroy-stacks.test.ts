@@ -106,7 +106,7 @@ t.test('a stack still needed by one that stays is refused, and nothing is delete
     message: `infra:destroy: ${FOUNDATION} is still needed by ${STAGING}, ${BOOT_STAGING}, ${BOOT_PROD}, which exist; delete them first (pnpm infra:destroy ${STAGING} ${BOOT_STAGING} ${BOOT_PROD}). Nothing was deleted.`,
   });
   await t.rejects(destroyStacks(args([BOOT_STAGING, BOOT_PROD]), STACKS, run.deps), {
-    message: new RegExp(`${BOOT_STAGING} is still needed by ${STAGING}, which exist`),
+    message: new RegExp(`${BOOT_STAGING} is still needed by ${STAGING}, which exists; delete it first`),
   });
   t.same(run.runs, []);
   t.same(cfn.commandCalls(DeleteStackCommand), []);
