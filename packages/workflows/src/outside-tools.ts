@@ -1,8 +1,8 @@
 // Programs the workspace runs that npm does not install: a job that runs a command needing one
 // must install it first (or run on an image that has it). Each entry says how it is installed;
 // `onRunnerImage` is what GitHub's ubuntu-24.04 image already has (actions/runner-images,
-// images/ubuntu/Ubuntu2404-Readme.md: OpenSSL, Python 3.12, Pipx, systemd, the `shellcheck` apt
-// package; util-linux is part of every Ubuntu).
+// images/ubuntu/Ubuntu2404-Readme.md: OpenSSL, Python 3.12, Pipx, systemd, GitHub CLI, the `jq` and
+// `shellcheck` apt packages; util-linux is part of every Ubuntu).
 
 export interface OutsideTool {
   /** The command name, as the code spawns it. */
@@ -27,6 +27,8 @@ export const OUTSIDE_TOOLS: readonly OutsideTool[] = [
   { command: 'setsid', apt: 'util-linux', onRunnerImage: true },
   { command: 'unshare', apt: 'util-linux', onRunnerImage: true },
   { command: 'nsenter', apt: 'util-linux', onRunnerImage: true },
+  { command: 'jq', apt: 'jq', onRunnerImage: true },
+  { command: 'gh', onRunnerImage: true },
 ];
 
 /**

@@ -11,7 +11,7 @@ import { runActionlint } from '../src/run-actionlint.ts';
 import { runWorkflowParser } from '../src/run-workflow-parser.ts';
 import type { SourceFile, WorkflowFile } from '../src/workflow-file.ts';
 import { editFile, replace, replaceIn } from './helpers/edit.ts';
-import { GOOD_ROOT, goodSources, realSources } from './helpers/fixture-files.ts';
+import { GOOD_ROOT, goodSources } from './helpers/fixture-files.ts';
 
 /** A parsed file back as text, as the outside checkers read it. */
 const text = (file: SourceFile): WorkflowFile => ({ path: file.path, kind: file.kind, text: String(file.source.doc) });
@@ -129,24 +129,6 @@ void t.test(
       [0],
     );
     t.match(empty[0]?.message, /Expected a scalar value, a sequence, or a mapping/);
-  },
-);
-
-void t.test(
-  "both outside checkers catch this repository's staging job needing a job that does not exist",
-  async (t) => {
-    const changed = editFile(await realSources(), 'workflows/deploy.yml', (d) =>
-      replace(d, ['jobs', 'staging', 'needs'], 'biuld'),
-    );
-    const deploy = text(changed.find((f) => f.path.endsWith('deploy.yml'))!);
-    t.ok(
-      (await runActionlint(deploy)).some((f) => /biuld/.test(f.message)),
-      'actionlint',
-    );
-    t.ok(
-      (await runWorkflowParser(deploy)).some((f) => /biuld/.test(f.message)),
-      'workflow-parser',
-    );
   },
 );
 

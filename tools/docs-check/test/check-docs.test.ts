@@ -4,9 +4,9 @@
 import t from 'tap';
 import { checkDocs } from '../src/check-docs.ts';
 import { docsProject } from '../src/docs-project.ts';
-import { formatFinding } from '../src/finding.ts';
 import { parseDocs } from '../src/markdown.ts';
 import { readFacts, type Facts } from '../src/repo-facts.ts';
+import { report } from '../src/run-docs-check.ts';
 import { fileURLToPath } from 'node:url';
 
 // The CloudFormation validator costs seconds per synth; `cdk synth` keeps it on.
@@ -25,10 +25,14 @@ function withDoc(path: string, change: (text: string) => string): Facts {
   return { ...facts, docs, parsed: parseDocs(docs) };
 }
 
-const findings = (f: Facts) => checkDocs(f).map(formatFinding);
-
 t.test('the README and docs/ agree with the code, the workflows and the templates', (t) => {
-  t.same(findings(facts), []);
+  const lines: string[] = [];
+  t.equal(
+    report(checkDocs(facts), (l) => lines.push(l)),
+    0,
+    lines.join('\n'),
+  );
+  t.same(lines, ['docs check: clean']);
   t.ok(facts.stacks.length >= 5, 'the app stacks and the bootstrap stacks of the setup');
   t.end();
 });
@@ -167,11 +171,16 @@ const cases: { what: string; path: string; change: (text: string) => string; exp
 
 for (const c of cases) {
   t.test(c.what, (t) => {
-    const found = findings(withDoc(c.path, c.change));
-    t.ok(
-      found.some((f) => c.expect.test(f)),
-      found.join('\n'),
+    const lines: string[] = [];
+    t.equal(
+      report(checkDocs(withDoc(c.path, c.change)), (l) => lines.push(l)),
+      1,
     );
+    t.ok(
+      lines.some((f) => c.expect.test(f)),
+      lines.join('\n'),
+    );
+    t.match(lines.at(-1), /^docs check: \d+ problem\(s\)$/);
     t.end();
   });
 }
