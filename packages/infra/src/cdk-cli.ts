@@ -1,4 +1,4 @@
-// Entry of `pnpm infra:diff` and `pnpm infra:deploy`: the real process, STS and this package's CDK CLI.
+// Entry of `pnpm infra:diff`, `infra:deploy` and `infra:destroy`: the real process, STS, CloudFormation and this package's CDK CLI.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { announceNodeSupport } from '@hello/release/node-support';
