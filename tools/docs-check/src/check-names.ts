@@ -156,9 +156,12 @@ export function awsNamesIn(text: string, facts: Facts): string[] {
 
 export function checkAwsNames(facts: Facts): Finding[] {
   const toPattern = namePattern(facts);
+  // A path the project owns (an SSM parameter path) names everything below it: the parameters are the user's.
+  const pathPrefixes = facts.names.split('\n').filter((n) => n.startsWith('/') && n.endsWith('/'));
   const findings: Finding[] = [];
   for (const quote of facts.parsed.quotes) {
     for (const name of awsNamesIn(quote.text, facts)) {
+      if (pathPrefixes.some((prefix) => name.startsWith(prefix) && name.length > prefix.length)) continue;
       if (!new RegExp(`(?<![\\w-])${toPattern(name)}(?![\\w-])`).test(facts.names)) {
         findings.push({
           file: quote.doc,

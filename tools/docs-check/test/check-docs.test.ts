@@ -109,6 +109,12 @@ const cases: { what: string; path: string; change: (text: string) => string; exp
       /^docs\/aws-setup\.md:\d+: \[aws-name\] hello-github-pr is no name the stacks, the bootstrap or @hello\/config\/naming create/,
   },
   {
+    what: "a parameter outside every stage's parameter path",
+    path: 'docs/service.md',
+    change: (s) => s.replace('/hello/staging/payments-api-key', '/hello/stagin/payments-api-key'),
+    expect: /^docs\/service\.md:\d+: \[aws-name\] \/hello\/stagin\/payments-api-key is no name/,
+  },
+  {
     what: 'a repository variable that does not exist',
     path: 'docs/pipeline.md',
     change: (s) => s.replace('`PROD_AUTO_PROMOTE` = `true`', '`PROD_AUTOPROMOTE` = `true`'),
