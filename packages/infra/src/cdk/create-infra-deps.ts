@@ -1,6 +1,6 @@
 // The real world of `pnpm infra:*`: this process's streams and environment, STS, the CDK CLI.
 import { readFile } from 'node:fs/promises';
-import { createStsClient } from '@hello/release/check-account';
+import { createStsClient } from '@hello/cli-kit/aws/check-account';
 import { runCdk } from './run-cdk.ts';
 import type { InfraDeps } from './run-infra-command.ts';
 

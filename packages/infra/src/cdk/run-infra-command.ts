@@ -6,10 +6,10 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import { STAGE_NAMES } from '@hello/config/define-project';
 import { foundationStackName, stageStackName } from '@hello/config/naming';
 import { project } from '@hello/config/project';
-import { checkAccount } from '@hello/release/check-account';
-import { CliError, EXIT, UsageError } from '@hello/release/cli-error';
-import { describeParseError } from '@hello/release/describe-parse-error';
-import { reportError, VERBOSE_FLAG, wantsVerbose } from '@hello/release/report-error';
+import { checkAccount } from '@hello/cli-kit/aws/check-account';
+import { CliError, EXIT, UsageError } from '@hello/cli-kit/cli-error';
+import { describeParseError } from '@hello/cli-kit/describe-parse-error';
+import { reportError, VERBOSE_FLAG, wantsVerbose } from '@hello/cli-kit/report-error';
 import { formatStackOutputs, type StackOutputs } from './print-stack-outputs.ts';
 
 export interface InfraDeps {
