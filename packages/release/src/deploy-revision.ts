@@ -4,7 +4,7 @@ import type { StageName } from '@hello/config/define-project';
 import { project } from '@hello/config/project';
 import { deploymentConsoleUrl } from './aws/aws-partition.ts';
 import type { AwsSession } from './aws-session.ts';
-import { EXIT, type ExitCode } from './cli-error.ts';
+import { EXIT, type ExitCode } from '@hello/cli-kit/cli-error';
 import type { OptionSpec, ParsedArgs } from './command.ts';
 import { parseDuration } from './parse-values.ts';
 import type { ReleaseDeps } from './release-deps.ts';

@@ -1,6 +1,6 @@
 // `pnpm release <command>`: dispatch, help, and turning every error into a message and an exit code.
 import { regionNote } from './aws/aws-clients.ts';
-import { CliError, EXIT, type ExitCode } from './cli-error.ts';
+import { CliError, EXIT, type ExitCode } from '@hello/cli-kit/cli-error';
 import { commandHelp, parseCommandArgs, type Command } from './command.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { namesCommand } from './commands/names.ts';
@@ -11,7 +11,7 @@ import { rollbackCommand } from './commands/rollback.ts';
 import { smokeCommand } from './commands/smoke.ts';
 import { watchCommand } from './commands/watch.ts';
 import type { ReleaseDeps } from './release-deps.ts';
-import { reportError, wantsVerbose, withoutVerbose } from './report-error.ts';
+import { reportError, wantsVerbose, withoutVerbose } from '@hello/cli-kit/report-error';
 
 export const COMMANDS: readonly Command[] = [
   publishCommand,

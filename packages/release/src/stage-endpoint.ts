@@ -4,7 +4,7 @@ import type { StageName } from '@hello/config/define-project';
 import { STAGE_OUTPUTS, stageStackName } from '@hello/config/naming';
 import { project } from '@hello/config/project';
 import type { AwsSession } from './aws-session.ts';
-import { CliError } from './cli-error.ts';
+import { CliError } from '@hello/cli-kit/cli-error';
 
 export async function stageEndpoint(session: AwsSession, stage: StageName): Promise<string> {
   const stack = stageStackName(project, stage);

@@ -5,7 +5,7 @@ import type { StageName } from '@hello/config/define-project';
 import { artifactBucketName, releaseKey } from '@hello/config/naming';
 import { project } from '@hello/config/project';
 import type { AwsSession } from './aws-session.ts';
-import { CliError } from './cli-error.ts';
+import { CliError } from '@hello/cli-kit/cli-error';
 import { unsuccessfulHosts } from './describe-failure.ts';
 import { readDeployment } from './read-deployment.ts';
 import { findReleaseObject } from './release-object.ts';

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { project } from '@hello/config/project';
-import { createStsClient } from '@hello/release/check-account';
+import { createStsClient } from '@hello/cli-kit/aws/check-account';
 import { runCdk } from './run-cdk.ts';
 import type { InfraDeps } from './run-infra-command.ts';
 

@@ -7,8 +7,8 @@ import {
   waitUntilStackDeleteComplete,
   type CloudFormationClient,
 } from '@aws-sdk/client-cloudformation';
-import { CliError, EXIT, UsageError } from '@hello/release/cli-error';
-import { VERBOSE_FLAG } from '@hello/release/report-error';
+import { CliError, EXIT, UsageError } from '@hello/cli-kit/cli-error';
+import { VERBOSE_FLAG } from '@hello/cli-kit/report-error';
 import type { InfraArgs } from './parse-infra-args.ts';
 import type { ProjectStack } from './project-stacks.ts';
 

@@ -1,8 +1,8 @@
 // The command line of `pnpm infra:diff`, `pnpm infra:deploy` and `pnpm infra:destroy`, and their help.
 import { parseArgs } from 'node:util';
-import { UsageError } from '@hello/release/cli-error';
-import { describeParseError } from '@hello/release/describe-parse-error';
-import { VERBOSE_FLAG } from '@hello/release/report-error';
+import { UsageError } from '@hello/cli-kit/cli-error';
+import { describeParseError } from '@hello/cli-kit/describe-parse-error';
+import { VERBOSE_FLAG } from '@hello/cli-kit/report-error';
 
 export const INFRA_COMMANDS = ['diff', 'deploy', 'destroy'] as const;
 export type InfraCommand = (typeof INFRA_COMMANDS)[number];

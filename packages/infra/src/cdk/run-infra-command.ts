@@ -4,9 +4,9 @@
 import { resolve } from 'node:path';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { project } from '@hello/config/project';
-import { checkAccount } from '@hello/release/check-account';
-import { CliError, EXIT } from '@hello/release/cli-error';
-import { reportError, VERBOSE_FLAG, wantsVerbose } from '@hello/release/report-error';
+import { checkAccount } from '@hello/cli-kit/aws/check-account';
+import { CliError, EXIT } from '@hello/cli-kit/cli-error';
+import { reportError, VERBOSE_FLAG, wantsVerbose } from '@hello/cli-kit/report-error';
 import { destroyStacks, type DestroyDeps } from './destroy-stacks.ts';
 import { infraHelp, OUTPUTS_FILE, parseInfraArgs, type InfraArgs, type KnownStacks } from './parse-infra-args.ts';
 import { formatStackOutputs, type StackOutputs } from './print-stack-outputs.ts';

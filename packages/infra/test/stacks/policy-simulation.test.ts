@@ -41,8 +41,10 @@ import {
   type Arns,
 } from '../helpers/release-cli-permissions.ts';
 
-/** Where the release CLI's source lives (the workspace package @hello/release). */
-const RELEASE_CLI_SOURCE_DIRS = [fileURLToPath(new URL('../../../release/src/', import.meta.url))];
+/** Where the release CLI's source lives (@hello/release, and @hello/cli-kit for the account check). */
+const RELEASE_CLI_SOURCE_DIRS = ['release', 'cli-kit'].map((p) =>
+  fileURLToPath(new URL(`../../../${p}/src/`, import.meta.url)),
+);
 
 const built = buildTestApp(project);
 const { account, region } = project.aws;

@@ -11,7 +11,7 @@ import {
 } from '@hello/config/naming';
 import { project } from '@hello/config/project';
 import { awsPartition } from '../aws/aws-partition.ts';
-import { EXIT, UsageError } from '../cli-error.ts';
+import { EXIT, UsageError } from '@hello/cli-kit/cli-error';
 import type { Command } from '../command.ts';
 import { parseStage } from '../parse-values.ts';
 

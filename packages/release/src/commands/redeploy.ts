@@ -2,7 +2,7 @@
 // and secrets from SSM again (AfterInstall does, on every deployment): a rotated secret or a
 // changed setting reaches the hosts without a new build.
 import { openSession } from '../aws-session.ts';
-import { CliError } from '../cli-error.ts';
+import { CliError } from '@hello/cli-kit/cli-error';
 import { requireString, type Command } from '../command.ts';
 import { DEPLOY_OPTIONS, deployRevision, deploySettings, deploymentDescription } from '../deploy-revision.ts';
 import { parseStage } from '../parse-values.ts';

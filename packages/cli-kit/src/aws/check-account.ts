@@ -17,7 +17,7 @@ export async function checkAccount(sts: STSClient): Promise<Caller> {
   }
 }
 
-/** An STS client configured like the release CLI's (project region, patient retries). */
+/** An STS client configured like every AWS client of the workspace (project region, patient retries). */
 export function createStsClient(env: Readonly<Record<string, string | undefined>>): STSClient {
   return new STSClient({ region: project.aws.region, ...retrySettings(env) });
 }

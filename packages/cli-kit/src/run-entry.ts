@@ -28,3 +28,21 @@ export async function runEntry(
     return report.exitCode satisfies ExitCode;
   }
 }
+
+/**
+ * For an entry with no command to run (the CDK app, which `cdk synth` starts): the module `load`
+ * imports, or, when importing throws (invalid settings throw while they load), the short report on
+ * stderr and the end of the process with its exit code, instead of Node's uncaught-exception dump.
+ */
+export async function importOrExit<T>(
+  proc: EntryProcess & { exit(code: number): never },
+  load: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const report = reportError(error, wantsVerbose(proc.argv.slice(2), proc.env));
+    proc.stderr.write(report.text);
+    return proc.exit(report.exitCode);
+  }
+}

@@ -1,7 +1,7 @@
 import { ProjectConfigError } from '@hello/config/define-project';
 import t from 'tap';
 import { CliError } from '../src/cli-error.ts';
-import { runEntry } from '../src/run-entry.ts';
+import { importOrExit, runEntry } from '../src/run-entry.ts';
 
 function proc(argv: string[], env: Record<string, string> = {}) {
   let err = '';
@@ -28,4 +28,24 @@ t.test('an error the program throws is reported with its exit code', async (t) =
   const p = proc(['x'], { DEBUG: '1' });
   t.equal(await runEntry(p, async () => () => Promise.reject(new CliError('refused', 3))), 3);
   t.match(p.err(), /^error: refused\n\s+at /);
+});
+
+t.test('importOrExit: the module when it loads; otherwise the report and the exit code', async (t) => {
+  const problem = 'aws.account: "12345" is not allowed; expected a 12-digit AWS account id as a string';
+  const exits: number[] = [];
+  const p = {
+    ...proc([]),
+    exit: (code: number): never => {
+      exits.push(code);
+      throw new Error('exited');
+    },
+  };
+  t.same(await importOrExit(p, async () => ({ project: 'ok' })), { project: 'ok' });
+  t.same(exits, []);
+  await t.rejects(
+    importOrExit(p, () => Promise.reject(new ProjectConfigError([problem]))),
+    /exited/,
+  );
+  t.same(exits, [1]);
+  t.equal(p.err(), `error: invalid project settings (packages/config/src/project.ts):\n  - ${problem}\n`);
 });

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import t from 'tap';
 import { checkAccount, createStsClient } from '../../src/aws/check-account.ts';
 
-t.test('the STS client uses the project region and the release retries', async (t) => {
+t.test('the STS client uses the project region and the patient retries', async (t) => {
   const sts = createStsClient({ AWS_REGION: 'ap-south-1' });
   t.equal(await sts.config.region(), project.aws.region);
   t.equal(await sts.config.maxAttempts(), 8);

@@ -1,4 +1,4 @@
-// The Node versions the release CLI supports: 22 and 24 (the hosts run 24). On Node 22 and later
+// The Node versions the workspace's CLIs support: 22 and 24 (the hosts run 24). On Node 22 and later
 // the AWS SDK prints nothing. On an older Node the SDK's own 9-line NodeVersionSupportWarning
 // (@aws-sdk/core, emitWarningIfUnsupportedVersion) is replaced by one line that says the same
 // thing, not hidden: the CLI states it on every run.

@@ -1,4 +1,4 @@
-// The SDK retry settings of every client the release tooling creates.
+// The SDK retry settings of every AWS client the workspace's commands create (release, infra:*).
 
 type Env = Readonly<Record<string, string | undefined>>;
 

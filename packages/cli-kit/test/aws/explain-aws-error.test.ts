@@ -14,7 +14,7 @@ const err = (name: string, status?: number, message?: string) =>
 t.test('access denied names the principal, the action and the resource', (t) => {
   t.match(
     explainAwsError(err('AccessDenied', 403), context).message,
-    /^access denied: arn:aws:iam::1:user\/alice may not s3:PutObject on s3:\/\/b\/k\. Use the role the foundation stack \(hello-foundation\)/,
+    /^access denied: arn:aws:iam::1:user\/alice may not s3:PutObject on s3:\/\/b\/k\. Use the role the foundation stack \(shop-foundation\)/,
   );
   t.match(
     explainAwsError(err('Whatever', 403), { action: 'a', resource: 'r' }).message,
@@ -30,11 +30,11 @@ t.test('access denied names the principal, the action and the resource', (t) => 
 t.test('each kind of failure gets its own advice', (t) => {
   t.match(
     explainAwsError(err('NoSuchBucket', 404), context).message,
-    'deploy the foundation stack first (pnpm infra:deploy hello-foundation)',
+    'deploy the foundation stack first (pnpm infra:deploy shop-foundation)',
   );
   t.match(
-    explainAwsError(err('ApplicationDoesNotExistException'), { ...context, stack: 'hello-prod' }).message,
-    's3://b/k does not exist: deploy the stack hello-prod first',
+    explainAwsError(err('ApplicationDoesNotExistException'), { ...context, stack: 'shop-prod' }).message,
+    's3://b/k does not exist: deploy the stack shop-prod first',
   );
   t.match(
     explainAwsError(err('ApplicationDoesNotExistException'), context).message,

@@ -1,5 +1,6 @@
-// How every CLI of the workspace (release, infra:diff/deploy) ends on an error: what went wrong in
-// a few lines, no stack trace unless asked for (--verbose or DEBUG=1), and an exit code.
+// How every command of the workspace (release, infra:*, check:settings, the CDK app) ends on an
+// error: what went wrong in a few lines, no stack trace unless asked for (--verbose or DEBUG=1),
+// and an exit code.
 import { CliError, EXIT, type ExitCode } from './cli-error.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
