@@ -38,8 +38,12 @@ export interface DomainSettings {
 export interface StageSettings {
   /** EC2 instance type, e.g. `t4g.small` (Graviton) or `t3.small`. */
   readonly instanceType: string;
-  /** Auto Scaling group size: 1 <= min <= desired <= max. */
-  readonly capacity: { readonly min: number; readonly desired: number; readonly max: number };
+  /**
+   * Auto Scaling group bounds, 1 <= min <= max: the group starts at min and the scaling targets
+   * move it between the two. The template sets no desired capacity, so a deployment never resets
+   * a group that scaled out.
+   */
+  readonly capacity: { readonly min: number; readonly max: number };
   /** How CodeDeploy rolls a release over the hosts. */
   readonly deploymentConfig: DeploymentConfigName;
   /** NAT gateways for the private subnets: 1 saves cost, 2 (one per AZ) survives an AZ outage. */
@@ -59,6 +63,42 @@ export interface StageSettings {
    * @default none: the load balancer serves plain HTTP on its own DNS name (experiments only)
    */
   readonly domain?: DomainSettings;
+
+  // Operations: how the group scales and who hears about problems.
+  /** Target tracking between capacity.min and capacity.max; at least one target. */
+  readonly scaling: ScalingSettings;
+  /** Where the stage's alarms and failure events go. */
+  readonly alarms: AlarmSettings;
+}
+
+/** Target tracking: the group adds hosts above a target and removes them well below it. */
+export interface ScalingSettings {
+  /**
+   * Average CPU utilization of the hosts, in percent. Burstable types (t3, t4g) earn CPU credits
+   * only below their baseline; a target above it spends credits while the group is busy.
+   * @default none: CPU does not scale the group
+   */
+  readonly cpuPercent?: number;
+  /**
+   * Requests per host per minute at the load balancer (ALBRequestCountPerTarget).
+   * @default none: request count does not scale the group
+   */
+  readonly requestsPerHostPerMinute?: number;
+}
+
+/** Who is told when an alarm changes state, a deployment fails or a host cannot be launched. */
+export interface AlarmSettings {
+  /**
+   * Addresses subscribed by e-mail to the stage's alarm topic; each confirms once from the mail
+   * AWS sends. Not allowed with topicArn: subscribe them on your own topic.
+   */
+  readonly emails: readonly string[];
+  /**
+   * An existing SNS topic in the project's region to send everything to (it must allow CloudWatch
+   * alarms and EventBridge to publish; docs/architecture.md).
+   * @default none: the stage creates its own topic `<name>-<stage>-alarms`
+   */
+  readonly topicArn?: string;
 }
 
 export interface ProjectSettings {
@@ -110,6 +150,7 @@ const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const SUBDOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,32}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 type Check = (ok: boolean, field: string, value: unknown, allowed: string) => void;
 
@@ -154,10 +195,10 @@ function checkStage(stage: StageName, st: StageSettings, s: ProjectSettings, che
     st.instanceType,
     'an EC2 instance type such as t4g.small',
   );
-  const { min, desired, max } = st.capacity;
-  const whole = [min, desired, max].every((n) => Number.isInteger(n));
+  const { min, max } = st.capacity;
+  const whole = [min, max].every((n) => Number.isInteger(n));
   check(whole && min >= 1 && max <= 100, `${at}.capacity`, st.capacity, 'whole numbers with 1 <= min and max <= 100');
-  check(min <= desired && desired <= max, `${at}.capacity`, st.capacity, 'min <= desired <= max');
+  check(min <= max, `${at}.capacity`, st.capacity, 'min <= max');
   check(
     (DEPLOYMENT_CONFIGS as readonly string[]).includes(st.deploymentConfig),
     `${at}.deploymentConfig`,
@@ -191,6 +232,51 @@ function checkStage(stage: StageName, st: StageSettings, s: ProjectSettings, che
     `one of ${LOG_RETENTION_DAYS.join(', ')}`,
   );
   if (st.domain !== undefined) checkDomain(st.domain, `${at}.domain`, s, check);
+  checkScaling(st.scaling, `${at}.scaling`, check);
+  checkAlarms(st.alarms, `${at}.alarms`, s, check);
+}
+
+function checkScaling(sc: ScalingSettings, at: string, check: Check): void {
+  const { cpuPercent: cpu, requestsPerHostPerMinute: requests } = sc;
+  check(
+    cpu !== undefined || requests !== undefined,
+    at,
+    sc,
+    'at least one target: cpuPercent and/or requestsPerHostPerMinute',
+  );
+  if (cpu !== undefined) {
+    check(Number.isInteger(cpu) && cpu >= 10 && cpu <= 90, `${at}.cpuPercent`, cpu, 'a whole percentage from 10 to 90');
+  }
+  if (requests !== undefined) {
+    check(
+      Number.isInteger(requests) && requests >= 1,
+      `${at}.requestsPerHostPerMinute`,
+      requests,
+      'a whole number of requests per host per minute, 1 or more',
+    );
+  }
+}
+
+function checkAlarms(a: AlarmSettings, at: string, s: ProjectSettings, check: Check): void {
+  for (const [i, email] of a.emails.entries()) {
+    check(EMAIL.test(email), `${at}.emails[${i}]`, email, 'an e-mail address such as ops@example.com');
+  }
+  check(new Set(a.emails).size === a.emails.length, `${at}.emails`, a.emails, 'each address once');
+  if (a.topicArn !== undefined) {
+    const prefix = `arn:aws:sns:${s.aws.region}:`;
+    check(
+      new RegExp(`^${escape(prefix)}\\d{12}:[A-Za-z0-9_-]{1,256}$`).test(a.topicArn),
+      `${at}.topicArn`,
+      a.topicArn,
+      `an SNS topic ARN in the project's region (${prefix}<account>:<topic>)`,
+    );
+    check(
+      a.emails.length === 0,
+      `${at}.emails`,
+      a.emails,
+      'no addresses with topicArn (subscribe them on that topic; the stage only creates subscriptions on its own topic)',
+    );
+  }
 }
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -22,23 +22,29 @@ export const project = defineProject({
   stages: {
     staging: {
       instanceType: 't4g.small',
-      capacity: { min: 2, desired: 2, max: 6 },
+      capacity: { min: 2, max: 6 },
       deploymentConfig: 'CodeDeployDefault.AllAtOnce',
       natGateways: 1,
       bootstrapQualifier: 'hellostg',
       deregistrationDelaySeconds: DEFAULT_DEREGISTRATION_DELAY_SECONDS,
       logRetentionDays: 30,
       // domain: { zoneName: 'example.com', subdomain: 'staging', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+      // t4g.small's CPU baseline is 20% per vCPU: a higher target spends burst credits while busy.
+      scaling: { cpuPercent: 50 },
+      // Who is told about alarms, failed deployments and failed launches, e.g. ['ops@example.com'].
+      alarms: { emails: [] },
     },
     prod: {
       instanceType: 't4g.small',
-      capacity: { min: 2, desired: 2, max: 6 },
+      capacity: { min: 2, max: 6 },
       deploymentConfig: 'CodeDeployDefault.OneAtATime',
       natGateways: 2,
       bootstrapQualifier: 'helloprod',
       deregistrationDelaySeconds: DEFAULT_DEREGISTRATION_DELAY_SECONDS,
       logRetentionDays: 365,
       // domain: { zoneName: 'example.com', subdomain: 'www', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+      scaling: { cpuPercent: 50 },
+      alarms: { emails: [] },
     },
   },
 });

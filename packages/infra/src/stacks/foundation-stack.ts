@@ -39,8 +39,12 @@ export interface FoundationStackProps extends StackProps {
  * bootstrapped with the policies it creates and GitHub deploys the stages with the roles it creates.
  */
 export class FoundationStack extends Stack {
+  /** Each stage's CDK execution policy and boundary, which decide what its stack may create. */
+  readonly stagePolicies: { readonly [S in StageName]: StageDeploymentPolicies };
+
   constructor(scope: Construct, id: string, props: FoundationStackProps) {
     super(scope, id, props);
+    const policies: Partial<Record<StageName, StageDeploymentPolicies>> = {};
     const { project } = props;
     const artifacts = new ArtifactBucket(this, 'Artifacts', { bucketName: artifactBucketName(project) });
     const { provider } = new GithubOidcProvider(this, 'GithubOidc', {
@@ -64,7 +68,7 @@ export class FoundationStack extends Stack {
       resourceName: diffRoleName(project),
     });
     const trusted = STAGE_NAMES.map((stage, index) => {
-      new StageDeploymentPolicies(this, `Policies-${stage}`, {
+      policies[stage] = new StageDeploymentPolicies(this, `Policies-${stage}`, {
         stage: stageNames(stage),
         others: STAGE_NAMES.filter((s) => s !== stage).map(stageNames),
         executionPolicyName: bootstrapExecutionPolicyName(project, stage),
@@ -92,6 +96,7 @@ export class FoundationStack extends Stack {
       });
       return deploy.role;
     });
+    this.stagePolicies = policies as { [S in StageName]: StageDeploymentPolicies };
     const pullRequest = new GithubPullRequestRole(this, 'PullRequest', {
       provider,
       roleName: pullRequestRoleName(project),

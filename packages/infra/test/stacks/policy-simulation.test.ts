@@ -18,6 +18,7 @@ import {
   stageBoundaryPolicyName,
   stageStackName,
 } from '@hello/config/naming';
+import { hostMetricsNamespace } from '../../src/stacks/stage-stack.ts';
 import { findSdkCalls } from '../helpers/sdk-calls.ts';
 import { fixtureProject as project } from '../helpers/fixture-project.ts';
 import {
@@ -180,6 +181,18 @@ function allowedRequests(): SimulatedRequest[] {
         `arn:aws:lambda:${region}:${account}:function:${stackName}-CustomVpcRestrictDefault-1`,
         {},
       ],
+      // Scaling, alarms, the alarm topic and its e-mail subscriptions, the failure rules, the dashboard.
+      [
+        'autoscaling:PutScalingPolicy',
+        `arn:aws:autoscaling:${region}:${account}:autoScalingGroup:*:autoScalingGroupName/${stackName}-FleetAsg-1`,
+        { 'aws:ResourceTag/aws:cloudformation:stack-name': stackName },
+      ],
+      ['cloudwatch:PutMetricAlarm', `arn:aws:cloudwatch:${region}:${account}:alarm:${stackName}-5xx-rate`, {}],
+      ['cloudwatch:PutDashboard', `arn:aws:cloudwatch::${account}:dashboard/${stackName}`, {}],
+      ['sns:CreateTopic', `arn:aws:sns:${region}:${account}:${stackName}-alarms`, {}],
+      ['sns:Subscribe', `arn:aws:sns:${region}:${account}:${stackName}-alarms`, {}],
+      ['events:PutRule', `arn:aws:events:${region}:${account}:rule/${stackName}-EventsDeploymentFailed-1`, {}],
+      ['events:PutTargets', `arn:aws:events:${region}:${account}:rule/${stackName}-EventsDeploymentFailed-1`, {}],
       // Not simulated: ssm:GetParameters on the public AMI parameter, whose ARN has no account
       // (arn:aws:ssm:<region>::parameter/aws/service/...), which the simulator's ARN check rejects.
     ] as const) {
@@ -225,6 +238,13 @@ function allowedRequests(): SimulatedRequest[] {
         why: "host readiness: the group's last successful revision",
       });
     }
+    requests.push({
+      principal: host,
+      action: 'cloudwatch:PutMetricData',
+      resource: '*',
+      context: { 'cloudwatch:namespace': hostMetricsNamespace(project, stage) },
+      why: 'CloudWatch agent publishes memory and disk',
+    });
     // cdk diff through the diff role (lookup role of the stage stacks).
     for (const action of ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate']) {
       requests.push({
@@ -365,6 +385,31 @@ function deniedRequests(): SimulatedRequest[] {
       resourcePolicy: accountTrust,
     });
     deny(exec, 'cloudformation:UpdateStack', stackArn(foundationName), 'change the foundation');
+    deny(
+      exec,
+      'sns:DeleteTopic',
+      `arn:aws:sns:${region}:${account}:${theirStack}-alarms`,
+      `delete the ${other(stage)} alarm topic`,
+    );
+    deny(
+      exec,
+      'events:RemoveTargets',
+      `arn:aws:events:${region}:${account}:rule/${theirStack}-EventsDeploymentFailed-1`,
+      `silence the ${other(stage)} failure events`,
+    );
+    deny(
+      exec,
+      'cloudwatch:DeleteAlarms',
+      `arn:aws:cloudwatch:${region}:${account}:alarm:${theirStack}-5xx-rate`,
+      `delete a ${other(stage)} alarm`,
+    );
+    deny(
+      exec,
+      'cloudwatch:PutDashboard',
+      `arn:aws:cloudwatch::${account}:dashboard/${theirStack}`,
+      `rewrite the ${other(stage)} dashboard`,
+    );
+    deny(exec, 'sns:CreateTopic', `arn:aws:sns:${region}:${account}:some-other-topic`, 'a topic outside the stage');
     deny(exec, 's3:PutObject', release, 'overwrite a release');
     // Hosts write nowhere but their own log streams.
     const host = hostRole(stage);
@@ -379,6 +424,11 @@ function deniedRequests(): SimulatedRequest[] {
     deny(host, 'codedeploy:GetDeploymentGroup', them.deploymentGroup, `read the ${other(stage)} group`);
     deny(host, 'cloudformation:UpdateStack', arns(stage).stageStack, 'change its stack');
     deny(host, 'iam:PassRole', roleArn(deployRoleName(project, stage)), 'pass a deploy role');
+    for (const namespace of [hostMetricsNamespace(project, other(stage)), 'AWS/ApplicationELB']) {
+      deny(host, 'cloudwatch:PutMetricData', '*', `publish metrics into ${namespace}`, {
+        context: { 'cloudwatch:namespace': namespace },
+      });
+    }
   }
   // Prod deploys the object staging published, byte for byte: it can never overwrite it.
   deny(deployRole('prod'), 's3:PutObject', release, 'overwrite the release staging published', {
