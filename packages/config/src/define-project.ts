@@ -101,6 +101,30 @@ export interface AlarmSettings {
   readonly topicArn?: string;
 }
 
+// Operations: the Amazon Linux image the hosts boot, pinned in the repository by `pnpm ami:update`.
+/** CPU architectures of the images (an instance type's architecture picks one). */
+export const MACHINE_ARCHITECTURES = ['arm64', 'x86_64'] as const;
+export type MachineArchitecture = (typeof MACHINE_ARCHITECTURES)[number];
+
+/** One Amazon Linux 2023 image as DescribeImages reports it. */
+export interface PinnedImage {
+  /** e.g. `ami-0abcdef1234567890`; AMI ids are regional. */
+  readonly id: string;
+  /** e.g. `al2023-ami-2023.9.20251208.0-kernel-6.1-arm64`: the release, the kernel, the architecture. */
+  readonly name: string;
+  /** When Amazon published it (ISO 8601). */
+  readonly created: string;
+}
+
+/** One image per architecture, all of the same Amazon Linux release, in one region. */
+export interface MachineImageSettings {
+  readonly region: string;
+  readonly images: { readonly [A in MachineArchitecture]: PinnedImage };
+}
+
+/** The release part of an image name: the name without its `-<architecture>` suffix. */
+export const imageRelease = (name: string): string => name.replace(/-(?:arm64|x86_64)$/, '');
+
 export interface ProjectSettings {
   /** Lowercase name that prefixes stacks, buckets, roles and log groups. */
   readonly name: string;
@@ -129,6 +153,13 @@ export interface ProjectSettings {
     readonly availabilityZones: readonly [string, string];
   };
   readonly stages: { readonly [S in StageName]: StageSettings };
+  /**
+   * The Amazon Linux 2023 image every stage boots, per architecture (machine-images.json, written
+   * by `pnpm ami:update`). A stage takes the image of its instance type's architecture from the
+   * commit it deploys, so a new image reaches prod only after staging ran it, like the release.
+   * @default none: the stage stacks synthesize, but CloudFormation refuses to deploy them
+   */
+  readonly machineImages?: MachineImageSettings | undefined;
 }
 
 export class ProjectConfigError extends Error {
@@ -151,6 +182,9 @@ const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2
 const SUBDOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,32}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const AL2023_NAME = /^al2023-ami-2023\.\d+\.\d{8}\.\d+-kernel-\d+(?:\.\d+)*-(arm64|x86_64)$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
 
 type Check = (ok: boolean, field: string, value: unknown, allowed: string) => void;
 
@@ -279,6 +313,45 @@ function checkAlarms(a: AlarmSettings, at: string, s: ProjectSettings, check: Ch
   }
 }
 
+/** Problems with pinned images: the project's region, AL2023 names of each architecture, one release. */
+export function machineImageProblems(m: MachineImageSettings, region: string): string[] {
+  const problems: string[] = [];
+  const check: Check = (ok, field, value, allowed) => {
+    if (!ok) problems.push(`${field}: ${JSON.stringify(value)} is not allowed; expected ${allowed}`);
+  };
+  check(
+    m.region === region,
+    'machineImages.region',
+    m.region,
+    `${region}, the project's region (AMI ids are regional): run \`pnpm ami:update\``,
+  );
+  for (const arch of MACHINE_ARCHITECTURES) {
+    const image = m.images[arch];
+    const at = `machineImages.images.${arch}`;
+    check(AMI_ID.test(image.id), `${at}.id`, image.id, 'an AMI id such as ami-0abcdef1234567890');
+    check(
+      AL2023_NAME.exec(image.name)?.[1] === arch,
+      `${at}.name`,
+      image.name,
+      `an Amazon Linux 2023 image name for ${arch}, such as al2023-ami-2023.9.20251208.0-kernel-6.1-${arch}`,
+    );
+    check(
+      ISO_TIME.test(image.created),
+      `${at}.created`,
+      image.created,
+      'an ISO 8601 time such as 2025-12-08T21:09:32.000Z',
+    );
+  }
+  const releases = MACHINE_ARCHITECTURES.map((arch) => imageRelease(m.images[arch].name));
+  check(
+    new Set(releases).size === 1,
+    'machineImages.images',
+    releases,
+    'one Amazon Linux release for every architecture (pnpm ami:update resolves them together)',
+  );
+  return problems;
+}
+
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -340,6 +413,7 @@ export function projectProblems(s: ProjectSettings): string[] {
     const st = s.stages[stage];
     if (st !== undefined) checkStage(stage, st, s, check);
   }
+  if (s.machineImages !== undefined) problems.push(...machineImageProblems(s.machineImages, s.aws.region));
   const qualifiers = STAGE_NAMES.map((stage) => s.stages[stage]?.bootstrapQualifier);
   check(
     new Set(qualifiers).size === qualifiers.length,

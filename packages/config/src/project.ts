@@ -3,6 +3,8 @@
 // CLI with a message that names the field.
 import { DEFAULT_DEREGISTRATION_DELAY_SECONDS } from './constants.ts';
 import { defineProject } from './define-project.ts';
+import machineImagesFile from './machine-images.json' with { type: 'json' };
+import { machineImagesFrom } from './machine-images.ts';
 
 export const project = defineProject({
   name: 'hello',
@@ -47,4 +49,6 @@ export const project = defineProject({
       alarms: { emails: [] },
     },
   },
+  // The Amazon Linux image of each architecture, written by `pnpm ami:update` (docs/aws-setup.md).
+  machineImages: machineImagesFrom(machineImagesFile),
 });

@@ -382,6 +382,50 @@ t.test('exactly the stages staging and prod', async (t) => {
   problemFor(t, missing, 'stages', 'exactly the stages');
 });
 
+// Placeholder ids in the style of AWS's documentation, dated 2099: no real image.
+const pinned = (region: string) => ({
+  region,
+  images: {
+    arm64: {
+      id: 'ami-0abcdef1234567890',
+      name: 'al2023-ami-2023.0.20990101.0-kernel-6.1-arm64',
+      created: '2099-01-01T00:00:00.000Z',
+    },
+    x86_64: {
+      id: 'ami-0fedcba0987654321',
+      name: 'al2023-ami-2023.0.20990101.0-kernel-6.1-x86_64',
+      created: '2099-01-01T00:00:00.000Z',
+    },
+  },
+});
+
+t.test('pinned images: the project region, an AL2023 image per architecture, one release', async (t) => {
+  t.same(projectProblems(variant((s) => void (s.machineImages = pinned('eu-west-1')))), []);
+  t.same(projectProblems(variant((s) => void (s.machineImages = undefined))), [], 'nothing pinned is valid');
+  problemFor(
+    t,
+    variant((s) => void (s.machineImages = pinned('us-east-1'))),
+    'machineImages.region',
+    '"us-east-1"',
+    'eu-west-1',
+    'pnpm ami:update',
+  );
+  const broken = pinned('eu-west-1');
+  broken.images.arm64 = { id: 'ami-123', name: broken.images.x86_64.name, created: 'yesterday' };
+  const settings = variant((s) => void (s.machineImages = broken));
+  problemFor(t, settings, 'machineImages.images.arm64.id', '"ami-123"');
+  problemFor(t, settings, 'machineImages.images.arm64.name', 'for arm64');
+  problemFor(t, settings, 'machineImages.images.arm64.created', 'ISO 8601');
+  const mixed = pinned('eu-west-1');
+  mixed.images.x86_64.name = 'al2023-ami-2023.0.20990202.0-kernel-6.1-x86_64';
+  problemFor(
+    t,
+    variant((s) => void (s.machineImages = mixed)),
+    'machineImages.images',
+    'one Amazon Linux release',
+  );
+});
+
 t.test('every problem is reported at once, in one error', async (t) => {
   const bad = variant((s) => {
     s.name = 'X';

@@ -14,6 +14,8 @@ import {
   environmentSubject,
   foundationStackName,
   logGroupPrefix,
+  machineImagesRoleName,
+  mainBranchSubject,
   pullRequestRoleName,
   pullRequestSubject,
   stageBoundaryPolicyName,
@@ -22,6 +24,7 @@ import {
 import { ArtifactBucket } from '../constructs/artifact-bucket.ts';
 import { CdkDiffRole } from '../constructs/cdk-diff-role.ts';
 import { GithubDeployRole } from '../constructs/github-deploy-role.ts';
+import { GithubMachineImagesRole } from '../constructs/github-machine-images-role.ts';
 import { GithubOidcProvider } from '../constructs/github-oidc-provider.ts';
 import { GithubPullRequestRole } from '../constructs/github-pull-request-role.ts';
 import { StageDeploymentPolicies, type StageNames } from '../constructs/stage-deployment-policies.ts';
@@ -53,6 +56,7 @@ export class FoundationStack extends Stack {
     const groupOf = (stage: StageName) => ({
       applicationName: codeDeployApplicationName(project, stage),
       deploymentGroupName: deploymentGroupName(stage),
+      stackName: stageStackName(project, stage),
     });
     const stageNames = (stage: StageName): StageNames => ({
       stackName: stageStackName(project, stage),
@@ -118,6 +122,16 @@ export class FoundationStack extends Stack {
     new CfnOutput(this, FOUNDATION_OUTPUTS.pullRequestRoleArn, {
       value: pullRequest.role.roleArn,
       description: 'Role pull requests assume for cdk diff',
+    });
+    const machineImages = new GithubMachineImagesRole(this, 'MachineImages', {
+      provider,
+      roleName: machineImagesRoleName(project),
+      subject: mainBranchSubject(project),
+      maxSessionDuration: session,
+    });
+    new CfnOutput(this, FOUNDATION_OUTPUTS.machineImagesRoleArn, {
+      value: machineImages.role.roleArn,
+      description: 'Role the machine-image workflow assumes to read the latest Amazon Linux images',
     });
   }
 }

@@ -32,6 +32,7 @@ import { CodeDeployment } from '../constructs/code-deployment.ts';
 import { HostLogGroups } from '../constructs/host-log-groups.ts';
 import { hostUserData } from '../constructs/host-user-data.ts';
 import { Network } from '../constructs/network.ts';
+import { PinnedMachineImage } from '../constructs/pinned-machine-image.ts';
 import { StageAlarms } from '../constructs/stage-alarms.ts';
 import { StageDashboard } from '../constructs/stage-dashboard.ts';
 import { StageDomain } from '../constructs/stage-domain.ts';
@@ -60,7 +61,7 @@ export const hostMetricsNamespace = (project: { readonly name: string }, stage: 
   `${project.name}/${stage}`;
 
 export interface StageStackProps extends StackProps {
-  readonly project: Pick<ProjectSettings, 'name' | 'github' | 'aws'>;
+  readonly project: Pick<ProjectSettings, 'name' | 'github' | 'aws' | 'machineImages'>;
   readonly stage: StageName;
   readonly settings: StageSettings;
 }
@@ -125,9 +126,14 @@ export class StageStack extends Stack {
         timeoutSeconds: HOST_READY_TIMEOUT.toSeconds(),
       },
     });
+    const image = new PinnedMachineImage(this, 'Image', {
+      instanceType: settings.instanceType,
+      images: project.machineImages,
+    });
     const fleet = new WebFleet(this, 'Fleet', {
       vpc,
       instanceType: settings.instanceType,
+      ...(image.machineImage === undefined ? {} : { machineImage: image.machineImage }),
       capacity: settings.capacity,
       scaling: settings.scaling,
       healthCheckGracePeriod: HEALTH_CHECK_GRACE,
@@ -220,6 +226,10 @@ export class StageStack extends Stack {
     new CfnOutput(this, STAGE_OUTPUTS.autoScalingGroupName, { value: fleet.autoScalingGroup.autoScalingGroupName });
     new CfnOutput(this, STAGE_OUTPUTS.applicationName, { value: deployment.application.applicationName });
     new CfnOutput(this, STAGE_OUTPUTS.deploymentGroupName, { value: deployment.deploymentGroup.deploymentGroupName });
+    new CfnOutput(this, STAGE_OUTPUTS.machineImage, {
+      value: image.description,
+      description: 'The Amazon Linux image the hosts boot',
+    });
   }
 
   /** The AZs named in config, so nothing asks AWS (a context lookup needs credentials). */

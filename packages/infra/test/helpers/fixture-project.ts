@@ -30,4 +30,20 @@ export const fixtureProject: ProjectSettings = defineProject({
       alarms: { emails: [], topicArn: 'arn:aws:sns:eu-central-1:210987654321:shop-pager' },
     },
   },
+  // Placeholder ids in the style of AWS's documentation, dated 2099: no real image.
+  machineImages: {
+    region: 'eu-central-1',
+    images: {
+      arm64: {
+        id: 'ami-0abcdef1234567890',
+        name: 'al2023-ami-2023.0.20990101.0-kernel-6.1-arm64',
+        created: '2099-01-01T00:00:00.000Z',
+      },
+      x86_64: {
+        id: 'ami-0fedcba0987654321',
+        name: 'al2023-ami-2023.0.20990101.0-kernel-6.1-x86_64',
+        created: '2099-01-01T00:00:00.000Z',
+      },
+    },
+  },
 });

@@ -12,6 +12,7 @@ import {
   deploymentGroupName,
   diffRoleName,
   foundationStackName,
+  machineImagesRoleName,
   logGroupNames,
   pullRequestRoleName,
   releaseKey,
@@ -87,6 +88,7 @@ function role(label: string, name: string, stack = foundation, boundaryFrom = fo
 const deployRole = (stage: StageName) => role(`deploy-${stage}`, deployRoleName(project, stage));
 const pullRequestRole = role('pull-request', pullRequestRoleName(project));
 const diffRole = role('cdk-diff', diffRoleName(project));
+const machineImagesRole = role('machine-images', machineImagesRoleName(project));
 const hostRole = (stage: StageName) =>
   role(`host-${stage}`, stageTemplate(stage).roleNameOfService('ec2.amazonaws.com'), stageTemplate(stage));
 // The CloudFormation execution role `cdk bootstrap` creates with our policy and boundary.
@@ -268,6 +270,14 @@ function allowedRequests(): SimulatedRequest[] {
     resourcePolicy: foundation.trustPolicy(diffRoleName(project)),
     why: 'cdk diff on a pull request',
   });
+  // The machine-image workflow. Not simulated: ssm:GetParameters on the public Amazon Linux
+  // parameters, whose ARN has no account (the simulator's ARN check rejects it).
+  requests.push({
+    principal: machineImagesRole,
+    action: 'ec2:DescribeImages',
+    resource: '*',
+    why: 'pnpm ami:update describes the latest Amazon Linux 2023 images',
+  });
   for (const action of ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate']) {
     requests.push({
       principal: pullRequestRole,
@@ -331,7 +341,9 @@ function deniedRequests(): SimulatedRequest[] {
       roleArn(deployRoleName(project, other(stage))),
       `rewrite the ${other(stage)} role's trust`,
     );
-    deny(deploy, 'cloudformation:DescribeStacks', arns(other(stage)).stageStack, `read the ${other(stage)} stack`);
+    // Only a later stage reads an earlier one's outputs (promote compares images).
+    if (stage === 'staging')
+      deny(deploy, 'cloudformation:DescribeStacks', arns('prod').stageStack, 'read the prod stack');
     deny(deploy, 'cloudformation:UpdateStack', stackArn(foundationName), 'change the foundation directly');
     // The execution role: the other stage, the foundation and ways out of the boundary.
     const exec = executionRole(stage);
@@ -445,6 +457,17 @@ function deniedRequests(): SimulatedRequest[] {
         resourcePolicy: accountTrust,
       });
   }
+  // The machine-image workflow reads public image data and nothing of the account.
+  deny(machineImagesRole, 's3:GetObject', release, 'read a release');
+  deny(
+    machineImagesRole,
+    'ssm:GetParameter',
+    `arn:aws:ssm:${region}:${account}:parameter/cdk-bootstrap/${q('prod')}/version`,
+    'read a parameter of the account',
+  );
+  deny(machineImagesRole, 'cloudformation:DescribeStacks', arns('prod').stageStack, 'read a stack');
+  deny(machineImagesRole, 'sts:AssumeRole', roleArn(deployRoleName(project, 'staging')), 'assume a deploy role');
+  deny(machineImagesRole, 'ec2:RunInstances', `arn:aws:ec2:${region}:${account}:instance/*`, 'launch an instance');
   deny(diffRole, 's3:GetObject', release, 'read a release');
   deny(
     diffRole,

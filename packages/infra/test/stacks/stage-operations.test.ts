@@ -213,6 +213,30 @@ t.test('target tracking from the settings, between min and max, never a desired 
   }
 });
 
+t.test('each stage boots the image pinned for its architecture, and says which in an output', async (t) => {
+  const images = project.machineImages!.images;
+  // The fixture's staging is x86 (t3), prod Graviton (m7g): each takes its own architecture's image.
+  for (const [template, image] of [
+    [staging, images.x86_64],
+    [prod, images.arm64],
+  ] as const) {
+    t.doesNotThrow(() =>
+      template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+        LaunchTemplateData: Match.objectLike({ ImageId: image.id }),
+      }),
+    );
+    const json = template.toJSON() as {
+      Outputs: Record<string, { Value: unknown }>;
+      Parameters: object;
+      Rules: object;
+    };
+    t.equal(json.Outputs.MachineImage?.Value, `${image.id} ${image.name}`);
+    // Nothing resolved at deploy time, and no rule refusing the deploy.
+    t.notMatch(Object.keys(json.Parameters), [/ami/i]);
+    t.same(Object.keys(json.Rules), ['CheckBootstrapVersion']);
+  }
+});
+
 t.test('a resource type the execution policy does not allow fails the synth, saying what to do', async (t) => {
   const other = buildTestApp(project);
   new Queue(other.stages.staging, 'Jobs');
