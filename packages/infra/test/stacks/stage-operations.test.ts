@@ -1,15 +1,27 @@
 // Running a stage, for a fixture project: alarms and events that reach a person (staging with its
-// own topic and an e-mail, prod with an existing topic), the dashboard, host metrics, scaling, and
-// the synth-time check that the execution policy allows every resource type.
+// own topic and an e-mail, prod with an existing topic), the dashboard, host metrics, scaling, the
+// pinned image, and the synth-time check that the execution policy allows every resource type.
+// Then the constructs behind them on their own (StageAlarms, AlarmTopic, PinnedMachineImage, the
+// resource-type check): one file, so the suite loads aws-cdk-lib once for all of them.
 import t from 'tap';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
+import { InstanceType, MachineImage } from 'aws-cdk-lib/aws-ec2';
+import { ApplicationLoadBalancer, ApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Effect, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { DEPLOY_JOB_TIMEOUT_MINUTES } from '@hello/config/constants';
 import type { StageName } from '@hello/config/define-project';
 import { bootstrapExecutionPolicyName, codeDeployApplicationName, foundationStackName } from '@hello/config/naming';
+import { AlarmTopic } from '../../src/constructs/alarm-topic.ts';
 import { HOST_METRICS } from '../../src/constructs/cloud-watch-agent-config.ts';
+import { PinnedMachineImage } from '../../src/constructs/pinned-machine-image.ts';
+import { StageAlarms, type StageAlarmsProps } from '../../src/constructs/stage-alarms.ts';
+import { createActionOf, stageResourceTypeProblems } from '../../src/stacks/stage-resource-types.ts';
 import { hostMetricsNamespace } from '../../src/stacks/stage-stack.ts';
 import { fixtureProject as project } from '../helpers/fixture-project.ts';
+import { scratchStack, scratchVpc } from '../helpers/scratch-stack.ts';
 import { buildTestApp } from '../helpers/test-app.ts';
 import { userDataText } from '../helpers/user-data-text.ts';
 
@@ -251,4 +263,147 @@ t.test('a resource type the execution policy does not allow fails the synth, say
       ].join('.*'),
     ),
   });
+});
+
+// The constructs on their own.
+
+function alarmProps(stack: ReturnType<typeof scratchStack>, change: Partial<StageAlarmsProps> = {}): StageAlarmsProps {
+  const vpc = scratchVpc(stack);
+  const targetGroup = new ApplicationTargetGroup(stack, 'Tg', { vpc, port: 8443 });
+  const loadBalancer = new ApplicationLoadBalancer(stack, 'Lb', { vpc });
+  loadBalancer.addListener('L', { port: 80, defaultTargetGroups: [targetGroup] });
+  return {
+    namePrefix: 'app-staging',
+    topic: new AlarmTopic(stack, 'Topic', { topicName: 'app-staging-alarms', emails: [] }),
+    loadBalancer,
+    targetGroup,
+    autoScalingGroup: new AutoScalingGroup(stack, 'Asg', {
+      vpc,
+      instanceType: new InstanceType('t3.small'),
+      machineImage: MachineImage.latestAmazonLinux2023(),
+    }),
+    hostMetricsNamespace: 'app/staging',
+    ...change,
+  };
+}
+
+t.test('thresholds can be tuned, and each must be above 0', async (t) => {
+  const stack = scratchStack();
+  new StageAlarms(stack, 'A', alarmProps(stack, { thresholds: { p99Seconds: 0.25, diskPercent: 70 } }));
+  const template = Template.fromStack(stack);
+  t.doesNotThrow(() => {
+    // A stricter latency goal and an earlier disk warning, the other defaults untouched.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'app-staging-p99-latency', Threshold: 0.25 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'app-staging-host-disk', Threshold: 70 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'app-staging-host-memory', Threshold: 90 });
+  });
+  const other = scratchStack();
+  t.throws(() => new StageAlarms(other, 'A', alarmProps(other, { thresholds: { memoryPercent: 0 } })), {
+    message: 'StageAlarms thresholds.memoryPercent: 0 is not allowed; expected a number above 0',
+  });
+});
+
+t.test('an existing topic takes no e-mail subscriptions from the stage', async (t) => {
+  const stack = scratchStack();
+  t.throws(
+    () =>
+      new AlarmTopic(stack, 'T', {
+        topicName: 'unused',
+        emails: ['ops@example.com'],
+        existingTopicArn: 'arn:aws:sns:us-east-1:123456789012:pager',
+      }),
+    {
+      message:
+        'AlarmTopic emails: ["ops@example.com"] is not allowed with existingTopicArn; subscribe them on that topic',
+    },
+  );
+});
+
+t.test('nothing pinned: a rule fails every create and update, naming the command that pins one', async (t) => {
+  const stack = scratchStack();
+  const image = new PinnedMachineImage(stack, 'Image', { instanceType: 't4g.small', images: undefined });
+  t.equal(image.machineImage, undefined);
+  t.equal(image.description, 'unpinned');
+  const rules = Object.values((Template.fromStack(stack).toJSON() as { Rules: object }).Rules) as {
+    Assertions: { Assert: { 'Fn::Contains': [string[], string] }; AssertDescription: string }[];
+  }[];
+  const pinned = rules.find((r) => r.Assertions[0]?.AssertDescription.startsWith('No Amazon Linux image'));
+  const [list, value] = pinned!.Assertions[0]!.Assert['Fn::Contains'];
+  // An assertion that can never hold: CloudFormation checks it before changing anything.
+  t.notOk(list.includes(value));
+  t.match(pinned!.Assertions[0]!.AssertDescription, 'run pnpm ami:update');
+});
+
+t.test("the instance type's architecture picks the image", async (t) => {
+  const images = {
+    region: 'us-east-1',
+    images: {
+      arm64: { id: 'ami-0abcdef1234567890', name: 'arm', created: '2099-01-01T00:00:00.000Z' },
+      x86_64: { id: 'ami-0fedcba0987654321', name: 'x86', created: '2099-01-01T00:00:00.000Z' },
+    },
+  };
+  for (const [instanceType, arch] of [
+    ['t4g.small', 'arm64'],
+    ['c7gn.large', 'arm64'],
+    ['t3.small', 'x86_64'],
+    ['m7i-flex.large', 'x86_64'],
+  ] as const) {
+    const stack = scratchStack();
+    const image = new PinnedMachineImage(stack, 'Image', { instanceType, images });
+    t.equal(image.architecture, arch, instanceType);
+    t.equal(image.machineImage?.getImage(stack).imageId, images.images[arch].id, instanceType);
+  }
+});
+
+t.test('the create call of a type: its service prefix, the known exceptions, custom resources', async (t) => {
+  t.equal(createActionOf('AWS::SQS::Queue'), 'sqs:CreateQueue');
+  t.equal(createActionOf('AWS::ElasticLoadBalancingV2::Listener'), 'elasticloadbalancing:CreateListener');
+  // Types whose create call is not Create<Type> carry it in the table.
+  t.equal(createActionOf('AWS::SSM::Parameter'), 'ssm:PutParameter');
+  // A custom resource is its provider function being invoked.
+  t.equal(createActionOf('Custom::VpcRestrictDefaultSG'), 'lambda:InvokeFunction');
+  // CDK's metadata resource is CloudFormation's own business.
+  t.equal(createActionOf('AWS::CDK::Metadata'), undefined);
+});
+
+t.test('a type is allowed by a matching action of the policy unless the boundary denies it outright', async (t) => {
+  const stack = scratchStack();
+  for (const type of ['AWS::SQS::Queue', 'AWS::SSM::Parameter', 'AWS::DynamoDB::Table', 'AWS::CDK::Metadata'])
+    new CfnResource(stack, type.replace(/:/g, ''), { type });
+  // The policies live in the foundation, not in the stage being checked.
+  const foundation = new Stack(stack.node.scope, 'Foundation');
+  const executionPolicy = new ManagedPolicy(foundation, 'Exec', {
+    statements: [
+      new PolicyStatement({ actions: ['SQS:*', 'ssm:GetParameter'], resources: ['*'] }),
+      new PolicyStatement({ actions: ['dynamodb:Create*'], resources: ['*'] }),
+    ],
+  });
+  const boundary = new ManagedPolicy(foundation, 'Boundary', {
+    statements: [
+      new PolicyStatement({ actions: ['*'], resources: ['*'] }),
+      new PolicyStatement({ effect: Effect.DENY, actions: ['dynamodb:*'], resources: ['*'] }),
+      // NotAction statements name no action to match (the stage's boundary has none).
+      new PolicyStatement({ effect: Effect.DENY, notActions: ['*'], resources: ['*'] }),
+      // A conditional deny leaves the type to the resource-level rules.
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions: ['sqs:*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:ResourceTag/stage': 'prod' } },
+      }),
+    ],
+  });
+  const problems = stageResourceTypeProblems(stack, {
+    executionPolicy,
+    executionPolicyName: 'exec-staging',
+    boundary,
+    foundationStackName: 'app-foundation',
+  });
+  t.equal(problems.length, 2);
+  t.match(problems[0], /creates AWS::DynamoDB::Table, .*needs dynamodb:CreateTable, which the stage boundary denies\)/);
+  t.match(
+    problems[1],
+    /creates AWS::SSM::Parameter, which its CDK execution policy exec-staging does not allow \(CloudFormation needs ssm:PutParameter\)/,
+  );
+  t.match(problems[1], 'pnpm infra:deploy app-foundation');
 });
