@@ -34,16 +34,22 @@ export interface CloudWatchAgentConfigProps {
 export function cloudWatchAgentConfig(props: CloudWatchAgentConfigProps): Record<string, unknown> {
   return {
     agent: { run_as_user: 'root', logfile: '/opt/aws/amazon-cloudwatch-agent/logs/amazon-cloudwatch-agent.log' },
+    // The agent rejects a metrics section with keys its schema does not list (translator/config/
+    // schema.json, metricsDefinition: additionalProperties false): the interval goes per plugin.
     metrics: {
       namespace: props.metricsNamespace,
-      metrics_collection_interval: HOST_METRICS_INTERVAL_SECONDS,
       // The instance id comes from instance metadata (no ec2:DescribeTags, unlike the group name).
       append_dimensions: { InstanceId: '${aws:InstanceId}' },
       // [] also publishes every host's figures as one series per metric, without dimensions.
       aggregation_dimensions: [[]],
       metrics_collected: {
-        mem: { measurement: ['used_percent'] },
-        disk: { resources: [HOST_DISK_PATH], measurement: ['used_percent'], drop_device: true },
+        mem: { measurement: ['used_percent'], metrics_collection_interval: HOST_METRICS_INTERVAL_SECONDS },
+        disk: {
+          resources: [HOST_DISK_PATH],
+          measurement: ['used_percent'],
+          drop_device: true,
+          metrics_collection_interval: HOST_METRICS_INTERVAL_SECONDS,
+        },
       },
     },
     logs: {

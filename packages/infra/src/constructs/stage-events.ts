@@ -67,7 +67,9 @@ export class StageEvents extends Construct {
       eventPattern: {
         source: ['aws.autoscaling'],
         detailType: ['EC2 Instance Terminate Successful'],
-        detail: { ...group, Cause: Match.wildcard('*health check*') },
+        // Auto Scaling's cause says why, e.g. "an instance was taken out of service in response to a
+        // user health-check" (its user guide, "View the reason for health check failures").
+        detail: { ...group, Cause: [...Match.wildcard('*health*'), ...Match.wildcard('*status check*')] },
       },
       targets: [
         topic.eventTarget(

@@ -168,9 +168,28 @@ t.test('a dashboard per stage shows requests, errors, latency, hosts, CPU, memor
 t.test('hosts report memory and disk into their own namespace only', async (t) => {
   const namespace = hostMetricsNamespace(project, 'staging');
   const config = JSON.parse(/<<'CWAGENT_JSON'\n(.*)\nCWAGENT_JSON/s.exec(userDataText(staging))?.[1] ?? '{}') as {
-    metrics: { namespace: string; aggregation_dimensions: string[][]; metrics_collected: object };
+    metrics: { namespace: string; aggregation_dimensions: string[][]; metrics_collected: object } & object;
   };
   t.equal(config.metrics.namespace, namespace);
+  // The agent refuses the whole file for a key its schema does not list in the metrics section
+  // (amazon-cloudwatch-agent translator/config/schema.json, metricsDefinition, additionalProperties
+  // false), and the host's boot fails with it.
+  const allowed = [
+    'namespace',
+    'aggregation_dimensions',
+    'append_dimensions',
+    'metrics_destinations',
+    'metrics_collected',
+    'force_flush_interval',
+    'credentials',
+    'endpoint_override',
+    'service.name',
+    'deployment.environment',
+  ];
+  t.same(
+    Object.keys(config.metrics).filter((k) => !allowed.includes(k)),
+    [],
+  );
   t.same(Object.keys(config.metrics.metrics_collected).sort(), ['disk', 'mem']);
   // The roll-up without dimensions is the series the alarms watch.
   t.same(config.metrics.aggregation_dimensions, [[]]);
