@@ -57,7 +57,7 @@ export async function rehearseCli(c: RehearseCliContext): Promise<number> {
       args: [...c.argv],
       options: { hosts: { type: 'string' }, 'time-scale': { type: 'string' }, revision: { type: 'string' } },
     });
-    const hosts = Number(values.hosts ?? project.stages.prod.capacity.desired);
+    const hosts = Number(values.hosts ?? project.stages.prod.capacity.min);
     if (!Number.isInteger(hosts) || hosts < 2 || hosts > 6)
       throw new Error(`--hosts ${values.hosts} is not allowed; expected 2 to 6 (a rolling deployment needs two)`);
     const timeScale = Number(values['time-scale'] ?? DEFAULT_TIME_SCALE);

@@ -11,21 +11,25 @@ export const docsProject: ProjectSettings = defineProject({
   stages: {
     staging: {
       instanceType: 't4g.small',
-      capacity: { min: 2, desired: 2, max: 6 },
+      capacity: { min: 2, max: 6 },
       deploymentConfig: 'CodeDeployDefault.AllAtOnce',
       natGateways: 1,
       bootstrapQualifier: 'hellostg',
       deregistrationDelaySeconds: 30,
       logRetentionDays: 30,
+      scaling: { cpuPercent: 50 },
+      alarms: { emails: [] },
     },
     prod: {
       instanceType: 't4g.small',
-      capacity: { min: 2, desired: 2, max: 6 },
+      capacity: { min: 2, max: 6 },
       deploymentConfig: 'CodeDeployDefault.OneAtATime',
       natGateways: 2,
       bootstrapQualifier: 'helloprod',
       deregistrationDelaySeconds: 30,
       logRetentionDays: 365,
+      scaling: { cpuPercent: 50 },
+      alarms: { emails: [] },
     },
   },
 });

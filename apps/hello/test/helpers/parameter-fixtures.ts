@@ -27,21 +27,25 @@ export const plainProject: ProjectSettings = defineProject({
   stages: {
     staging: {
       instanceType: 't3.small',
-      capacity: { min: 1, desired: 1, max: 3 },
+      capacity: { min: 1, max: 3 },
       deploymentConfig: 'CodeDeployDefault.AllAtOnce',
       natGateways: 1,
       bootstrapQualifier: 'shopstg',
       deregistrationDelaySeconds: 20,
       logRetentionDays: 14,
+      scaling: { cpuPercent: 50 },
+      alarms: { emails: [] },
     },
     prod: {
       instanceType: 'm7g.large',
-      capacity: { min: 2, desired: 2, max: 4 },
+      capacity: { min: 2, max: 4 },
       deploymentConfig: 'CodeDeployDefault.OneAtATime',
       natGateways: 2,
       bootstrapQualifier: 'shopprd',
       deregistrationDelaySeconds: 45,
       logRetentionDays: 90,
+      scaling: { cpuPercent: 50 },
+      alarms: { emails: [] },
     },
   },
 });

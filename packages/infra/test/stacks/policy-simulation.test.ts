@@ -12,6 +12,7 @@ import {
   deploymentGroupName,
   diffRoleName,
   foundationStackName,
+  machineImagesRoleName,
   logGroupNames,
   parameterPath,
   pullRequestRoleName,
@@ -24,6 +25,7 @@ import {
   deniedParameterRequests,
   withManagedInstanceCore,
 } from '../helpers/host-parameter-requests.ts';
+import { hostMetricsNamespace } from '../../src/stacks/stage-stack.ts';
 import { findSdkCalls } from '../helpers/sdk-calls.ts';
 import { fixtureProject as project } from '../helpers/fixture-project.ts';
 import {
@@ -94,6 +96,7 @@ function role(label: string, name: string, stack = foundation, boundaryFrom = fo
 const deployRole = (stage: StageName) => role(`deploy-${stage}`, deployRoleName(project, stage));
 const pullRequestRole = role('pull-request', pullRequestRoleName(project));
 const diffRole = role('cdk-diff', diffRoleName(project));
+const machineImagesRole = role('machine-images', machineImagesRoleName(project));
 const hostRole = (stage: StageName) =>
   role(`host-${stage}`, stageTemplate(stage).roleNameOfService('ec2.amazonaws.com'), stageTemplate(stage));
 // The CloudFormation execution role `cdk bootstrap` creates with our policy and boundary.
@@ -188,6 +191,18 @@ function allowedRequests(): SimulatedRequest[] {
         `arn:aws:lambda:${region}:${account}:function:${stackName}-CustomVpcRestrictDefault-1`,
         {},
       ],
+      // Scaling, alarms, the alarm topic and its e-mail subscriptions, the failure rules, the dashboard.
+      [
+        'autoscaling:PutScalingPolicy',
+        `arn:aws:autoscaling:${region}:${account}:autoScalingGroup:*:autoScalingGroupName/${stackName}-FleetAsg-1`,
+        { 'aws:ResourceTag/aws:cloudformation:stack-name': stackName },
+      ],
+      ['cloudwatch:PutMetricAlarm', `arn:aws:cloudwatch:${region}:${account}:alarm:${stackName}-5xx-rate`, {}],
+      ['cloudwatch:PutDashboard', `arn:aws:cloudwatch::${account}:dashboard/${stackName}`, {}],
+      ['sns:CreateTopic', `arn:aws:sns:${region}:${account}:${stackName}-alarms`, {}],
+      ['sns:Subscribe', `arn:aws:sns:${region}:${account}:${stackName}-alarms`, {}],
+      ['events:PutRule', `arn:aws:events:${region}:${account}:rule/${stackName}-EventsDeploymentFailed-1`, {}],
+      ['events:PutTargets', `arn:aws:events:${region}:${account}:rule/${stackName}-EventsDeploymentFailed-1`, {}],
       // Not simulated: ssm:GetParameters on the public AMI parameter, whose ARN has no account
       // (arn:aws:ssm:<region>::parameter/aws/service/...), which the simulator's ARN check rejects.
     ] as const) {
@@ -233,6 +248,13 @@ function allowedRequests(): SimulatedRequest[] {
         why: "host readiness: the group's last successful revision",
       });
     }
+    requests.push({
+      principal: host,
+      action: 'cloudwatch:PutMetricData',
+      resource: '*',
+      context: { 'cloudwatch:namespace': hostMetricsNamespace(project, stage) },
+      why: 'CloudWatch agent publishes memory and disk',
+    });
     // cdk diff through the diff role (lookup role of the stage stacks).
     for (const action of ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate']) {
       requests.push({
@@ -255,6 +277,14 @@ function allowedRequests(): SimulatedRequest[] {
     resource: roleArn(diffRoleName(project)),
     resourcePolicy: foundation.trustPolicy(diffRoleName(project)),
     why: 'cdk diff on a pull request',
+  });
+  // The machine-image workflow. Not simulated: ssm:GetParameters on the public Amazon Linux
+  // parameters, whose ARN has no account (the simulator's ARN check rejects it).
+  requests.push({
+    principal: machineImagesRole,
+    action: 'ec2:DescribeImages',
+    resource: '*',
+    why: 'pnpm ami:update describes the latest Amazon Linux 2023 images',
   });
   for (const action of ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate']) {
     requests.push({
@@ -319,7 +349,9 @@ function deniedRequests(): SimulatedRequest[] {
       roleArn(deployRoleName(project, other(stage))),
       `rewrite the ${other(stage)} role's trust`,
     );
-    deny(deploy, 'cloudformation:DescribeStacks', arns(other(stage)).stageStack, `read the ${other(stage)} stack`);
+    // Only a later stage reads an earlier one's outputs (promote compares images).
+    if (stage === 'staging')
+      deny(deploy, 'cloudformation:DescribeStacks', arns('prod').stageStack, 'read the prod stack');
     deny(deploy, 'cloudformation:UpdateStack', stackArn(foundationName), 'change the foundation directly');
     // The execution role: the other stage, the foundation and ways out of the boundary.
     const exec = executionRole(stage);
@@ -373,6 +405,31 @@ function deniedRequests(): SimulatedRequest[] {
       resourcePolicy: accountTrust,
     });
     deny(exec, 'cloudformation:UpdateStack', stackArn(foundationName), 'change the foundation');
+    deny(
+      exec,
+      'sns:DeleteTopic',
+      `arn:aws:sns:${region}:${account}:${theirStack}-alarms`,
+      `delete the ${other(stage)} alarm topic`,
+    );
+    deny(
+      exec,
+      'events:RemoveTargets',
+      `arn:aws:events:${region}:${account}:rule/${theirStack}-EventsDeploymentFailed-1`,
+      `silence the ${other(stage)} failure events`,
+    );
+    deny(
+      exec,
+      'cloudwatch:DeleteAlarms',
+      `arn:aws:cloudwatch:${region}:${account}:alarm:${theirStack}-5xx-rate`,
+      `delete a ${other(stage)} alarm`,
+    );
+    deny(
+      exec,
+      'cloudwatch:PutDashboard',
+      `arn:aws:cloudwatch::${account}:dashboard/${theirStack}`,
+      `rewrite the ${other(stage)} dashboard`,
+    );
+    deny(exec, 'sns:CreateTopic', `arn:aws:sns:${region}:${account}:some-other-topic`, 'a topic outside the stage');
     deny(exec, 's3:PutObject', release, 'overwrite a release');
     // Hosts write nowhere but their own log streams.
     const host = hostRole(stage);
@@ -387,6 +444,11 @@ function deniedRequests(): SimulatedRequest[] {
     deny(host, 'codedeploy:GetDeploymentGroup', them.deploymentGroup, `read the ${other(stage)} group`);
     deny(host, 'cloudformation:UpdateStack', arns(stage).stageStack, 'change its stack');
     deny(host, 'iam:PassRole', roleArn(deployRoleName(project, stage)), 'pass a deploy role');
+    for (const namespace of [hostMetricsNamespace(project, other(stage)), 'AWS/ApplicationELB']) {
+      deny(host, 'cloudwatch:PutMetricData', '*', `publish metrics into ${namespace}`, {
+        context: { 'cloudwatch:namespace': namespace },
+      });
+    }
   }
   // Prod deploys the object staging published, byte for byte: it can never overwrite it.
   deny(deployRole('prod'), 's3:PutObject', release, 'overwrite the release staging published', {
@@ -403,6 +465,17 @@ function deniedRequests(): SimulatedRequest[] {
         resourcePolicy: accountTrust,
       });
   }
+  // The machine-image workflow reads public image data and nothing of the account.
+  deny(machineImagesRole, 's3:GetObject', release, 'read a release');
+  deny(
+    machineImagesRole,
+    'ssm:GetParameter',
+    `arn:aws:ssm:${region}:${account}:parameter/cdk-bootstrap/${q('prod')}/version`,
+    'read a parameter of the account',
+  );
+  deny(machineImagesRole, 'cloudformation:DescribeStacks', arns('prod').stageStack, 'read a stack');
+  deny(machineImagesRole, 'sts:AssumeRole', roleArn(deployRoleName(project, 'staging')), 'assume a deploy role');
+  deny(machineImagesRole, 'ec2:RunInstances', `arn:aws:ec2:${region}:${account}:instance/*`, 'launch an instance');
   deny(diffRole, 's3:GetObject', release, 'read a release');
   deny(
     diffRole,
