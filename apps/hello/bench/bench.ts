@@ -9,8 +9,8 @@ import { wireResponse } from './byte-compare.ts';
 import { hasWrk, load, type LoadResult } from './load.ts';
 import { cpuMs, freePort, get, rssMiB, start, stop, type Started } from './processes.ts';
 import type { RawResponse } from './raw-server.ts';
-import { printTable } from './report.ts';
-import { prepareServers, SERVERS, type ServerName, type ServerSpec } from './servers.ts';
+import { mainTable, variantsTable } from './report.ts';
+import { prepareServers, type ServerSpec } from './servers.ts';
 
 // Many short rounds: a shared VM's speed swings within seconds, so each round's ratio is noisy
 // and the median of many is steadier than a few long runs.
@@ -18,15 +18,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 9);
+const VARIANTS = process.env.BENCH_VARIANTS === '1';
 
 const load3 = () =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-type PerServer<T> = Record<ServerName, T>;
-const perServer = <T>(make: () => T): PerServer<T> =>
-  Object.fromEntries(SERVERS.map((name) => [name, make()])) as PerServer<T>;
-
 const dir = mkdtempSync(join(tmpdir(), 'hello-bench-'));
 const tool = hasWrk() ? 'wrk' : 'autocannon';
 try {
@@ -34,31 +31,20 @@ try {
   const tls = { TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key.pem') };
   writeFileSync(tls.TLS_CERT_FILE, pems.cert);
   writeFileSync(tls.TLS_KEY_FILE, pems.key);
-  const prepared = await prepareServers(dir);
-  const ports = perServer(() => 0);
-  for (const name of SERVERS) ports[name] = await freePort();
-  const url = (name: ServerName) => `https://127.0.0.1:${ports[name]}/`;
-  const env = (name: ServerName, spec: ServerSpec) => ({
-    ...spec.env,
-    ...tls,
-    HOST: '127.0.0.1',
-    PORT: String(ports[name]),
-    STAGE: 'prod',
-    LOG_LEVEL: 'info',
-    RELEASE_VERSION: 'bench',
-  });
-  const logs = perServer(() => '');
-  for (const name of SERVERS) logs[name] = join(dir, `${name}.log`);
+  const prepared = await prepareServers(dir, VARIANTS);
+  const ports = new Map<string, number>();
+  const url = (spec: ServerSpec) => `https://127.0.0.1:${ports.get(spec.name)}/`;
+  const startServer = async (spec: ServerSpec, logFile = '/dev/null'): Promise<Started> => {
+    if (!ports.has(spec.name)) ports.set(spec.name, await freePort());
+    const env = { ...spec.env, ...tls, HOST: '127.0.0.1', STAGE: 'prod', LOG_LEVEL: 'info', RELEASE_VERSION: 'bench' };
+    return start(spec.args, { ...env, PORT: String(ports.get(spec.name)) }, logFile, url(spec));
+  };
+  const logs = { service: join(dir, 'service.log'), reference: join(dir, 'reference.log') };
 
   // The raw server answers exactly what the service answers (minus what Node adds itself).
-  const running = {} as PerServer<Started>;
-  running.service = await start(
-    prepared.specs.service.args,
-    env('service', prepared.specs.service),
-    logs.service,
-    url('service'),
-  );
-  const sample = await get(url('service'));
+  const running = new Map<string, Started>();
+  running.set('service', await startServer(prepared.service, logs.service));
+  const sample = await get(url(prepared.service));
   const headers: string[] = [];
   for (let i = 0; i < sample.rawHeaders.length; i += 2) {
     const name = sample.rawHeaders[i] ?? '';
@@ -66,83 +52,82 @@ try {
       headers.push(name, sample.rawHeaders[i + 1] ?? '');
   }
   const response: RawResponse = { statusCode: sample.status, headers, body: sample.body };
-  const specs: PerServer<ServerSpec> = {
-    ...prepared.specs,
-    raw: {
-      args: prepared.rawArgs,
-      env: { RAW_RESPONSE: JSON.stringify(response) },
-      describe: 'bench/raw-server.ts, bundled',
-    },
-  };
-  running.reference = await start(
-    specs.reference.args,
-    env('reference', specs.reference),
-    logs.reference,
-    url('reference'),
-  );
-  running.raw = await start(specs.raw.args, env('raw', specs.raw), '/dev/null', url('raw'));
-  const [serviceBytes, rawBytes] = [await wireResponse(ports.service), await wireResponse(ports.raw)];
+  const servers = [prepared.service, prepared.reference, prepared.raw(JSON.stringify(response)), ...prepared.variants];
+  for (const spec of servers.slice(1))
+    running.set(spec.name, await startServer(spec, spec.name === 'reference' ? logs.reference : undefined));
+  const [serviceBytes, rawBytes] = [await wireResponse(ports.get('service')!), await wireResponse(ports.get('raw')!)];
   if (serviceBytes !== rawBytes)
     throw new Error(`responses differ:\n--- service\n${serviceBytes}\n--- raw\n${rawBytes}`);
 
   console.log(`Node ${process.version} (${process.execPath}); load average ${load3()}`);
-  for (const name of SERVERS) console.log(`${name}: ${specs[name].describe}`);
+  for (const spec of servers) console.log(`${spec.name}: ${spec.describe}`);
   console.log(
     `compile cache warmed as AfterInstall does: ${prepared.shipped.compileCache.join(', ')}\n` +
-      `raw replays the service's reply byte for byte (${serviceBytes.length} bytes, Date aside); ` +
-      `load: ${tool}, ${CONNECTIONS} keep-alive connections, ${SECONDS} s x ${ROUNDS} rounds each`,
+      `load: ${tool}, ${CONNECTIONS} keep-alive connections, ${SECONDS} s x ${ROUNDS} rounds each, GET / ` +
+      `(${serviceBytes.length} bytes; raw replays it byte for byte)`,
   );
 
-  const settings = (name: ServerName, seconds = SECONDS) => ({ url: url(name), connections: CONNECTIONS, seconds });
-  for (const name of SERVERS) await load(settings(name, 2), tool); // warm-up: JIT and TLS sessions
-  const results = perServer<LoadResult[]>(() => []);
+  const settings = (spec: ServerSpec, seconds = SECONDS) => ({ url: url(spec), connections: CONNECTIONS, seconds });
+  for (const spec of servers) await load(settings(spec, 2), tool); // warm-up: JIT and TLS sessions
+  const results: Record<string, LoadResult[]> = {};
   // CPU microseconds each server spent per request: other load on the machine barely moves it.
-  const cpuPerRequest = perServer<number[]>(() => []);
+  const cpuPerRequest: Record<string, number[]> = {};
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate who goes first: the machine's noise drifts over time.
-    const order = SERVERS.map((_, i) => SERVERS[(i + round) % SERVERS.length]!);
-    for (const name of order) {
-      const pid = running[name].child.pid ?? 0;
+    const order = servers.map((_, i) => servers[(i + round) % servers.length]!);
+    for (const spec of order) {
+      const pid = running.get(spec.name)!.child.pid ?? 0;
       const before = cpuMs(pid);
-      const result = await load(settings(name), tool);
-      results[name].push(result);
-      cpuPerRequest[name].push(((cpuMs(pid) - before) * 1000) / result.requests);
+      const result = await load(settings(spec), tool);
+      (results[spec.name] ??= []).push(result);
+      (cpuPerRequest[spec.name] ??= []).push(((cpuMs(pid) - before) * 1000) / result.requests);
     }
+    const last = (name: string) => results[name]!.at(-1)!;
     console.log(
       `round ${round + 1}: ` +
-        SERVERS.map(
-          (n) =>
-            `${n} ${results[n].at(-1)!.requestsPerSecond.toFixed(0)} req/s, p99 ${results[n].at(-1)!.p99Ms.toFixed(1)} ms`,
-        ).join('; '),
+        servers
+          .map(
+            (s) =>
+              `${s.name} ${last(s.name).requestsPerSecond.toFixed(0)} req/s p99 ${last(s.name).p99Ms.toFixed(1)} ms`,
+          )
+          .join('; '),
     );
   }
-  const rss = perServer(() => 0);
-  for (const name of SERVERS) {
-    rss[name] = rssMiB(running[name].child.pid ?? 0);
-    await stop(running[name].child);
+  const rss: Record<string, number> = {};
+  for (const spec of servers) {
+    rss[spec.name] = rssMiB(running.get(spec.name)!.child.pid ?? 0);
+    await stop(running.get(spec.name)!.child);
   }
   const logLines = (file: string) =>
     readFileSync(file, 'utf8')
       .split('\n')
       .filter((l) => l.includes('"request completed"')).length;
-  const requests = (name: ServerName) => results[name].reduce((n, r) => n + r.requests, 0);
-  const errors = SERVERS.reduce((n, name) => n + results[name].reduce((m, r) => m + r.errors, 0), 0);
+  const requests = (name: string) => results[name]!.reduce((n, r) => n + r.requests, 0);
+  const errors = servers.reduce((n, s) => n + results[s.name]!.reduce((m, r) => m + r.errors, 0), 0);
 
-  const cold = perServer<number[]>(() => []);
+  const cold: Record<string, number[]> = {};
   for (let i = 0; i < COLD_STARTS; i++) {
-    for (const name of SERVERS) {
-      const started = await start(specs[name].args, env(name, specs[name]), '/dev/null', url(name));
+    for (const spec of servers) {
+      const started = await startServer(spec);
       await stop(started.child);
-      cold[name].push(started.coldStartMs);
+      (cold[spec.name] ??= []).push(started.coldStartMs);
     }
   }
 
-  printTable({ rounds: ROUNDS, results, cpuPerRequest, cold, rss });
+  const measured = { rounds: ROUNDS, results, cpuPerRequest, cold, rss };
+  console.log(`\n${mainTable(measured)}`);
+  if (VARIANTS)
+    console.log(
+      `\n${variantsTable(
+        measured,
+        prepared.variants.map((v) => v.name),
+      )}`,
+    );
   console.log(
-    `Node ${process.version}; load average now ${load3()}; load errors: ${errors}\n` +
+    `\nNode ${process.version}; load average now ${load3()}; load errors: ${errors}\n` +
       `log lines: service ${logLines(logs.service)} for ${requests('service')} requests measured, ` +
       `reference ${logLines(logs.reference)} for ${requests('reference')} (plus warm-up and probes)\n` +
-      `cold starts (ms): ${SERVERS.map((n) => `${n} ${cold[n].map((c) => c.toFixed(0)).join(', ')}`).join('; ')}`,
+      `cold starts (ms): ${servers.map((s) => `${s.name} ${cold[s.name]!.map((c) => c.toFixed(0)).join(', ')}`).join('; ')}`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -41,8 +41,8 @@ export async function buildServer({
   ) as unknown as ServiceInstance;
   connections.track(app.server);
   // Connections Node turns away at accept once the drain has begun.
-  app.server.on('drop', (peer?: { remoteAddress?: string }) =>
-    logger.debug({ code: 'SHUTTING_DOWN', remoteAddress: peer?.remoteAddress }, 'connection refused'),
+  app.server.on('drop', (peer: { remoteAddress?: string }) =>
+    logger.debug({ code: 'SHUTTING_DOWN', remoteAddress: peer.remoteAddress }, 'connection refused'),
   );
   await app.register(fp(serviceApp), { ...appOptions, draining: () => connections.draining });
   return { app, connections };

@@ -10,15 +10,6 @@ export const REDACTED_PATHS = [
   'headers.cookie',
 ] as const;
 
-/**
- * Log characters pino's destination gathers before it writes (its `minLength`): under load one
- * write carries dozens of lines instead of one.
- */
-export const LOG_BATCH_BYTES = 8192;
-
-/** The longest a line waits in that buffer when traffic is light. */
-export const LOG_FLUSH_INTERVAL_MS = 1000;
-
 export interface LoggerSettings {
   readonly level: string;
   /** Human-readable output (stdout is a terminal). Falls back to JSON when pino-pretty is absent. */
@@ -50,23 +41,11 @@ export function loggerOptions(level: string): LoggerOptions {
 export const importPretty = async (): Promise<PrettyFactory> => (await import('pino-pretty')).default;
 
 /**
- * stdout through pino's own destination (sonic-boom), synchronous and batched: each batch of
- * LOG_BATCH_BYTES is one write to the page cache (as Node writes process.stdout to a file), with
- * no thread-pool round trip per line. sonic-boom writes the batch at least every
- * LOG_FLUSH_INTERVAL_MS (`periodicFlush`); a synchronous destination gets no exit hook from pino,
- * so the last lines are written on 'exit' here (close-with-grace, a fatal error and the end of
- * the event loop all emit it).
+ * stdout through pino's own destination (sonic-boom) with its defaults: asynchronous writes, so
+ * a slow disk never stalls the event loop; lines that arrive while a write is under way go out
+ * together in the next one, and pino writes what is left when the process exits.
  */
-export function stdoutDestination(): DestinationStream {
-  const destination = pino.destination({
-    dest: 1,
-    sync: true,
-    minLength: LOG_BATCH_BYTES,
-    periodicFlush: LOG_FLUSH_INTERVAL_MS,
-  });
-  process.once('exit', () => destination.flushSync());
-  return destination;
-}
+export const stdoutDestination = (): DestinationStream => pino.destination({ dest: 1 });
 
 /** Builds the logger. Pretty output is in-process (no transport worker: the bundle is one file). */
 export async function createLogger(settings: LoggerSettings): Promise<Logger> {

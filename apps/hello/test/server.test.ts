@@ -7,7 +7,6 @@ import { hostname, tmpdir } from 'node:os';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { HEALTH_PATH, VERSION_PATH } from '@hello/config/constants';
-import { LOG_FLUSH_INTERVAL_MS } from '../src/logger.ts';
 import { testCertificate } from './helpers/certificate.ts';
 import { freePort, logLines, startChild } from './helpers/child-server.ts';
 import { fetchOver, openTls } from './helpers/client.ts';
@@ -94,11 +93,10 @@ t.test('serves over HTTPS, then SIGTERM drains and exits 0', async (t) => {
   const silentTcp = tcpConnect(ports.serving, '127.0.0.1');
   silentTcp.on('error', () => undefined);
   await once(silentTcp, 'connect');
-  // Log lines are batched, but reach stdout within LOG_FLUSH_INTERVAL_MS even when traffic stops.
-  const flushed = Date.now();
-  while (!stdout().includes('"url":"/version"') && Date.now() - flushed < LOG_FLUSH_INTERVAL_MS + 5000)
-    await once(child.stdout!, 'data');
-  t.match(stdout(), '"url":"/version"', 'the request line was flushed without waiting for more traffic');
+  // Log lines are written asynchronously, but without waiting for more traffic.
+  const asked = Date.now();
+  while (!stdout().includes('"url":"/version"') && Date.now() - asked < 5000) await once(child.stdout!, 'data');
+  t.match(stdout(), '"url":"/version"', 'the request line is out while traffic has stopped');
   // SIGTERM under keep-alive load, through close-with-grace as systemd sends it.
   const load = keepAliveLoad(ports.serving, 6);
   await load.answered(100);

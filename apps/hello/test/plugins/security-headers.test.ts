@@ -24,7 +24,10 @@ t.test('HSTS and friends are on every reply: routes, 404s and 405s', async (t) =
     t.equal(res.statusCode, status, `${method} ${url}`);
     t.equal(res.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains', `${method} ${url}`);
     t.equal(res.headers['x-content-type-options'], 'nosniff');
-    t.match(res.headers['content-security-policy'], /default-src 'self'/);
+    t.equal(res.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'");
+    t.equal(res.headers['x-frame-options'], 'DENY');
+    t.equal(res.headers['referrer-policy'], 'no-referrer');
+    t.equal(res.headers['cross-origin-resource-policy'], 'same-origin');
     t.notOk('x-powered-by' in res.headers, 'no x-powered-by');
   }
 });
@@ -33,7 +36,7 @@ t.test('replies Fastify answers before its hooks carry the same headers as the r
   const { app } = await build(t);
   const port = await listen(app);
   const route = helmetHeaders(await exchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
-  t.ok(Object.keys(route).length >= 10, `helmet's set: ${Object.keys(route).join(', ')}`);
+  t.ok('strict-transport-security' in route, `helmet's set: ${Object.keys(route).join(', ')}`);
   const badUrl = await exchange(port, 'GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
   t.match(badUrl, /^HTTP\/1\.1 400 /);
   t.same(helmetHeaders(badUrl), route, 'a bad URL');
