@@ -1,7 +1,7 @@
 // The servers `pnpm bench` compares, each started as it would run: the shipped release as its
 // unit starts it, the idiomatic reference from node_modules with Node's defaults, and the raw
-// node:https floor. With BENCH_VARIANTS=1, also the service without each public means it uses,
-// to show what each buys.
+// node:https floor. With BENCH_VARIANTS=1, also the service without each public means it uses
+// (and with source maps), to show what each buys.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -73,6 +73,12 @@ export async function prepareServers(dir: string, withVariants: boolean): Promis
             args: [serverFile],
             env: shipped.env,
             describe: 'the service without its V8 flags',
+          },
+          {
+            name: 'source maps',
+            args: ['--enable-source-maps', ...shipped.args],
+            env: shipped.env,
+            describe: 'the service with --enable-source-maps',
           },
           {
             name: 'unbundled',

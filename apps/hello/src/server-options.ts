@@ -1,7 +1,6 @@
 // Fastify and Node server options: limits and timeouts that fit an ALB in front of the service.
-import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Server } from 'node:https';
+import type { Socket } from 'node:net';
 import type { FastifyBaseLogger, FastifyHttpsOptions, FastifyReply } from 'fastify';
 import {
   BODY_LIMIT_BYTES,
@@ -12,10 +11,10 @@ import {
   REQUEST_TIMEOUT_MS,
   TLS_HANDSHAKE_TIMEOUT_MS,
 } from '@hello/config/constants';
-import type { Socket } from 'node:net';
 import { errorBody } from './plugins/error-replies.ts';
 import { setSecurityHeaders } from './plugins/security-headers.ts';
 import { RequestLogController } from './request-log-controller.ts';
+import { requestId } from './request-id.ts';
 
 /** Proxies whose X-Forwarded-* headers are believed: loopback and private (VPC) addresses only. */
 export const TRUSTED_PROXIES = [
@@ -26,18 +25,6 @@ export const TRUSTED_PROXIES = [
   '192.168.0.0/16',
   'fc00::/7',
 ] as const;
-
-/** The ALB appends its trace id to every request; logs then join up with the ALB's access logs. */
-export const REQUEST_ID_HEADER = 'x-amzn-trace-id';
-
-/** What an ALB trace id looks like (`Self=1-...;Root=1-...;Sampled=1`); anything else is replaced. */
-const TRACE_ID = /^[A-Za-z0-9=;:._-]{1,256}$/;
-
-/** The request id: the ALB's trace id when it is one, a fresh UUID otherwise. */
-export function requestId(headers: IncomingHttpHeaders): string {
-  const trace = headers[REQUEST_ID_HEADER];
-  return typeof trace === 'string' && TRACE_ID.test(trace) ? trace : randomUUID();
-}
 
 export interface ServerTimeouts {
   readonly keepAliveTimeoutMs: number;

@@ -8,13 +8,7 @@ import {
   REQUEST_TIMEOUT_MS,
   TLS_HANDSHAKE_TIMEOUT_MS,
 } from '@hello/config/constants';
-import {
-  REQUEST_ID_HEADER,
-  requestId,
-  SERVER_TIMEOUTS,
-  serverOptions,
-  TRUSTED_PROXIES,
-} from '../src/server-options.ts';
+import { SERVER_TIMEOUTS, serverOptions, TRUSTED_PROXIES } from '../src/server-options.ts';
 import { build, listen } from './helpers/build.ts';
 import { exchange, fetchOver, openTls, readUntilClosed } from './helpers/client.ts';
 
@@ -112,16 +106,6 @@ t.test('X-Forwarded-For is believed from private addresses only', async (t) => {
   const direct = await app.inject({ method: 'GET', url: '/ip', headers: forwarded, remoteAddress: '203.0.113.9' });
   t.equal(direct.body, '203.0.113.9', 'a public client cannot claim another address');
   t.ok(TRUSTED_PROXIES.includes('10.0.0.0/8'));
-});
-
-t.test('the request id is the ALB trace id when it looks like one, a UUID otherwise', async (t) => {
-  const alb = 'Self=1-67891234-12456789abcdef012345678;Root=1-67891233-abcdef012345678912345678;Sampled=1';
-  t.equal(requestId({ [REQUEST_ID_HEADER]: alb }), alb);
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-  t.match(requestId({}), uuid, 'no header');
-  t.match(requestId({ [REQUEST_ID_HEADER]: 'Root=1 "}\\n{"level":60' }), uuid, 'not a trace id');
-  t.match(requestId({ [REQUEST_ID_HEADER]: 'R'.repeat(257) }), uuid, 'too long');
-  t.not(requestId({}), requestId({}));
 });
 
 t.test('routes with schemas are refused at start-up: no validator or serializer compiler is loaded', async (t) => {
