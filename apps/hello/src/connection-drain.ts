@@ -98,7 +98,7 @@ export class ConnectionDrain {
   }
 
   /**
-   * Starts draining: no new connection is accepted, replies not yet under way get
+   * Starts draining (after track()): no new connection is accepted, replies not yet under way get
    * `Connection: close`, and each connection is closed once it has been quiet for quietMs (from
    * now at the earliest). Resolves when no connection is left.
    */
@@ -107,7 +107,7 @@ export class ConnectionDrain {
     this.#quietMs = quietMs;
     // Connections arriving from now on are dropped by Node at accept ('drop' event): no request
     // can have reached the process on them.
-    if (this.#server) this.#server.maxConnections = 0;
+    this.#server!.maxConnections = 0;
     const drained = new Promise<void>((resolve) => (this.#drained = resolve));
     if (this.#open.size === 0) this.#drained!();
     for (const connection of this.#open) {

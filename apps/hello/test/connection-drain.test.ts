@@ -39,6 +39,12 @@ async function serving(t: Test, level = 'info') {
   return { ...built, port, shutdown, release, inHandler, serverSockets };
 }
 
+t.test('with no connection open, the shutdown closes the server at once', async (t) => {
+  const { app, shutdown } = await serving(t);
+  await shutdown();
+  t.notOk(app.server.listening);
+});
+
 t.test('connections that carry no request cannot hold the shutdown', async (t) => {
   const { app, port, shutdown, logs } = await serving(t);
   const silentTls = await openTls(port);
