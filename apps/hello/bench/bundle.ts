@@ -1,9 +1,7 @@
-// Bundles an entry into one file, as the release does, so cold starts compare like with like.
+// Bundles the raw server into one file, as the release bundles the service, so the floor's cold
+// start is not a TypeScript loader's.
 import { build } from 'esbuild';
-
-// ESM output of CommonJS dependencies (fastify, pino) needs a real require for Node's built-ins.
-const BANNER =
-  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+import { BUNDLE_TARGET } from '../scripts/bundle-code.ts';
 
 export async function bundle(entry: string, outfile: string): Promise<string> {
   await build({
@@ -12,9 +10,7 @@ export async function bundle(entry: string, outfile: string): Promise<string> {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
-    external: ['pino-pretty'],
-    banner: { js: BANNER },
+    target: BUNDLE_TARGET,
     logLevel: 'error',
   });
   return outfile;

@@ -2,8 +2,8 @@
 // runs the unit's own command with COMPILE_CACHE_ONLY_ENV=1 (the bundle exits at its first line,
 // after Node compiled it) as the service's user, into a scratch directory, then copies what Node
 // wrote into place as files the service can read but not write.
-// - As the service's user: Node names the cache's subdirectory after the uid of the process that
-//   reads it (v24.21.0-x64-<V8 tag>-<uid>); a cache written as root is never found by the service.
+// - As the service's user: Node keys its cache by the uid of the process that reads it (a
+//   subdirectory named after it); a cache written as root is never found by the service.
 // - Copied by the caller (root on a host): a cache the service could write would let a
 //   compromised process leave code for the next start to run.
 import { spawnSync } from 'node:child_process';
@@ -40,49 +40,40 @@ export interface WarmCompileCacheOptions {
   readonly timeoutMs?: number;
 }
 
-function refuseUnless(ok: boolean, rel: string, expected: string): void {
-  if (!ok) throw new Error(`the warm-up left ${rel}, where Node writes ${expected}`);
-}
-
 /**
- * Copies Node's layout (a directory per Node version and uid, holding a file per module) as
- * directories 0755 and files 0644, owned by this process (root on a host), refusing anything
- * else. The scratch's top is this process's again by now, so the user cannot swap those
- * directories; a file is opened without following links, so a link the user swapped in cannot
- * make root copy a file only root may read.
+ * Copies what the warm-up wrote, whatever Node's layout (its cache directory's structure is
+ * Node's business): directories become 0755 and files 0644, owned by this process (root on a
+ * host); anything else (a link, a device) is refused. The scratch's top is this process's again
+ * by now, so the user cannot swap its directories; a file is opened without following links, so
+ * a link the user swapped in cannot make root copy a file only root may read.
  */
-function copyCache(scratch: string, to: string): string[] {
-  const dir = (path: string) => {
-    mkdirSync(path);
-    chmodSync(path, 0o755);
-  };
-  dir(to);
+function copyCache(scratch: string, to: string, rel = ''): string[] {
+  mkdirSync(join(to, rel));
+  chmodSync(join(to, rel), 0o755);
   const files: string[] = [];
-  for (const tag of readdirSync(scratch).sort()) {
-    refuseUnless(lstatSync(join(scratch, tag)).isDirectory(), tag, 'a directory');
-    dir(join(to, tag));
-    for (const name of readdirSync(join(scratch, tag)).sort()) {
-      const rel = `${tag}/${name}`;
-      refuseUnless(lstatSync(join(scratch, rel)).isFile(), rel, 'a regular file');
-      const fd = openSync(join(scratch, rel), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-      try {
-        // Written anew, not copyFileSync: libuv's copyfile gives the copy the source's owner,
-        // which would hand the service's user its own cache files.
-        writeFileSync(join(to, rel), readFileSync(fd), { flag: 'wx' });
-      } finally {
-        closeSync(fd);
-      }
-      chmodSync(join(to, rel), 0o644);
-      files.push(rel);
+  for (const name of readdirSync(join(scratch, rel)).sort()) {
+    const path = rel === '' ? name : `${rel}/${name}`;
+    const stat = lstatSync(join(scratch, path));
+    if (stat.isDirectory()) {
+      files.push(...copyCache(scratch, to, path));
+      continue;
     }
+    if (!stat.isFile()) throw new Error(`the warm-up left ${path}, which is neither a directory nor a regular file`);
+    const fd = openSync(join(scratch, path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    try {
+      // Written anew, not copyFileSync: libuv's copyfile gives the copy the source's owner,
+      // which would hand the service's user its own cache files.
+      writeFileSync(join(to, path), readFileSync(fd), { flag: 'wx' });
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(join(to, path), 0o644);
+    files.push(path);
   }
   return files;
 }
 
-/**
- * Replaces the cache directory with a fresh one; returns its files, relative to it. None on Node
- * before 22.1, which ignores NODE_COMPILE_CACHE (the service then simply runs without a cache).
- */
+/** Replaces the cache directory with a fresh one; returns its files, relative to it. */
 export function warmCompileCache(o: WarmCompileCacheOptions): string[] {
   const { bin, args, env } = o.command;
   const cacheDir = env.NODE_COMPILE_CACHE;

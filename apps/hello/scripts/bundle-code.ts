@@ -1,12 +1,11 @@
 // The release's JavaScript: the server as one esbuild bundle with a source map (no npm install on
 // the host, the fastest cold start), and the hooks' Node helper. Built in memory, never to disk.
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { join } from 'node:path';
-import { eagerModuleFactories } from './eager-module-factories.ts';
 import { COMPILE_CACHE_ONLY_ENV } from '@hello/config/constants';
 
-/** Lowest Node the workspace supports (engines): the same bundle runs in CI and on the hosts. */
-export const BUNDLE_TARGET = 'node20';
+/** Lowest Node the workspace supports (engines >= 22.13): the same bundle runs in CI and on the hosts. */
+export const BUNDLE_TARGET = 'node22.13';
 
 export const SERVER_FILE = 'app/server.mjs';
 export const HOST_TOOL_FILE = 'bin/host-tool.mjs';
@@ -34,85 +33,25 @@ const COMMON: BuildOptions = {
   format: 'esm',
   target: BUNDLE_TARGET,
   banner: { js: REQUIRE_SHIM },
-  minify: true,
-  // No keepNames: its __name() helper runs for every function the code creates, including the
-  // closures Fastify makes per request (about a quarter of the service's CPU per request, and
-  // thousands of calls at start-up). Stack traces still name the original functions: the lazy
-  // source maps read them from the map (src/lazy-source-maps.ts), and logged errors carry
-  // err.name as their type (src/logger.ts).
+  // Whitespace and syntax only: identifiers keep their names, so stack traces and logged errors'
+  // types read as in the sources without a source map.
+  minifyWhitespace: true,
+  minifySyntax: true,
   write: false,
   logLevel: 'warning',
 };
 
 /**
  * Packages Fastify requires only inside functions, for features the service switches off: the
- * schema compilers (ajv, fast-json-stringify; server-options.ts NO_SCHEMA_COMPILERS replaces them)
- * and app.inject()'s light-my-request (tests run the sources, not the bundle). Bundled, their
- * ~330 kB are parsed at every start though never run (~25 ms of a cold start on Node 24); left
- * out, a require() of one throws this error instead.
+ * schema compilers (server-options.ts NO_SCHEMA_COMPILERS replaces them) and app.inject()'s
+ * light-my-request (tests run the sources, not the bundle). Left out of the bundle (esbuild's
+ * `external`), a require() of one would fail with Node's "Cannot find module".
  */
 export const LEFT_OUT_PACKAGES = [
   '@fastify/ajv-compiler',
   '@fastify/fast-json-stringify-compiler',
   'light-my-request',
 ] as const;
-
-export const leftOutMessage = (name: string): string =>
-  `${name} is left out of the release bundle (scripts/bundle-code.ts LEFT_OUT_PACKAGES): the service does not use it`;
-
-const leaveOut: Plugin = {
-  name: 'leave-out',
-  setup(b) {
-    const names = new Set<string>(LEFT_OUT_PACKAGES);
-    b.onResolve({ filter: /^[@a-z]/ }, (args) =>
-      names.has(args.path) ? { path: args.path, namespace: 'left-out' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(leftOutMessage(args.path))});`,
-      loader: 'js',
-    }));
-  },
-};
-
-/**
- * Modules a dependency requires at load but uses only for features the service leaves off, each
- * replaced by a proxy that requires the real module the first time it is used (a property read,
- * a call or `new`): Fastify's `http2` option (node:http2, ~6 ms of every start), Fastify's plugin
- * version checks (semver builds ~100 regular expressions at load, ~7 ms; the service's plugins
- * declare no `fastify` version, so it never loads) and pino's worker-thread transports
- * (thread-stream; the service writes to stdout in-process).
- */
-export const LAZY_MODULES = ['node:http2', 'semver', 'thread-stream'] as const;
-
-export const lazyModuleSource = (name: string): string => `let real;
-const load = () => (real ??= require(${JSON.stringify(name)}));
-module.exports = new Proxy(function lazy() {}, {
-  get: (_, key) => load()[key],
-  has: (_, key) => key in load(),
-  apply: (_, self, args) => Reflect.apply(load(), self, args),
-  construct: (_, args) => Reflect.construct(load(), args),
-});
-`;
-
-export const lazyModules: Plugin = {
-  name: 'lazy-modules',
-  setup(b) {
-    for (const name of LAZY_MODULES) {
-      const bare = name.replace(/^node:/, '');
-      // The proxy's own require() resolves as usual: a built-in stays external, a package is bundled.
-      b.onResolve({ filter: new RegExp(`^(node:)?${bare}$`) }, (args) =>
-        args.namespace === 'lazy-module'
-          ? undefined
-          : { path: name, namespace: 'lazy-module', pluginData: args.resolveDir },
-      );
-    }
-    b.onLoad({ filter: /.*/, namespace: 'lazy-module' }, (args) => ({
-      contents: lazyModuleSource(args.path),
-      loader: 'js',
-      resolveDir: args.pluginData as string,
-    }));
-  },
-};
 
 async function bundle(appDir: string, outFile: string, options: BuildOptions): Promise<BundledFile[]> {
   const out = join(appDir, '.bundle');
@@ -122,32 +61,16 @@ async function bundle(appDir: string, outFile: string, options: BuildOptions): P
 
 /**
  * The server and its source map (paths in it are relative, so they are the same on every
- * checkout). pino-pretty stays out: the logger falls back to JSON without it. The module factories
- * are made eager (scripts/eager-module-factories.ts) so the compile cache holds them.
+ * checkout). pino-pretty stays out: the logger falls back to JSON without it.
  */
-export async function bundleServer(appDir: string, entry: string): Promise<BundledFile[]> {
-  const files = await bundle(appDir, SERVER_FILE, {
+export const bundleServer = (appDir: string, entry: string): Promise<BundledFile[]> =>
+  bundle(appDir, SERVER_FILE, {
     entryPoints: [entry],
     banner: { js: `${COMPILE_CACHE_GUARD}\n${REQUIRE_SHIM}` },
     sourcemap: 'linked',
     sourcesContent: false,
-    external: ['pino-pretty'],
-    plugins: [leaveOut, lazyModules],
+    external: ['pino-pretty', ...LEFT_OUT_PACKAGES],
   });
-  const [code, map] = [SERVER_FILE, `${SERVER_FILE}.map`].map((path) =>
-    new TextDecoder().decode(files.find((f) => f.path === path)!.data),
-  );
-  // Packages behind a lazy proxy are not needed at start: their factories stay lazy.
-  const lazyPackages = LAZY_MODULES.filter((name) => !name.startsWith('node:')).map((name) => `node_modules/${name}/`);
-  const eager = eagerModuleFactories(code!, map!, {
-    keepLazy: (source) => lazyPackages.some((dir) => source.includes(dir)),
-  });
-  const encoder = new TextEncoder();
-  return [
-    { path: SERVER_FILE, data: encoder.encode(eager.code) },
-    { path: `${SERVER_FILE}.map`, data: encoder.encode(eager.map) },
-  ];
-}
 
 /**
  * The hooks' helper, with an entry that runs it (the module itself only exports). A test or the

@@ -5,7 +5,7 @@ import type { ServiceStage } from '@hello/config/service-env';
 import errorReplies from './plugins/error-replies.ts';
 import expectContinue from './plugins/expect-continue.ts';
 import methodNotAllowed from './plugins/method-not-allowed.ts';
-import securityHeaders, { captureHelmetHeaders } from './plugins/security-headers.ts';
+import securityHeaders, { HELMET_OPTIONS } from './plugins/security-headers.ts';
 import health from './routes/health.ts';
 import hello, { HELLO_PATH } from './routes/hello.ts';
 import version from './routes/version.ts';
@@ -17,22 +17,19 @@ export interface AppOptions {
   /** The host's name, in the greeting. */
   readonly hostname: string;
   readonly startedAt: Date;
-  /** @default captureHelmetHeaders(): helmet's defaults */
-  readonly headers?: Readonly<Record<string, string>>;
-  /** @default never: server.ts passes its ConnectionDrain's state */
-  readonly draining?: () => boolean;
+  /** True once shutdown began (build-server.ts passes its ConnectionDrain's state). */
+  readonly draining: () => boolean;
 }
 
 const PATHS = [HELLO_PATH, HEALTH_PATH, VERSION_PATH];
 
-/** Register with fastify-plugin (as server.ts does) so the error handlers cover the root. */
+/** Register with fastify-plugin (as build-server.ts does) so the error handlers cover the root. */
 export default async function serviceApp(app: FastifyInstance, opts: AppOptions): Promise<void> {
-  const headers = opts.headers ?? captureHelmetHeaders();
-  await app.register(securityHeaders, { headers });
-  await app.register(errorReplies, { headers, paths: PATHS });
-  await app.register(expectContinue, { headers, bodyLimit: BODY_LIMIT_BYTES });
+  await app.register(securityHeaders, HELMET_OPTIONS);
+  await app.register(errorReplies, { paths: PATHS });
+  await app.register(expectContinue, { bodyLimit: BODY_LIMIT_BYTES });
   await app.register(hello, { hostname: opts.hostname, stage: opts.stage });
-  await app.register(health, { draining: opts.draining ?? (() => false) });
+  await app.register(health, { draining: opts.draining });
   await app.register(version, { version: opts.version, stage: opts.stage, startedAt: opts.startedAt });
   await app.register(methodNotAllowed, { paths: PATHS });
 }

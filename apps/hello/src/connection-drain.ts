@@ -1,42 +1,84 @@
-// Graceful shutdown at the connection level. Node's server.close() closes only the keep-alive
-// connections it counts as idle: one that never sent a request (TLS up, or TCP still without a
-// ClientHello) is not idle to Node and pins the process until the grace period kills it, while a
-// keep-alive connection whose next request is already on the wire is closed unanswered.
-// So, on shutdown: reply to every request with `Connection: close` for a short linger, which lets
-// busy keep-alive clients finish and close; then close the server, and destroy the connections
-// on which no request has started to arrive.
+// Graceful shutdown at the connection level, from the server's public events. On shutdown the
+// server takes no new connection (maxConnections 0), every reply carries `Connection: close`, and
+// a connection is closed by the service only once it has been quiet for a while: no request in
+// progress, none started since its last reply. A keep-alive client that is sending therefore gets
+// its next answer (and `Connection: close`) instead of a socket closed under a request already on
+// the wire, and a connection that never sends anything cannot hold the shutdown.
+import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 
-const key = (socket: Socket): string => `${socket.remoteAddress}|${socket.remotePort}`;
+interface Connection {
+  /** The TCP socket until the TLS handshake is done, the TLS socket afterwards. */
+  socket: Socket;
+  /** The reply in progress, if any (HTTP/1.1 answers one request at a time). */
+  reply: ServerResponse | undefined;
+  /** False until the TLS handshake is done: no request can have arrived before. */
+  secure: boolean;
+  /** socket.bytesRead when its last reply ended: more means a next request has started to arrive. */
+  bytesAtIdle: number;
+  timer: NodeJS.Timeout | undefined;
+}
 
-/** The reply Node is writing on a connection, if any (http's `socket._httpMessage`). */
-const replyOf = (socket: Socket): ServerResponse | null | undefined =>
-  (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+const addressOf = (socket: Socket): string => `${socket.remoteAddress}|${socket.remotePort}`;
 
 export class ConnectionDrain {
   #draining = false;
-  /** TCP connections whose TLS handshake has not finished, by remote address and port. */
-  readonly #handshaking = new Map<string, Socket>();
-  readonly #secure = new Set<TLSSocket>();
+  #quietMs = 0;
+  #server: Server | undefined;
+  readonly #open = new Set<Connection>();
+  /** Connections still in the TLS handshake, by remote address and port (the TLS socket's too). */
+  readonly #handshaking = new Map<string, Connection>();
+  readonly #byTlsSocket = new WeakMap<Socket, Connection>();
+  #drained: (() => void) | undefined;
+  /** One 'close' listener for every reply (no closure per request). */
+  readonly #replyClosed: (this: ServerResponse) => void;
 
-  /** @param server the https.Server (Fastify's app.server) */
-  constructor(server: EventEmitter) {
+  constructor() {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const drain = this;
+    this.#replyClosed = function (this: ServerResponse) {
+      drain.#replyEnded(this);
+    };
+  }
+
+  /** Follows `server`'s connections and requests (Fastify's app.server). */
+  track(server: Server): void {
+    this.#server = server;
     server.on('connection', (socket: Socket) => {
-      const id = key(socket);
-      this.#handshaking.set(id, socket);
-      socket.once('close', () => this.#handshaking.delete(id));
+      const connection: Connection = { socket, reply: undefined, secure: false, bytesAtIdle: 0, timer: undefined };
+      const address = addressOf(socket);
+      this.#open.add(connection);
+      this.#handshaking.set(address, connection);
+      // The TCP socket closes with the TLS socket on top of it, whichever side ends it.
+      socket.once('close', () => {
+        this.#handshaking.delete(address);
+        this.#open.delete(connection);
+        clearTimeout(connection.timer);
+        if (this.#open.size === 0) this.#drained?.();
+      });
     });
     server.on('secureConnection', (socket: TLSSocket) => {
-      this.#handshaking.delete(key(socket));
-      this.#secure.add(socket);
-      socket.once('close', () => this.#secure.delete(socket));
+      const address = addressOf(socket);
+      const connection = this.#handshaking.get(address);
+      /* c8 ignore next: Node emits 'connection' for every socket before its handshake */
+      if (connection === undefined) return;
+      this.#handshaking.delete(address);
+      connection.socket = socket;
+      connection.secure = true;
+      this.#byTlsSocket.set(socket, connection);
+      if (this.#draining) this.#quiet(connection);
     });
-    // Before Fastify's listener, so the header is set before any route can reply.
-    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    // Before Fastify's listener, so the header is there before any route replies.
+    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+      const connection = this.#byTlsSocket.get(req.socket);
       if (this.#draining) res.setHeader('connection', 'close');
+      /* c8 ignore next: every request arrives on a tracked TLS connection */
+      if (connection === undefined) return;
+      connection.reply = res;
+      // 'close' comes once per response: on() needs no once() wrapper.
+      res.on('close', this.#replyClosed);
     });
   }
 
@@ -45,46 +87,59 @@ export class ConnectionDrain {
     return this.#draining;
   }
 
-  /** Connections now open (TLS or still in the handshake). */
+  /** Connections now open (TLS, or still in the handshake). */
   get size(): number {
-    return this.#handshaking.size + this.#secure.size;
+    return this.#open.size;
+  }
+
+  /** The reply in progress on a connection, for the replies Node writes itself (client errors). */
+  replyOn(socket: Socket): ServerResponse | undefined {
+    return this.#byTlsSocket.get(socket)?.reply;
   }
 
   /**
-   * Starts draining (replies in progress get `Connection: close` too) and waits until no
-   * connection that ever sent a byte is left, or lingerMs passed; server.close() then closes the
-   * ones that are idle.
+   * Starts draining (after track()): no new connection is accepted, replies not yet under way get
+   * `Connection: close`, and each connection is closed once it has been quiet for quietMs (from
+   * now at the earliest). Resolves when no connection is left.
    */
-  async drain(lingerMs: number, pollMs = 20): Promise<void> {
+  drain(quietMs: number): Promise<void> {
     this.#draining = true;
-    for (const socket of this.#secure) {
-      const res = replyOf(socket);
-      // A reply whose head is already out keeps its connection; Node closes it once idle.
-      if (res?.headersSent === false) res.setHeader('connection', 'close');
+    this.#quietMs = quietMs;
+    // Connections arriving from now on are dropped by Node at accept ('drop' event): no request
+    // can have reached the process on them.
+    this.#server!.maxConnections = 0;
+    const drained = new Promise<void>((resolve) => (this.#drained = resolve));
+    if (this.#open.size === 0) this.#drained!();
+    for (const connection of this.#open) {
+      if (connection.reply?.headersSent === false) connection.reply.setHeader('connection', 'close');
+      this.#quiet(connection);
     }
-    const deadline = Date.now() + lingerMs;
-    while (Date.now() < deadline && [...this.#secure].some((socket) => socket.bytesRead > 0)) {
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
-    }
+    return drained;
   }
 
-  /**
-   * Destroys the connections on which no request has started to arrive: TCP without a finished
-   * handshake, and TLS connections that never sent a byte. (Node's closeIdleConnections(), which
-   * server.close() calls, closes those that are idle between two requests.) Returns how many.
-   */
-  closeSilent(): number {
-    let closed = 0;
-    for (const socket of this.#handshaking.values()) {
-      socket.destroy();
-      closed++;
+  #replyEnded(res: ServerResponse): void {
+    const connection = this.#byTlsSocket.get(res.req.socket);
+    // Another reply on it since (a pipelined request): that one's end counts.
+    if (connection?.reply !== res) return;
+    connection.reply = undefined;
+    connection.bytesAtIdle = connection.socket.bytesRead;
+    if (this.#draining) this.#quiet(connection);
+  }
+
+  /** (Re)starts a connection's quiet period. */
+  #quiet(connection: Connection): void {
+    clearTimeout(connection.timer);
+    connection.timer = setTimeout(() => this.#closeIfQuiet(connection), this.#quietMs);
+  }
+
+  #closeIfQuiet(connection: Connection): void {
+    const { socket, reply, secure, bytesAtIdle } = connection;
+    // A reply in progress, or a request that has started to arrive: Node's request and headers
+    // timeouts bound those, and the grace period bounds the shutdown.
+    if (secure && (reply !== undefined || socket.bytesRead !== bytesAtIdle)) {
+      this.#quiet(connection);
+      return;
     }
-    for (const socket of this.#secure) {
-      if (socket.bytesRead === 0 && !replyOf(socket)) {
-        socket.destroy();
-        closed++;
-      }
-    }
-    return closed;
+    socket.destroy();
   }
 }

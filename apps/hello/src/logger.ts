@@ -1,6 +1,5 @@
 // The service's pino logger: JSON lines to stdout in production, pretty on a developer's terminal.
-import { pino, type DestinationStream, type Logger, type LoggerOptions, type SerializedError } from 'pino';
-import { BatchedDestination } from './batched-destination.ts';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /** Never logged, whichever object (request, headers, error) carries them. */
 export const REDACTED_PATHS = [
@@ -10,12 +9,6 @@ export const REDACTED_PATHS = [
   'headers.authorization',
   'headers.cookie',
 ] as const;
-
-/** Log characters gathered before a write: under load one write carries about 70 lines, not one. */
-export const LOG_BATCH_CHARS = 16384;
-
-/** The longest a line waits in that buffer when traffic is light. */
-export const LOG_FLUSH_INTERVAL_MS = 1000;
 
 export interface LoggerSettings {
   readonly level: string;
@@ -41,35 +34,18 @@ export type PrettyFactory = (options: {
   destination: number | DestinationStream;
 }) => DestinationStream;
 
-/**
- * pino's error serializer, with the error's own name as its type: pino takes the constructor's
- * name, which the minified release bundle shortens (it keeps no names, see scripts/bundle-code.ts);
- * err.name is the same in the sources and the bundle ('TypeError', 'FastifyError', ...).
- */
-export function serializeError(error: Error): SerializedError {
-  const serialized = pino.stdSerializers.err(error);
-  if (typeof error.name === 'string' && error.name !== '') serialized.type = error.name;
-  return serialized;
-}
-
 export function loggerOptions(level: string): LoggerOptions {
-  return { level, redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' }, serializers: { err: serializeError } };
+  return { level, redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' } };
 }
 
 export const importPretty = async (): Promise<PrettyFactory> => (await import('pino-pretty')).default;
 
 /**
- * stdout, in batches of LOG_BATCH_CHARS written at least every LOG_FLUSH_INTERVAL_MS and when the
- * process exits. Each batch is one synchronous write (as Node writes process.stdout to a file): one
- * ~16 KiB write to the page cache every ~70 requests, no thread-pool round trip per write, and no
- * lines left in memory when the process ends.
+ * stdout through pino's own destination (sonic-boom) with its defaults: asynchronous writes, so
+ * a slow disk never stalls the event loop; lines that arrive while a write is under way go out
+ * together in the next one, and pino writes what is left when the process exits.
  */
-export function stdoutDestination(): DestinationStream {
-  return new BatchedDestination(pino.destination({ dest: 1, sync: true }), {
-    batchChars: LOG_BATCH_CHARS,
-    flushIntervalMs: LOG_FLUSH_INTERVAL_MS,
-  });
-}
+export const stdoutDestination = (): DestinationStream => pino.destination({ dest: 1 });
 
 /** Builds the logger. Pretty output is in-process (no transport worker: the bundle is one file). */
 export async function createLogger(settings: LoggerSettings): Promise<Logger> {

@@ -1,7 +1,6 @@
 // Fastify and Node server options: limits and timeouts that fit an ALB in front of the service.
-import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Server } from 'node:https';
+import type { Socket } from 'node:net';
 import type { FastifyBaseLogger, FastifyHttpsOptions, FastifyReply } from 'fastify';
 import {
   BODY_LIMIT_BYTES,
@@ -12,9 +11,10 @@ import {
   REQUEST_TIMEOUT_MS,
   TLS_HANDSHAKE_TIMEOUT_MS,
 } from '@hello/config/constants';
-import { clientErrorHandler } from './client-errors.ts';
 import { errorBody } from './plugins/error-replies.ts';
+import { setSecurityHeaders } from './plugins/security-headers.ts';
 import { RequestLogController } from './request-log-controller.ts';
+import { requestId } from './request-id.ts';
 
 /** Proxies whose X-Forwarded-* headers are believed: loopback and private (VPC) addresses only. */
 export const TRUSTED_PROXIES = [
@@ -25,18 +25,6 @@ export const TRUSTED_PROXIES = [
   '192.168.0.0/16',
   'fc00::/7',
 ] as const;
-
-/** The ALB appends its trace id to every request; logs then join up with the ALB's access logs. */
-export const REQUEST_ID_HEADER = 'x-amzn-trace-id';
-
-/** What an ALB trace id looks like (`Self=1-...;Root=1-...;Sampled=1`); anything else is replaced. */
-const TRACE_ID = /^[A-Za-z0-9=;:._-]{1,256}$/;
-
-/** The request id: the ALB's trace id when it is one, a fresh UUID otherwise. */
-export function requestId(headers: IncomingHttpHeaders): string {
-  const trace = headers[REQUEST_ID_HEADER];
-  return typeof trace === 'string' && TRACE_ID.test(trace) ? trace : randomUUID();
-}
 
 export interface ServerTimeouts {
   readonly keepAliveTimeoutMs: number;
@@ -76,8 +64,9 @@ export const TLS_CIPHERS = [
 
 /**
  * The service validates no request with a JSON schema, so Fastify's default compilers (ajv with
- * its meta-schemas, fast-json-stringify) are never loaded: ~20-30 ms of every cold start. A route
- * that declares a schema fails at start-up with this message instead of running unchecked.
+ * its meta-schemas, fast-json-stringify) need not be loaded at every start (Fastify's documented
+ * `schemaController.compilersFactory`). A route that declares a schema fails at start-up with
+ * this message instead of running unchecked.
  */
 export const NO_SCHEMA_COMPILERS = {
   compilersFactory: {
@@ -97,8 +86,8 @@ export const NO_SCHEMA_COMPILERS = {
 export interface ServerSettings {
   readonly tls: { readonly cert: string | Buffer; readonly key: string | Buffer };
   readonly logger: FastifyBaseLogger;
-  /** Security headers for the replies Node-level refusals get (the app's plugin sets the rest). */
-  readonly headers: Readonly<Record<string, string>>;
+  /** What answers the connections Node refuses (client-errors.ts). */
+  readonly clientErrorHandler: (error: Error, socket: Socket) => void;
   /** @default SERVER_TIMEOUTS (tests shorten them to watch a timeout happen) */
   readonly timeouts?: ServerTimeouts;
 }
@@ -108,7 +97,7 @@ export type ServiceServerOptions = FastifyHttpsOptions<Server, FastifyBaseLogger
 export function serverOptions({
   tls,
   logger,
-  headers,
+  clientErrorHandler,
   timeouts = SERVER_TIMEOUTS,
 }: ServerSettings): ServiceServerOptions {
   if (timeouts.headersTimeoutMs > timeouts.requestTimeoutMs) {
@@ -122,9 +111,8 @@ export function serverOptions({
       cert: tls.cert,
       key: tls.key,
       // No trusted CAs: the service asks for no client certificate, so it verifies nothing, and
-      // without `ca` Node loads its ~140 bundled roots into every context it makes (on Node 20,
-      // ~30 ms of each cold start; lib/internal/tls/secure-context.js: `if (ca) addCACerts(...)
-      // else context.addRootCerts()`). The chain a client gets comes from TLS_CERT_FILE either way.
+      // without `ca` Node loads its bundled roots into every context it makes (a cost at every
+      // start). The chain a client gets comes from TLS_CERT_FILE either way.
       ca: [],
       minVersion: 'TLSv1.2',
       ciphers: TLS_CIPHERS,
@@ -145,22 +133,19 @@ export function serverOptions({
     genReqId: (req) => requestId(req.headers),
     loggerInstance: logger,
     logController: new RequestLogController(),
-    // request.log is the service's logger itself, not a child per request (an allocation and a
-    // JSON encoding each time): the lines about a request name its reqId themselves. So routes
-    // cannot have their own log level or serializers.
+    // request.log is the service's logger itself, not a child per request (an object and a JSON
+    // encoding of its bindings for every request): the lines about a request name its reqId
+    // themselves. So routes cannot have their own log level or serializers.
     childLoggerFactory: (logger) => logger,
-    clientErrorHandler: clientErrorHandler(logger, headers),
+    clientErrorHandler,
     // A bad URL (`/%zz`) and the like, which Fastify answers before any hook runs: the security
     // headers and the status, never the input.
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, request, reply) => {
       // Every Fastify framework error carries a statusCode (fastify/lib/errors.js); 400 guards the type.
       /* c8 ignore next */
       const status = error.statusCode ?? 400;
-      void (reply as FastifyReply).headers(headers).code(status).send(errorBody(status));
+      setSecurityHeaders(request.raw, reply.raw);
+      void (reply as FastifyReply).code(status).send(errorBody(status));
     },
-    // Requests that arrive while shutting down are served, with `Connection: close` (Fastify and
-    // ConnectionDrain set it); only /healthz turns 503, so the load balancer stops sending.
-    return503OnClosing: false,
-    forceCloseConnections: 'idle',
   };
 }

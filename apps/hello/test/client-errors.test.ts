@@ -1,7 +1,8 @@
 import t from 'tap';
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
-import { clientErrorHandler } from '../src/client-errors.ts';
+import { answeredByClientError, clientErrorHandler } from '../src/client-errors.ts';
 
 // The real-socket cases (400, 408, 431, TLS failures) are in timeouts.test.ts and
 // server-options.test.ts; these are the ones a real client cannot easily provoke.
@@ -23,12 +24,14 @@ function fakes(writable: boolean) {
       this.destroyed = true;
     },
   };
-  return { lines, log, socket };
+  return { lines, log, socket: socket as typeof socket & Socket };
 }
+
+const noReply = () => undefined;
 
 t.test('an error without a code is a refused connection at debug, closed without a reply', async (t) => {
   const { lines, log, socket } = fakes(true);
-  clientErrorHandler(log, {})(new Error('odd'), socket as unknown as Socket);
+  clientErrorHandler(log, noReply)(new Error('odd'), socket);
   t.match(lines, [['debug', { code: 'undefined', remoteAddress: '127.0.0.1', err: 'odd' }, 'connection refused']]);
   t.same(socket.written, []);
   t.ok(socket.destroyed);
@@ -36,10 +39,7 @@ t.test('an error without a code is a refused connection at debug, closed without
 
 t.test('a parse error on a socket that can no longer be written is logged, not answered', async (t) => {
   const { lines, log, socket } = fakes(false);
-  clientErrorHandler(log, {})(
-    Object.assign(new Error('bad'), { code: 'HPE_INVALID_METHOD' }),
-    socket as unknown as Socket,
-  );
+  clientErrorHandler(log, noReply)(Object.assign(new Error('bad'), { code: 'HPE_INVALID_METHOD' }), socket);
   t.match(lines, [
     ['info', { statusCode: 400, code: 'HPE_INVALID_METHOD', method: undefined, url: undefined }, 'request refused'],
   ]);
@@ -47,14 +47,15 @@ t.test('a parse error on a socket that can no longer be written is logged, not a
   t.ok(socket.destroyed);
 });
 
-t.test('a writable socket gets the JSON reply with the security headers and Connection: close', async (t) => {
-  const { log, socket } = fakes(true);
-  clientErrorHandler(log, { 'x-content-type-options': 'nosniff' })(
-    Object.assign(new Error('big'), { code: 'HPE_HEADER_OVERFLOW' }),
-    socket as unknown as Socket,
+t.test('a reply already under way is not written over: the connection is closed', async (t) => {
+  const { lines, log, socket } = fakes(true);
+  const reply = { headersSent: true, req: { method: 'GET', url: '/slow?token=s3cret' } } as unknown as ServerResponse;
+  clientErrorHandler(log, () => reply)(
+    Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }),
+    socket,
   );
-  t.match(
-    socket.written[0],
-    /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n[^]*x-content-type-options: nosniff\r\nConnection: close\r\n\r\n\{"statusCode":431/,
-  );
+  t.match(lines, [['info', { statusCode: 408, method: 'GET', url: '/slow?token' }, 'request refused']]);
+  t.same(socket.written, []);
+  t.notOk(answeredByClientError.has(reply));
+  t.ok(socket.destroyed);
 });

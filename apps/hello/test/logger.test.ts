@@ -66,22 +66,3 @@ t.test('by default it writes to stdout (fd 1), pretty or not', async (t) => {
   t.equal((await createLogger({ level: 'silent', pretty: false })).level, 'silent');
   t.equal((await createLogger({ level: 'silent', pretty: true })).level, 'silent');
 });
-
-t.test("a logged error's type is its name, which minification leaves alone", async (t) => {
-  const out = sink();
-  const log = await createLogger({ level: 'info', pretty: false, destination: out });
-  // What the bundle does to a class: a short alias as the constructor's name.
-  class Qx extends Error {
-    override readonly name = 'ServiceEnvError';
-  }
-  const unnamed = new Error('no name');
-  unnamed.name = '';
-  log.error({ err: new Qx('bad env') }, 'failed');
-  log.error({ err: unnamed }, 'failed');
-  t.match(JSON.parse(out.lines[0] ?? '{}'), { err: { type: 'ServiceEnvError', message: 'bad env', stack: String } });
-  t.match(
-    JSON.parse(out.lines[1] ?? '{}'),
-    { err: { type: 'Error', message: 'no name' } },
-    "no name: the constructor's",
-  );
-});

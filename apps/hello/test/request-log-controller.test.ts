@@ -55,7 +55,6 @@ t.test('a response that failed on the wire is logged as an error', async (t) => 
     [
       'error',
       {
-        reqId: 'r-1',
         method: 'GET',
         url: '/',
         statusCode: 200,
@@ -64,7 +63,7 @@ t.test('a response that failed on the wire is logged as an error', async (t) => 
       },
       'request failed',
     ],
-    ['info', { reqId: 'r-1', method: 'GET', url: '/', statusCode: 200, responseTime: 1.23 }, 'request completed'],
+    ['info', { method: 'GET', url: '/', statusCode: 200, responseTime: 1.23 }, 'request completed'],
   ]);
   t.equal(lines.length, 2);
 });

@@ -6,9 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import Fastify from 'fastify';
+import { buildServer } from '../src/build-server.ts';
 import { createLogger } from '../src/logger.ts';
 import { serverOptions } from '../src/server-options.ts';
+import { TEST_APP } from './helpers/build.ts';
 
 const dir = t.testdir({});
 const openssl = (...args: string[]) => {
@@ -59,14 +60,18 @@ sign('localhost', 'intermediate', 'basicConstraints=CA:FALSE\nsubjectAltName=DNS
 const read = (name: string) => readFileSync(join(dir, name));
 
 t.test('the server asks for no client certificate and trusts no CA', async (t) => {
-  const { https } = serverOptions({ tls: { cert: '', key: '' }, logger: console as never, headers: {} });
+  const { https } = serverOptions({
+    tls: { cert: '', key: '' },
+    logger: console as never,
+    clientErrorHandler: () => undefined,
+  });
   t.same(https?.ca, []);
   t.notOk(https?.requestCert);
 });
 
 async function handshake(t: Test, cert: Buffer): Promise<string> {
   const logger = await createLogger({ level: 'silent', pretty: false, destination: { write: () => true } });
-  const app = Fastify(serverOptions({ tls: { cert, key: read('localhost.key') }, logger, headers: {} }));
+  const { app } = await buildServer({ tls: { cert, key: read('localhost.key') }, logger, app: TEST_APP });
   await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(() => app.close());
   const { port } = app.server.address() as { port: number };

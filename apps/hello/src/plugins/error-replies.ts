@@ -1,12 +1,11 @@
 // JSON for unknown routes and failures. No reply echoes the request (path, content type, ...):
-// a client error gets its status text, a 5xx never shows a message or a stack. Errors Fastify
-// raises before its hooks run (a bad URL) still carry the security headers.
+// a client error gets its status text, a 5xx never shows a message or a stack.
 import type { FastifyError, FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 
 // Not `import ... from 'node:http'`: an ES import of a built-in builds its ESM facade, which reads
-// every export, and node:http's lazy undici getters then load undici (~15 ms of every cold start
-// on Node 24). getBuiltinModule returns the CommonJS exports as they are.
+// every export, and node:http's lazy undici getters then load undici at every start.
+// getBuiltinModule returns the CommonJS exports as they are.
 const { STATUS_CODES } = process.getBuiltinModule('node:http');
 
 /** The body of every error reply, the shape Fastify itself uses. */
@@ -25,7 +24,6 @@ export function errorBody(statusCode: number, message?: string): ErrorBody {
 export const ALLOWED_METHODS = 'GET, HEAD';
 
 export interface ErrorRepliesOptions {
-  readonly headers: Readonly<Record<string, string>>;
   /** Paths that exist: any other method on them gets 405 with Allow, whatever the method. */
   readonly paths: readonly string[];
 }
@@ -33,7 +31,6 @@ export interface ErrorRepliesOptions {
 const errorReplies: FastifyPluginCallback<ErrorRepliesOptions> = (app, opts, done) => {
   const known = new Set(opts.paths);
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    reply.headers(opts.headers);
     const status = error.statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
       request.log.debug({ reqId: request.id, code: error.code }, 'client error');

@@ -5,21 +5,26 @@ import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { logUrl } from '../log-url.ts';
 import { errorBody } from './error-replies.ts';
+import { setSecurityHeaders } from './security-headers.ts';
 
 export interface ExpectContinueOptions {
   readonly bodyLimit: number;
-  readonly headers: Readonly<Record<string, string>>;
 }
 
 const expectContinue: FastifyPluginCallback<ExpectContinueOptions> = (app, opts, done) => {
   const server = app.server;
   // With a 'checkContinue' listener Node leaves the 100 to us and emits no 'request' itself
-  // (lib/_http_server.js parserOnIncoming).
+  // (Node's http docs, event 'checkContinue').
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     const length = Number(req.headers['content-length']);
     if (length > opts.bodyLimit) {
       const body = JSON.stringify(errorBody(413));
-      res.writeHead(413, { ...opts.headers, 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+      setSecurityHeaders(req, res);
+      res.writeHead(413, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+        connection: 'close',
+      });
       res.end(body);
       app.log.info(
         { method: req.method, url: logUrl(String(req.url)), statusCode: 413, contentLength: length },

@@ -11,15 +11,9 @@ export interface HealthOptions {
 }
 
 const health: FastifyPluginCallback<HealthOptions> = (app, opts, done) => {
-  // app.close() without the drain (tests, a crash) turns health 503 too.
-  let closing = false;
-  app.addHook('preClose', (next) => {
-    closing = true;
-    next();
-  });
   app.get(HEALTH_PATH, (_request, reply) => {
     reply.type('application/json; charset=utf-8');
-    return closing || opts.draining() ? reply.code(503).send(DRAINING) : reply.send(HEALTHY);
+    return opts.draining() ? reply.code(503).send(DRAINING) : reply.send(HEALTHY);
   });
   done();
 };

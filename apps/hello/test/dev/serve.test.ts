@@ -4,10 +4,8 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { setTimeout } from 'node:timers/promises';
 import { SERVICE_ENV_NAMES } from '@hello/config/service-env';
-import { freePort } from '../helpers/child-server.ts';
+import { freePort, TYPE_STRIPPING } from '../helpers/child-server.ts';
 import { fetchOver } from '../helpers/client.ts';
-
-t.setTimeout(120_000); // serve and its server child each compile the TypeScript sources first
 
 const serveEntry = new URL('../../src/dev/serve.ts', import.meta.url).pathname;
 
@@ -19,9 +17,8 @@ t.test('serve makes a certificate, serves the local stage, and Ctrl-C (twice ove
   const port = await freePort();
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of SERVICE_ENV_NAMES) delete env[name];
-  // tap's own loaders (TypeScript, coverage) in execArgv; detached: its own process group, which
-  // the test signals as a terminal would.
-  const serve = spawn(process.execPath, [...process.execArgv, serveEntry, dir], {
+  // Detached: its own process group, which the test signals as a terminal would.
+  const serve = spawn(process.execPath, [...TYPE_STRIPPING, serveEntry, dir], {
     env: { ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

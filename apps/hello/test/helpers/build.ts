@@ -1,17 +1,14 @@
-// Builds the service in-process the way server.ts does (like fastify/demo's test/helper.ts), with
-// its log lines captured, and closes it when the test ends.
+// Builds the service in-process with the builder src/server.ts uses (like fastify/demo's
+// test/helper.ts), its log lines captured, and closes it when the test ends.
 import type { AddressInfo } from 'node:net';
-import Fastify from 'fastify';
-import fp from 'fastify-plugin';
 import type { Test } from 'tap';
-import serviceApp, { type AppOptions } from '../../src/app.ts';
-import { ConnectionDrain } from '../../src/connection-drain.ts';
+import type { AppOptions } from '../../src/app.ts';
+import { buildServer, type BuiltServer, type ServiceInstance } from '../../src/build-server.ts';
 import { createLogger } from '../../src/logger.ts';
-import { captureHelmetHeaders } from '../../src/plugins/security-headers.ts';
-import { serverOptions, type ServerTimeouts } from '../../src/server-options.ts';
+import type { ServerTimeouts } from '../../src/server-options.ts';
 import { testCertificate } from './certificate.ts';
 
-export const TEST_APP: AppOptions = {
+export const TEST_APP: Omit<AppOptions, 'draining'> = {
   stage: 'staging',
   version: 'abc123',
   hostname: 'ip-10-0-1-23',
@@ -19,26 +16,10 @@ export const TEST_APP: AppOptions = {
 };
 
 export type LogLine = Record<string, unknown>;
-
-async function create(timeouts?: ServerTimeouts, level = 'info') {
-  const logs: LogLine[] = [];
-  const logger = await createLogger({
-    level,
-    pretty: false,
-    destination: { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) },
-  });
-  const { cert, key } = await testCertificate();
-  const app = Fastify(
-    serverOptions({ tls: { cert, key }, logger, headers: captureHelmetHeaders(), ...(timeouts ? { timeouts } : {}) }),
-  );
-  const drain = new ConnectionDrain(app.server);
-  return { app, logs, drain };
-}
-
-export type TestApp = Awaited<ReturnType<typeof create>>['app'];
+export type TestApp = ServiceInstance;
 
 export interface BuildOptions {
-  readonly app?: Partial<AppOptions>;
+  readonly app?: Partial<Omit<AppOptions, 'draining'>>;
   readonly timeouts?: ServerTimeouts;
   /** @default 'info' */
   readonly level?: string;
@@ -46,16 +27,24 @@ export interface BuildOptions {
   readonly extend?: (app: TestApp) => void;
 }
 
-export async function build(
-  t: Test,
-  options: BuildOptions = {},
-): Promise<{ app: TestApp; logs: LogLine[]; drain: ConnectionDrain }> {
-  const { app, logs, drain } = await create(options.timeouts, options.level);
-  await app.register(fp(serviceApp), { ...TEST_APP, draining: () => drain.draining, ...options.app });
-  options.extend?.(app);
-  t.teardown(() => app.close());
-  await app.ready();
-  return { app, logs, drain };
+export async function build(t: Test, options: BuildOptions = {}): Promise<BuiltServer & { logs: LogLine[] }> {
+  const logs: LogLine[] = [];
+  const logger = await createLogger({
+    level: options.level ?? 'info',
+    pretty: false,
+    destination: { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) },
+  });
+  const { cert, key } = await testCertificate();
+  const built = await buildServer({
+    tls: { cert, key },
+    logger,
+    app: { ...TEST_APP, ...options.app },
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+  });
+  options.extend?.(built.app);
+  t.teardown(() => built.app.close());
+  await built.app.ready();
+  return { ...built, logs };
 }
 
 /** Listens on an ephemeral loopback port and returns it. */

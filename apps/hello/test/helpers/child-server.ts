@@ -1,5 +1,6 @@
 // Runs src/server.ts (or another entry) as a real process, the way systemd does: explicit
-// environment, stdout not a TTY.
+// environment, stdout not a TTY. Node strips the types itself (tap's own loaders would take
+// seconds to load in every child); tap's coverage hooks come along in NODE_OPTIONS.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -17,13 +18,17 @@ export interface ChildServer {
 
 const entry = (file: string) => new URL(`../../src/${file}`, import.meta.url).pathname;
 
+/** Node 22.18 and later strip TypeScript types by default; 22.13 to 22.17 need the flag. */
+export const TYPE_STRIPPING: readonly string[] = process.features.typescript
+  ? []
+  : ['--experimental-strip-types', '--disable-warning=ExperimentalWarning'];
+
 export function startChild(file: string, env: Record<string, string>, args: string[] = []): ChildServer {
   // The real environment stays out, except what Node and tap need; the service's own variables
   // come only from the test.
   const base: Record<string, string | undefined> = { ...process.env };
   for (const name of SERVICE_ENV_NAMES) delete base[name];
-  // tap's own loaders (TypeScript, coverage): the child's lines count towards the coverage gate.
-  const child = spawn(process.execPath, [...process.execArgv, entry(file), ...args], {
+  const child = spawn(process.execPath, [...TYPE_STRIPPING, entry(file), ...args], {
     env: { ...base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -59,3 +59,54 @@ export async function exchange(port: number, bytes: string): Promise<string> {
   socket.write(bytes);
   return answer;
 }
+
+/** The whole HTTP/1.1 replies in `data` (each with a Content-Length body), in order. */
+export function wholeReplies(data: string): string[] {
+  const found: string[] = [];
+  let at = 0;
+  for (;;) {
+    const headEnd = data.indexOf('\r\n\r\n', at);
+    if (headEnd === -1) return found;
+    const length = Number(/\r\ncontent-length: *(\d+)/i.exec(data.slice(at, headEnd))?.[1] ?? 0);
+    const end = headEnd + 4 + length;
+    if (data.length < end) return found;
+    found.push(data.slice(at, end));
+    at = end;
+  }
+}
+
+/** Reads replies off a raw TLS socket as they arrive. */
+export function replies(socket: TLSSocket) {
+  let data = '';
+  const waiting = new Set<() => void>();
+  const wake = () => {
+    for (const check of waiting) check();
+  };
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => {
+    data += chunk;
+    wake();
+  });
+  socket.on('close', wake);
+  socket.on('error', () => undefined);
+  return {
+    all: () => wholeReplies(data),
+    /** Resolves with the count-th whole reply; rejects if the connection closes before it. */
+    nth(count: number): Promise<string> {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const got = wholeReplies(data);
+          if (got.length >= count) {
+            waiting.delete(check);
+            resolve(got[count - 1]!);
+          } else if (socket.destroyed) {
+            waiting.delete(check);
+            reject(new Error(`the connection closed after ${got.length} of ${count} replies`));
+          }
+        };
+        waiting.add(check);
+        check();
+      });
+    },
+  };
+}

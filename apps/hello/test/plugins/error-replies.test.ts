@@ -38,13 +38,11 @@ t.test("a 4xx reply names its status and never echoes the error's message", asyn
   t.same(res.json(), { statusCode: 418, error: "I'm a Teapot", message: "I'm a Teapot" });
 });
 
-t.test('framework errors (bad URL, bad content type) carry the security headers and echo nothing', async (t) => {
+t.test('framework errors (bad URL, bad content type) echo nothing', async (t) => {
   const { app } = await build(t, { extend: (app) => app.post('/echo', async (request) => request.body) });
   const port = await listen(app);
   const badUrl = await exchange(port, 'GET /%zz<script> HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
   t.match(badUrl, /^HTTP\/1\.1 400 Bad Request\r\n/);
-  t.match(badUrl, /strict-transport-security: max-age=/i);
-  t.match(badUrl, /x-content-type-options: nosniff/i);
   t.notMatch(badUrl, /%zz|<script>/);
   const badType = await app.inject({
     method: 'POST',
@@ -54,7 +52,6 @@ t.test('framework errors (bad URL, bad content type) carry the security headers 
   });
   t.equal(badType.statusCode, 415);
   t.notMatch(badType.body, /evil|<script>/);
-  t.match(badType.headers, { 'strict-transport-security': /max-age/ });
 });
 
 t.test('error bodies name the status', async (t) => {

@@ -10,9 +10,4 @@ t.test('the health check answers 200 with JSON while serving', async (t) => {
   t.same(res.json(), { status: 'ok' });
 });
 
-// The 503 once shutdown begins is a property of the running server: test/app.test.ts.
-
-t.test('without a drain (app.close() alone), health is 200 until the app closes', async (t) => {
-  const { app } = await build(t, { app: { draining: undefined } });
-  t.equal((await app.inject({ method: 'GET', url: HEALTH_PATH })).statusCode, 200);
-});
+// The 503 once shutdown begins is a property of the running server: test/connection-drain.test.ts.

@@ -7,7 +7,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMPILE_CACHE_ONLY_ENV } from '@hello/config/constants';
 import { COMPILE_CACHE_GUARD, SERVER_FILE, bundleServer } from '../../scripts/bundle-code.ts';
-import { skipWithoutCompileCache } from '../helpers/compile-cache.ts';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = t.testdir({});
@@ -35,7 +34,7 @@ t.test('the guard is the first line and exits 0 at once, silently', async (t) =>
   t.match(service.stderr, /hello: cannot start/);
 });
 
-t.test('and Node has written the compile cache by then', { skip: skipWithoutCompileCache }, async (t) => {
+t.test('and Node has written the compile cache by then', async (t) => {
   const cache = join(dir, 'compile-cache');
   t.equal(run({ [COMPILE_CACHE_ONLY_ENV]: '1', NODE_COMPILE_CACHE: cache }).status, 0);
   const tags = readdirSync(cache);
