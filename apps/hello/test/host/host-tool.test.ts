@@ -1,11 +1,11 @@
 import t from 'tap';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostTool } from '../../host/host-tool.ts';
 import { sha256 } from '../../host/release-manifest.ts';
-import { selfSignedPem } from '../../rehearse/rehearsal-support.ts';
+import { testCertificate } from '../helpers/certificate.ts';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -97,12 +97,8 @@ t.test('probe gives up with exit 1 when nothing answers', async (t) => {
 });
 
 t.test('probe exits 0 once the version answers', async (t) => {
-  const pem = join(dir, 'server.pem');
-  selfSignedPem(pem);
-  const key = readFileSync(pem, 'utf8');
-  const server = createServer({ cert: key, key }, (req, res) =>
-    res.end(req.url === '/version' ? '{"version":"v1"}' : '{}'),
-  );
+  const { cert, key } = await testCertificate();
+  const server = createServer({ cert, key }, (req, res) => res.end(req.url === '/version' ? '{"version":"v1"}' : '{}'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = String((server.address() as { port: number }).port);
   const r = await run(

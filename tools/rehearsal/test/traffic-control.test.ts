@@ -1,7 +1,7 @@
 import t from 'tap';
 import { DEFAULT_DEREGISTRATION_DELAY_SECONDS, HEALTH_CHECK } from '@hello/config/constants';
-import type { Deployment } from '../../rehearse/code-deploy-agent.ts';
-import { deployHost, trafficTiming } from '../../rehearse/traffic-control.ts';
+import type { Deployment } from '../src/code-deploy-agent.ts';
+import { deployHost, trafficTiming } from '../src/traffic-control.ts';
 import { fakeAgent, fakeLb } from './fakes.ts';
 
 const ok: Deployment = { ok: true, steps: { ApplicationStop: 1, ValidateService: 2 }, output: '' };

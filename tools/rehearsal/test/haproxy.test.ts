@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Haproxy } from '../../rehearse/haproxy.ts';
-import { freePorts, selfSignedPem } from '../../rehearse/rehearsal-support.ts';
+import { Haproxy } from '../src/haproxy.ts';
+import { freePorts, selfSignedPem } from '../src/rehearsal-support.ts';
 
 const installed = spawnSync('haproxy', ['-v']).error === undefined;
 

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { HEALTH_CHECK, HEALTH_PATH } from '@hello/config/constants';
-import { haproxyConfig, type HaproxyConfigOptions } from '../../rehearse/haproxy-config.ts';
-import { parseStats } from '../../rehearse/haproxy.ts';
+import { haproxyConfig, type HaproxyConfigOptions } from '../src/haproxy-config.ts';
+import { parseStats } from '../src/haproxy.ts';
 
 const options: HaproxyConfigOptions = {
   frontendPort: 9443,

@@ -3,8 +3,8 @@
 import t, { type Test } from 'tap';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { install, matchesSimpleGlob, type InstallOptions } from '../../rehearse/agent-installer.ts';
-import { parseAppspec } from '../../rehearse/appspec.ts';
+import { install, matchesSimpleGlob, type InstallOptions } from '../src/agent-installer.ts';
+import { parseAppspec } from '../src/appspec.ts';
 
 function setup(t: Test) {
   const dir = t.testdir({

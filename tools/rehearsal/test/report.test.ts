@@ -1,5 +1,5 @@
 import t from 'tap';
-import { failureSummary, formatCounts, formatHost, seconds, tail } from '../../rehearse/report.ts';
+import { failureSummary, formatCounts, formatHost, seconds, tail } from '../src/report.ts';
 
 t.test('report lines', async (t) => {
   t.equal(seconds(1234), '1.2s');

@@ -1,7 +1,7 @@
 import t from 'tap';
-import type { Deployment } from '../../rehearse/code-deploy-agent.ts';
-import { rollOut } from '../../rehearse/rolling-deploy.ts';
-import { trafficTiming } from '../../rehearse/traffic-control.ts';
+import type { Deployment } from '../src/code-deploy-agent.ts';
+import { rollOut } from '../src/rolling-deploy.ts';
+import { trafficTiming } from '../src/traffic-control.ts';
 import { fakeAgent, fakeLb } from './fakes.ts';
 
 const ok: Deployment = { ok: true, steps: {}, output: '' };

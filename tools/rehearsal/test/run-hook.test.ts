@@ -2,7 +2,7 @@
 import t from 'tap';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runHook } from '../../rehearse/run-hook.ts';
+import { runHook } from '../src/run-hook.ts';
 
 const script = (dir: string, name: string, body: string, mode = 0o644): void =>
   writeFileSync(join(dir, name), `#!/bin/bash\n${body}\n`, { mode });

@@ -3,24 +3,24 @@
 // load, then a broken revision that must stop the rollout and be rolled back, all without one
 // failed request.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ALB_IDLE_TIMEOUT_SECONDS, SERVICE_NAME, VERSION_PATH } from '@hello/config/constants';
-import { buildRelease } from '../scripts/build-release.ts';
-import { VALIDATE_TIMEOUT_SECONDS } from '../scripts/hook-timeouts.ts';
-import { UNIT_NAME } from '../scripts/host-env.ts';
 import { CodeDeployAgent } from './code-deploy-agent.ts';
 import { Haproxy } from './haproxy.ts';
 import { hookOverrides, hostLayout } from './host-layout.ts';
 import { LoadGenerator, type LoadCounts } from './load-generator.ts';
 import { failureSummary, formatCounts, formatHost, seconds, tail } from './report.ts';
 import { rollOut, type Rollout } from './rolling-deploy.ts';
-import { freePorts, probeVersion, releaseVersionOf, selfSignedPem, sleep } from './rehearsal-support.ts';
+import { freePorts, probeVersion, reachableNode, selfSignedPem, sleep } from './rehearsal-support.ts';
+import { hostValuesOf, releaseVersionOf, withBrokenServer, withVersion } from './release-zip.ts';
 import { trafficTiming } from './traffic-control.ts';
 
 export interface RehearsalOptions {
-  readonly appDir: string;
+  /** Everything the rehearsal writes goes below it (removed by whoever made it). */
+  readonly workDir: string;
+  /** This package's src: the supervisor (service-ctl.sh) lives there. */
+  readonly toolDir: string;
   /** The packaged artifact to roll out (revision B). */
   readonly revisionZip: string;
   readonly hosts: number;
@@ -38,48 +38,32 @@ export interface RehearsalResult {
   readonly problems: readonly string[];
 }
 
-/** Whether a user other than root can reach `path` (every directory above it has o+x). */
-export function worldReachable(path: string): boolean {
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
-    if ((statSync(dir).mode & 0o001) === 0) return false;
-    if (dir === dirname(dir)) return true;
-  }
+/** A value of the release's hooks/host.env, which the packager rendered from @hello/config. */
+function hostValue(values: Readonly<Record<string, string>>, key: string): string {
+  const value = values[key];
+  if (value === undefined) throw new Error(`the release's hooks/host.env has no ${key}`);
+  return value;
 }
 
 export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
-  // Outside the checkout: the service runs as its own user, who must reach the host trees and
-  // Node whatever the checkout's path and modes; and haproxy's admin socket path stays far below
-  // the ~100 characters a unix socket path may have.
-  const work = mkdtempSync(join(tmpdir(), 'rehearsal-'));
-  chmodSync(work, 0o755);
-  o.log(`work directory ${work} (removed when the rehearsal passes)`);
-  let nodeBin = process.execPath;
-  if (!worldReachable(nodeBin)) {
-    nodeBin = join(work, 'node');
-    copyFileSync(process.execPath, nodeBin);
-    chmodSync(nodeBin, 0o755);
-  }
+  const work = o.workDir;
+  o.log(`work directory ${work}`);
+  const nodeBin = reachableNode(work);
   const timing = trafficTiming(o.timeScale);
   const zipB = readFileSync(o.revisionZip);
   const versionB = releaseVersionOf(zipB);
-  const builtAt = new Date();
-  const [a, broken] = await Promise.all([
-    buildRelease({ appDir: o.appDir, version: 'rehearsal-a', builtAt, outDir: join(work, 'revisions') }),
-    buildRelease({
-      appDir: o.appDir,
-      version: 'rehearsal-broken',
-      builtAt,
-      outDir: join(work, 'revisions'),
-      serverEntry: 'rehearse/broken-server.ts',
-    }),
-  ]);
-  const zipA = readFileSync(a.zipPath);
+  const values = hostValuesOf(zipB);
+  const unitName = hostValue(values, 'UNIT_NAME');
+  const validateSeconds = Number(hostValue(values, 'VALIDATE_TIMEOUT_SECONDS'));
+  // Revision A: the same release under another version. The broken one: its server exits at start.
+  const zipA = withVersion(zipB, 'rehearsal-a');
+  const zipBroken = withBrokenServer(zipB, 'rehearsal-broken', `deploy/${unitName}`);
   o.log(
-    `revisions: A rehearsal-a, B ${versionB} (${o.revisionZip}, ${(zipB.byteLength / 1024).toFixed(1)} KiB), broken rehearsal-broken`,
+    `revisions: A rehearsal-a, B ${versionB} (${o.revisionZip}, ${(zipB.byteLength / 1024).toFixed(1)} KiB), broken rehearsal-broken (both made from B)`,
   );
 
   const [frontendPort, ...ports] = await freePorts(o.hosts + 1);
-  const serviceCtl = join(o.appDir, 'rehearse', 'service-ctl.sh');
+  const serviceCtl = join(o.toolDir, 'service-ctl.sh');
   const agents = ports.map((port, i) => {
     const host = hostLayout(join(work, 'hosts'), `h${i + 1}`, port);
     mkdirSync(host.dir, { recursive: true });
@@ -88,7 +72,7 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
       nodeBin,
       // The unit's own User=: BeforeInstall creates it on this machine as on a new instance.
       user: SERVICE_NAME,
-      validateTimeoutSeconds: Math.ceil(VALIDATE_TIMEOUT_SECONDS / o.timeScale),
+      validateTimeoutSeconds: Math.ceil(validateSeconds / o.timeScale),
     });
     return new CodeDeployAgent(host, { applicationName: o.applicationName, deploymentGroup: o.stage, overrides });
   });
@@ -108,11 +92,11 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
   );
   const load = new LoadGenerator({ port: frontendPort!, path: VERSION_PATH, ca });
   const problems: string[] = [];
-  // Synchronous, so it also runs on process.exit (the time limit, Ctrl-C): nothing outlives us.
+  // Each service stops as systemd would stop it; whatever is left ends with the namespaces.
   const stopAll = (): void => {
     for (const agent of agents) {
       try {
-        execFileSync(serviceCtl, ['stop', UNIT_NAME], {
+        execFileSync(serviceCtl, ['stop', unitName], {
           env: { ...process.env, HELLO_UNIT_DIR: agent.host.unitDir, HELLO_SUPERVISOR_DIR: agent.host.supervisorDir },
           stdio: 'ignore',
         });
@@ -122,8 +106,6 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
     }
     lb.stop();
   };
-  process.once('exit', stopAll);
-  let passed = false;
   try {
     o.log(`first deployment of A to ${agents.length} hosts (no traffic yet, no ApplicationStop):`);
     for (const agent of agents) {
@@ -147,7 +129,7 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
     const brokenRollout = await rollOut({
       lb,
       agents,
-      zip: readFileSync(broken.zipPath),
+      zip: zipBroken,
       previousZip: zipB,
       timing,
       onHost: (r) => {
@@ -185,17 +167,14 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
       `  broken revision: stopped after ${brokenRollout.hosts.length} host, rolled back, ${seconds(brokenRollout.ms)} in all`,
     );
     o.log(formatCounts('broken revision', brokenLoad));
-    passed = problems.length === 0;
     return {
-      ok: passed,
+      ok: problems.length === 0,
       rolling: { rollout: rollingRollout, load: rollingLoad },
       broken: { rollout: brokenRollout, load: brokenLoad },
       problems,
     };
   } finally {
     await load.stop();
-    process.off('exit', stopAll);
     stopAll();
-    if (passed) rmSync(work, { recursive: true, force: true });
   }
 }

@@ -4,8 +4,8 @@ import t from 'tap';
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
-import { CodeDeployAgent, type AgentOptions } from '../../rehearse/code-deploy-agent.ts';
-import { hostLayout } from '../../rehearse/host-layout.ts';
+import { CodeDeployAgent, type AgentOptions } from '../src/code-deploy-agent.ts';
+import { hostLayout } from '../src/host-layout.ts';
 
 // Real processes (bash, openssl, Node, su): on a busy 2-core machine the file outlasts tap's
 // default 30 s; each step is still bounded by its own timeout.

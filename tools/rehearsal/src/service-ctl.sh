@@ -31,7 +31,7 @@ loaded() {
 note() { echo "[service-ctl] $unit: $*" >>"$out"; }
 
 supervise() {
-  local restart restart_sec interval burst child='' stopping=0 status starts=() now kept
+  local restart restart_sec interval burst kill_signal child='' stopping=0 status starts=() now kept
   out=$(prop StandardOutput)
   out=${out#append:}
   restart=$(prop Restart)
@@ -40,7 +40,10 @@ supervise() {
   burst=$(prop StartLimitBurst)
   echo $$ >"$state/supervisor.pid"
   rm -f "$state/failed"
-  trap 'stopping=1; [[ -z $child ]] || kill -"$(prop KillSignal | sed "s/^SIG//;s/^$/TERM/")" "$child" 2>/dev/null || true' TERM
+  kill_signal=$(prop KillSignal)
+  kill_signal=${kill_signal#SIG}
+  # KillSignal= defaults to SIGTERM (systemd.kill(5)).
+  trap 'stopping=1; [[ -z $child ]] || kill -"${kill_signal:-TERM}" "$child" 2>/dev/null || true' TERM
   while ((stopping == 0)); do
     # Start rate limit: at most $burst starts within $interval seconds (systemd: 5 in 10 s).
     now=${EPOCHREALTIME/./}

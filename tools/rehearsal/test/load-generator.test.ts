@@ -5,14 +5,24 @@ import type { ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyCounts, LoadGenerator } from '../../rehearse/load-generator.ts';
-import { freePorts, selfSignedPem, sleep } from '../../rehearse/rehearsal-support.ts';
+import { emptyCounts, LoadGenerator } from '../src/load-generator.ts';
+import { freePorts, selfSignedPem } from '../src/rehearsal-support.ts';
+import { waitUntil } from './helpers/wait-until.ts';
 
 const pem = join(mkdtempSync(join(tmpdir(), 'load-')), 'server.pem');
 const ca = selfSignedPem(pem);
 const key = readFileSync(pem, 'utf8');
 let answer: (res: ServerResponse) => void = (res) => res.end('{"version":"v1"}');
-const server = createServer({ cert: key, key }, (_req, res) => answer(res));
+let served = 0;
+const server = createServer({ cert: key, key }, (_req, res) => {
+  served++;
+  answer(res);
+});
+/** Waits until the server has seen `n` more requests. */
+const more = (n: number) => {
+  const until = served + n;
+  return waitUntil(() => served >= until, `${n} requests`);
+};
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const port = (server.address() as { port: number }).port;
 t.teardown(() => {
@@ -23,10 +33,10 @@ t.teardown(() => {
 t.test('counts requests and the versions that answered, over a verified TLS connection', async (t) => {
   const load = new LoadGenerator({ port, path: '/version', ca, concurrency: 2, pauseMs: 1 });
   load.start();
-  await sleep(150);
+  await more(5);
   const window = load.takeCounts();
   answer = (res) => res.end('{"version":"v2"}');
-  await sleep(150);
+  await more(5);
   const rest = await load.stop();
   t.ok(window.sent > 0 && window.failed === 0, `${window.sent} sent`);
   t.ok((window.versions.v1 ?? 0) > 0);
@@ -37,10 +47,10 @@ t.test('non-2xx answers, non-JSON bodies and socket errors are failures', async 
   answer = (res) => res.writeHead(503).end('draining');
   const load = new LoadGenerator({ port, path: '/version', ca, concurrency: 1 });
   load.start();
-  await sleep(100);
+  await more(3);
   const counts = load.takeCounts();
   answer = (res) => res.end('not json');
-  await sleep(100);
+  await more(3);
   const notJson = await load.stop();
   t.ok(counts.sent > 0);
   t.equal(counts.failed, counts.sent);
@@ -50,8 +60,7 @@ t.test('non-2xx answers, non-JSON bodies and socket errors are failures', async 
 
   const [closed] = await freePorts(1);
   const refused = new LoadGenerator({ port: closed!, path: '/', ca, concurrency: 1, timeoutMs: 200 });
-  refused.start();
-  await sleep(50);
+  refused.start(); // each worker's first request is under way once start() returns
   const c = await refused.stop();
   t.match(c.failures[0], /^socket: .*ECONNREFUSED/);
   t.same(emptyCounts(), { sent: 0, failed: 0, versions: {}, failures: [] });
@@ -61,7 +70,6 @@ t.test('a server that never answers times out', async (t) => {
   answer = () => {};
   const load = new LoadGenerator({ port, path: '/', ca, timeoutMs: 100 });
   load.start();
-  await sleep(50);
   const c = await load.stop();
   t.match(c.failures[0], /socket: timed out/);
 });

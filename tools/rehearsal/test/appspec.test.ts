@@ -1,35 +1,51 @@
 // The stand-in agent's appspec rules, each with the real agent's error text
 // (aws/aws-codedeploy-agent application_specification/*.rb, command_executor.rb).
 import t from 'tap';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { bundleTextFiles } from '../../scripts/bundle-text-files.ts';
-import { HOOK_NAMES, HOOK_SCRIPTS, HOOK_TIMEOUT_SECONDS } from '../../scripts/hook-timeouts.ts';
-import { INCOMING_DIR } from '../../scripts/host-env.ts';
-import { AppspecError, parseAppspec, validateHooks } from '../../rehearse/appspec.ts';
+import { AppspecError, parseAppspec, validateHooks } from '../src/appspec.ts';
 
-const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const text = bundleTextFiles(join(appDir, 'deploy')).find((f) => f.path === 'appspec.yml')!.text;
 const minimal = (extra: string): string => `version: 0.0\nos: linux\n${extra}`;
 
-t.test('reads the packaged appspec, which the agent accepts', async (t) => {
-  const a = parseAppspec(text);
+// Shaped like the service's appspec: one files entry, OVERWRITE, one permission entry per kind of
+// object, every hook as root. (The rehearsal parses the real one from the zip at every run.)
+const released = minimal(`files:
+  - source: /
+    destination: /opt/app/incoming
+file_exists_behavior: OVERWRITE
+permissions:
+  - object: /opt/app/incoming
+    owner: root
+    group: root
+    mode: 644
+    type:
+      - file
+  - object: /opt/app/incoming
+    mode: 755
+    type:
+      - directory
+hooks:
+  ApplicationStop:
+    - location: hooks/application-stop.sh
+      timeout: 60
+      runas: root
+  ValidateService:
+    - location: hooks/validate-service.sh
+      timeout: 90
+      runas: root
+`);
+
+t.test('reads an appspec shaped like the release, which the agent accepts', async (t) => {
+  const a = parseAppspec(released);
   t.doesNotThrow(() => validateHooks(a));
-  t.same(a.files, [{ source: '/', destination: INCOMING_DIR }]);
+  t.same(a.files, [{ source: '/', destination: '/opt/app/incoming' }]);
   t.equal(a.fileExistsBehavior, 'OVERWRITE');
   t.same(
-    a.permissions.map((p) => [p.object, p.pattern, p.mode, p.type]),
+    a.permissions.map((p) => [p.object, p.pattern, p.mode, p.type, p.owner]),
     [
-      [INCOMING_DIR, '**', '644', ['file']],
-      [INCOMING_DIR, '**', '755', ['directory']],
+      ['/opt/app/incoming', '**', '644', ['file'], 'root'],
+      ['/opt/app/incoming', '**', '755', ['directory'], undefined],
     ],
   );
-  for (const hook of HOOK_NAMES)
-    t.same(
-      a.hooks[hook],
-      [{ location: `hooks/${HOOK_SCRIPTS[hook]}`, timeout: HOOK_TIMEOUT_SECONDS[hook], runas: 'root' }],
-      hook,
-    );
+  t.same(a.hooks.ValidateService, [{ location: 'hooks/validate-service.sh', timeout: 90, runas: 'root' }]);
 });
 
 t.test('defaults: no hooks, files or permissions; DISALLOW comes from the deployment', async (t) => {

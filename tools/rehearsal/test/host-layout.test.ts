@@ -1,6 +1,6 @@
 import t from 'tap';
 import { HOST_PATHS } from '@hello/config/constants';
-import { hookOverrides, hostLayout, mapHostPath } from '../../rehearse/host-layout.ts';
+import { hookOverrides, hostLayout, mapHostPath } from '../src/host-layout.ts';
 
 const h = hostLayout('/tmp/r/hosts', 'h1', 18441);
 

@@ -1,6 +1,6 @@
 // Test helpers: a load balancer and agents that only record what the rollout asks of them.
-import type { CodeDeployAgent, Deployment } from '../../rehearse/code-deploy-agent.ts';
-import type { Haproxy, ServerStat } from '../../rehearse/haproxy.ts';
+import type { CodeDeployAgent, Deployment } from '../src/code-deploy-agent.ts';
+import type { Haproxy, ServerStat } from '../src/haproxy.ts';
 
 /** Records the runtime API calls; `current` requests drain away one poll at a time. */
 export function fakeLb(calls: string[], current = 0): Haproxy {

@@ -1,14 +1,34 @@
 // Small helpers of the rehearsal: free loopback ports, a certificate for haproxy, and a look at
-// which version a host or a zip holds.
+// which version a host serves.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { unzipSync } from 'fflate';
+import { dirname, join } from 'node:path';
 import { VERSION_PATH } from '@hello/config/constants';
-import { getLocal } from '../host/probe-service.ts';
-import { MANIFEST_FILE, parseReleaseManifest } from '../host/release-manifest.ts';
+
+/** Whether a user other than root can reach `path` (every directory above it has o+x). */
+export function worldReachable(path: string): boolean {
+  let dir = dirname(path);
+  while ((statSync(dir).mode & 0o001) !== 0) {
+    if (dir === dirname(dir)) return true;
+    dir = dirname(dir);
+  }
+  return false;
+}
+
+/**
+ * This Node, as a path the service's own user can run: itself, or a copy in `dir` when it sits
+ * where others cannot reach (for example under /root).
+ */
+export function reachableNode(dir: string, node = process.execPath): string {
+  if (worldReachable(node)) return node;
+  const copy = join(dir, 'node');
+  copyFileSync(node, copy);
+  chmodSync(copy, 0o755);
+  return copy;
+}
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -65,12 +85,22 @@ export function selfSignedPem(pemFile: string): string {
   }
 }
 
-/** The version in a release zip's release.json. */
-export function releaseVersionOf(zip: Uint8Array): string {
-  const files = unzipSync(zip, { filter: (f) => f.name === MANIFEST_FILE });
-  const manifest = files[MANIFEST_FILE];
-  if (manifest === undefined) throw new Error(`the zip has no ${MANIFEST_FILE}`);
-  return parseReleaseManifest(new TextDecoder().decode(manifest)).version;
+/** GET https://127.0.0.1:<port><path>; hosts have self-signed certificates, so none is verified. */
+export function getLocal(port: number, path: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, rejectUnauthorized: false, timeout: timeoutMs, agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** The version a host answers on VERSION_PATH right now, or what went wrong. */
