@@ -242,7 +242,7 @@ runShapeChecks(t, [
       return (
         same(check?.permissions, { contents: 'read' }) &&
         check?.if === undefined &&
-        stepsRunning(check, /^sudo -E env "PATH=\$PATH" pnpm check$/).length === 1 &&
+        stepsRunning(check, /^pnpm check$/).length === 1 &&
         [
           "vars.AWS_DIFF_ENABLED == 'true'",
           'github.event.pull_request.head.repo.full_name == github.repository',
@@ -259,8 +259,8 @@ runShapeChecks(t, [
       { file: 'ci', from: "      github.actor != 'dependabot[bot]'", to: '      true' },
       {
         file: 'ci',
-        from: '      - run: sudo -E env "PATH=$PATH" pnpm check',
-        to: '      - run: sudo -E env "PATH=$PATH" pnpm lint',
+        from: '      - run: pnpm check',
+        to: '      - run: pnpm lint',
       },
       { file: 'ci', from: "          cache: 'false'", to: "          cache: 'true'" },
       { file: 'ci', from: '        run: pnpm synth', to: '        run: echo no synth' },
