@@ -33,6 +33,7 @@ export interface AgentOptions {
 
 export const LIFECYCLE = [
   'ApplicationStop',
+  'DownloadBundle',
   'BeforeInstall',
   'Install',
   'AfterInstall',
@@ -41,12 +42,40 @@ export const LIFECYCLE = [
 ] as const;
 export type Step = (typeof LIFECYCLE)[number];
 
+/** What CodeDeploy shows of a failed lifecycle event (its API's Diagnostics). */
+export interface Diagnostics {
+  readonly errorCode: 'ScriptMissing' | 'ScriptTimedOut' | 'ScriptFailed' | 'UnknownError';
+  readonly scriptName: string;
+  readonly message: string;
+  readonly logTail: string;
+}
+
 export interface Deployment {
   readonly ok: boolean;
   readonly failed?: Step;
+  readonly diagnostics?: Diagnostics;
+  /** The host stopped answering in `failed` (terminated): nothing reported that step's end. */
+  readonly lost?: boolean;
   /** Milliseconds per step that ran. */
   readonly steps: Partial<Record<Step, number>>;
   readonly output: string;
+}
+
+export type EventStatus = 'InProgress' | 'Succeeded' | 'Failed';
+
+/** Thrown by a fault in `beforeStep`: the host is gone, and with it the agent that would report. */
+export class HostLost extends Error {}
+
+export interface DeployOptions {
+  /** The deployment this host's part belongs to. @default the agent's own counter */
+  readonly deploymentId?: string;
+  /**
+   * Awaited once each step has started: a fault waits or throws here (a throw fails the step;
+   * HostLost leaves it unreported).
+   */
+  readonly beforeStep?: (step: Step) => Promise<void> | void;
+  /** Each step as it starts and ends, as the agent reports it to CodeDeploy. */
+  readonly onEvent?: (step: Step, status: EventStatus, diagnostics?: Diagnostics) => void;
 }
 
 export class CodeDeployAgent {
@@ -90,8 +119,8 @@ export class CodeDeployAgent {
     }
   }
 
-  async deploy(zip: Uint8Array, onStep: (step: Step, ms: number) => void = () => {}): Promise<Deployment> {
-    const id = `d-REHEARSAL${String(++this.count).padStart(3, '0')}`;
+  async deploy(zip: Uint8Array, o: DeployOptions = {}): Promise<Deployment> {
+    const id = o.deploymentId ?? `d-REHEARSAL${String(++this.count).padStart(3, '0')}`;
     const root = join(this.host.deploymentRoot, this.groupId, id);
     const archive = join(root, 'deployment-archive');
     const previous = this.lastSuccessfulInstall();
@@ -108,43 +137,61 @@ export class CodeDeployAgent {
       BUNDLE_VERSION: '',
       BUNDLE_ETAG: createHash('md5').update(zip).digest('hex'),
     };
-    const finish = (failed?: Step): Deployment => {
+    const finish = (failed?: Step, diagnostics?: Diagnostics): Deployment => {
       appendFileSync(join(this.host.dir, 'deployments.log'), output);
-      return { ok: failed === undefined, ...(failed === undefined ? {} : { failed }), steps, output };
+      return { ok: failed === undefined, ...(failed === undefined ? {} : { failed, diagnostics }), steps, output };
     };
     for (const step of LIFECYCLE) {
       const started = performance.now();
+      // ApplicationStop runs from the last successful install; with none it is a no-op command,
+      // which the agent completes as succeeded (command_poller.rb #complete_if_noop_command).
       const from = step === 'ApplicationStop' ? previous : archive;
-      if (from === undefined) continue;
-      let error: string | undefined;
+      let diagnostics: Diagnostics | undefined;
+      o.onEvent?.(step, 'InProgress');
       try {
-        if (step === 'BeforeInstall') this.unpack(zip, archive); // DownloadBundle
-        const appspec: Appspec = parseAppspec(readFileSync(join(from, 'appspec.yml'), 'utf8'));
-        if (step === 'Install') {
-          validateHooks(appspec);
-          install(appspec, {
-            archiveDir: archive,
-            instructionsDir: this.instructionsDir,
-            deploymentGroupId: this.groupId,
-            fileExistsBehavior: this.options.fileExistsBehavior ?? 'DISALLOW',
-            mapPath: (p) => mapHostPath(this.host, p),
-          });
-          writeFileSync(this.lastInstallFile, root);
-          output += `--- Install (${relative(this.host.dir, archive)}) ok\n`;
-        } else if (appspec.hooks[step] !== undefined) {
-          const run = await runHook(from, appspec.hooks[step], { ...env, LIFECYCLE_EVENT: step });
-          output += `--- ${step} (${relative(this.host.dir, from)}) ${run.ok ? 'ok' : 'failed'}\n${run.output}`;
-          error = run.error;
+        await o.beforeStep?.(step);
+        if (step === 'DownloadBundle') this.unpack(zip, archive);
+        else if (from !== undefined) {
+          const appspec: Appspec = parseAppspec(readFileSync(join(from, 'appspec.yml'), 'utf8'));
+          if (step === 'Install') {
+            validateHooks(appspec);
+            install(appspec, {
+              archiveDir: archive,
+              instructionsDir: this.instructionsDir,
+              deploymentGroupId: this.groupId,
+              fileExistsBehavior: this.options.fileExistsBehavior ?? 'DISALLOW',
+              mapPath: (p) => mapHostPath(this.host, p),
+            });
+            writeFileSync(this.lastInstallFile, root);
+            output += `--- Install (${relative(this.host.dir, archive)}) ok\n`;
+          } else if (appspec.hooks[step] !== undefined) {
+            const run = await runHook(from, appspec.hooks[step], { ...env, LIFECYCLE_EVENT: step });
+            output += `--- ${step} (${relative(this.host.dir, from)}) ${run.ok ? 'ok' : 'failed'}\n${run.output}`;
+            if (!run.ok)
+              diagnostics = {
+                errorCode: run.errorCode!,
+                scriptName: run.script!,
+                message: run.error!,
+                logTail: run.log,
+              };
+          }
         }
       } catch (e) {
+        if (e instanceof HostLost) {
+          output += `--- ${step}: ${e.message}\n`;
+          appendFileSync(join(this.host.dir, 'deployments.log'), output);
+          return { ok: false, failed: step, lost: true, steps, output };
+        }
+        // Anything but a script's own failure: the agent's UNKNOWN_ERROR_CODE, no script, no log
+        // (command_poller.rb #gather_diagnostics_from_error).
         output += `--- ${step} failed\n`;
-        error = (e as Error).message;
+        diagnostics = { errorCode: 'UnknownError', scriptName: '', message: (e as Error).message, logTail: '' };
       }
       steps[step] = performance.now() - started;
-      onStep(step, steps[step]);
-      if (error !== undefined) {
-        output += `${error}\n`;
-        return finish(step);
+      o.onEvent?.(step, diagnostics === undefined ? 'Succeeded' : 'Failed', diagnostics);
+      if (diagnostics !== undefined) {
+        output += `${diagnostics.message}\n`;
+        return finish(step, diagnostics);
       }
     }
     return finish();

@@ -8,7 +8,8 @@ export interface HaproxyConfigOptions {
   /** Combined certificate and key (PEM) for the frontend. */
   readonly certPem: string;
   readonly adminSocket: string;
-  readonly servers: readonly { readonly name: string; readonly port: number }[];
+  /** A disabled server is a spare slot: out until the runtime API makes it ready. */
+  readonly servers: readonly { readonly name: string; readonly port: number; readonly disabled?: boolean }[];
   /** Divides the health check interval and timeout; 1 = the target group's own numbers. */
   readonly timeScale: number;
   /** Keep-alive toward the client, as the ALB's idle timeout. */
@@ -47,7 +48,7 @@ export function haproxyConfig(o: HaproxyConfigOptions): string {
     '  http-check expect status 200',
     `  timeout check ${ms(HEALTH_CHECK.timeoutSeconds)}`,
     `  default-server check ssl verify none inter ${ms(HEALTH_CHECK.intervalSeconds)} rise ${HEALTH_CHECK.healthyThreshold} fall ${HEALTH_CHECK.unhealthyThreshold}`,
-    ...o.servers.map((s) => `  server ${s.name} 127.0.0.1:${s.port}`),
+    ...o.servers.map((s) => `  server ${s.name} 127.0.0.1:${s.port}${s.disabled === true ? ' disabled' : ''}`),
     '',
   ].join('\n');
 }

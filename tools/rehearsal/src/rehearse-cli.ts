@@ -1,4 +1,5 @@
-// `pnpm rehearse [--hosts N] [--time-scale S] [--revision zip]`: checks the tools, the namespaces
+// `pnpm rehearse [--faults [--only id,...] [--skip-drain]] [--hosts N] [--time-scale S]
+// [--revision zip]`: checks the tools, the namespaces
 // and the release zip before anything starts, then runs the rehearsal inside its namespaces and
 // turns the result into an exit code. Runs as any user (see user-namespace.ts).
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,8 @@ import { formatProblems, type NamespacePlan, type Problem } from './user-namespa
 export const DEFAULT_TIME_SCALE = 10;
 /** The whole rehearsal must end well inside CI's patience; everything in it is killed then. */
 export const TIME_LIMIT_MS = 150_000;
+/** The same for the fault matrix. */
+export const FAULTS_TIME_LIMIT_MS = 300_000;
 
 /** Debian/Ubuntu package of each tool the rehearsal runs inside its namespaces. */
 export const REQUIRED_TOOLS: Readonly<Record<string, { readonly args: string[]; readonly apt: string }>> = {
@@ -48,6 +51,8 @@ export interface RehearsalRequest {
   readonly hosts: number;
   readonly timeScale: number;
   readonly stage: string;
+  /** The fault matrix instead of the rolling deployment. */
+  readonly faults?: { readonly only: readonly string[]; readonly skipDrain: boolean };
 }
 
 export interface RehearseCliContext {
@@ -78,8 +83,17 @@ export async function rehearseCli(c: RehearseCliContext): Promise<number> {
   try {
     const { values } = parseArgs({
       args: [...c.argv],
-      options: { hosts: { type: 'string' }, 'time-scale': { type: 'string' }, revision: { type: 'string' } },
+      options: {
+        hosts: { type: 'string' },
+        'time-scale': { type: 'string' },
+        revision: { type: 'string' },
+        faults: { type: 'boolean' },
+        only: { type: 'string' },
+        'skip-drain': { type: 'boolean' },
+      },
     });
+    if ((values.only !== undefined || values['skip-drain'] === true) && values.faults !== true)
+      throw new Error('--only and --skip-drain choose what the fault matrix runs: add --faults');
     const hosts = Number(values.hosts ?? project.stages.prod.capacity.desired);
     if (!Number.isInteger(hosts) || hosts < 2 || hosts > 6)
       throw new Error(`--hosts ${values.hosts} is not allowed; expected 2 to 6 (a rolling deployment needs two)`);
@@ -105,7 +119,17 @@ export async function rehearseCli(c: RehearseCliContext): Promise<number> {
     c.out(
       `rehearsal: ${hosts} hosts on 127.0.0.1 behind haproxy; health checks, timeouts and draining at 1/${timeScale} of the target group's (same ratios)\n`,
     );
-    return await c.runInside(namespaces.plan, { revisionZip, hosts, timeScale, stage: 'staging' });
+    const faults =
+      values.faults === true
+        ? { only: (values.only ?? '').split(',').filter((id) => id !== ''), skipDrain: values['skip-drain'] === true }
+        : undefined;
+    return await c.runInside(namespaces.plan, {
+      revisionZip,
+      hosts,
+      timeScale,
+      stage: 'staging',
+      ...(faults === undefined ? {} : { faults }),
+    });
   } catch (error) {
     c.err(`rehearse: ${(error as Error).message}\n`);
     return 1;

@@ -3,7 +3,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInNamespace } from './namespace-runner.ts';
-import { missingTools, rehearseCli, TIME_LIMIT_MS } from './rehearse-cli.ts';
+import { FAULTS_TIME_LIMIT_MS, missingTools, rehearseCli, TIME_LIMIT_MS } from './rehearse-cli.ts';
 import { currentCaller, machine, planNamespaces } from './user-namespace.ts';
 
 const toolDir = dirname(fileURLToPath(import.meta.url));
@@ -20,7 +20,7 @@ process.exitCode = await rehearseCli({
       // The same Node and loader (tsx) as this process.
       command: [process.execPath, ...process.execArgv, join(toolDir, 'rehearse-inside.ts'), JSON.stringify(request)],
       env: process.env,
-      timeLimitMs: TIME_LIMIT_MS,
+      timeLimitMs: request.faults === undefined ? TIME_LIMIT_MS : FAULTS_TIME_LIMIT_MS,
       keepOnFailure: true,
       uid: caller.uid,
       log: (line) => process.stderr.write(`rehearse: ${line}\n`),

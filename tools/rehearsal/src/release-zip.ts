@@ -61,29 +61,46 @@ export function serverEntryOf(unit: string): string {
   return entry.slice(prefix.length);
 }
 
-function repack(files: ReleaseFiles, version: string, replaced: ReleaseFiles = {}): Uint8Array {
+/**
+ * The release with `replaced` files and another version. release.json lists the new files'
+ * sha256 unless `verified` is false: then it still names the old ones, as an object changed after
+ * it was published would.
+ */
+export function repackRelease(
+  zip: Uint8Array,
+  version: string,
+  replaced: ReleaseFiles = {},
+  o: { verified?: boolean } = {},
+): Uint8Array {
   if (!RELEASE_VERSION_PATTERN.test(version)) throw new Error(`version ${JSON.stringify(version)} is not allowed`);
+  const files = readRelease(zip);
   const manifest = manifestOf(files);
   const out: ReleaseFiles = { ...files, ...replaced };
   const hashes = { ...manifest.files };
-  for (const [path, data] of Object.entries(replaced)) hashes[path] = sha256(data);
+  if (o.verified !== false) for (const [path, data] of Object.entries(replaced)) hashes[path] = sha256(data);
   out[MANIFEST_FILE] = bytes(`${JSON.stringify({ ...manifest, version, files: hashes }, null, 2)}\n`);
   return zipSync(out);
 }
 
 /** The same release under another version: revision A, which B replaces. */
-export const withVersion = (zip: Uint8Array, version: string): Uint8Array => repack(readRelease(zip), version);
+export const withVersion = (zip: Uint8Array, version: string): Uint8Array => repackRelease(zip, version);
 
 /**
  * A release whose server exits at every start, with release.json updated to match, so that it
  * installs cleanly and fails where a bad build does: ValidateService.
  */
 export function withBrokenServer(zip: Uint8Array, version: string, unitPath: string): Uint8Array {
-  const files = readRelease(zip);
-  const unit = files[unitPath];
-  if (unit === undefined) throw new Error(`the zip has no ${unitPath}`);
-  const entry = serverEntryOf(text(unit));
   const broken =
     "console.error('rehearsal: this revision is broken on purpose; its server exits at start');\nprocess.exit(1);\n";
-  return repack(files, version, { [entry]: bytes(broken) });
+  return repackRelease(zip, version, { [serverEntry(zip, unitPath)]: bytes(broken) });
 }
+
+/** The release-relative path of the server file, from the zip's unit. */
+export function serverEntry(zip: Uint8Array, unitPath: string): string {
+  const unit = readRelease(zip)[unitPath];
+  if (unit === undefined) throw new Error(`the zip has no ${unitPath}`);
+  return serverEntryOf(text(unit));
+}
+
+export const releaseText = text;
+export const releaseBytes = bytes;

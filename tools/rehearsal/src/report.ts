@@ -5,6 +5,7 @@ import type { HostDeployment, TrafficStep } from './traffic-control.ts';
 const ORDER: readonly TrafficStep[] = [
   'BlockTraffic',
   'ApplicationStop',
+  'DownloadBundle',
   'BeforeInstall',
   'Install',
   'AfterInstall',

@@ -15,27 +15,65 @@ import { chmodSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppspecScript } from './appspec.ts';
 
+/** The agent's ScriptError codes, by the names CodeDeploy's API gives them (LifecycleErrorCode). */
+export type ScriptErrorCode = 'ScriptMissing' | 'ScriptTimedOut' | 'ScriptFailed';
+
 export interface HookRun {
   readonly ok: boolean;
   /** The agent's error message when the script failed. */
   readonly error?: string;
+  readonly errorCode?: ScriptErrorCode;
+  /** The failing script's location. */
+  readonly script?: string;
   readonly output: string;
+  /** The agent's ScriptLog: `Script - <location>` and `[stdout]`/`[stderr]` lines, its last 2 KiB. */
+  readonly log: string;
   readonly ms: number;
+}
+
+/**
+ * ScriptLog#append_to_log (hook_executor.rb), as written: walking back from the newest entry, it
+ * keeps entries while the 2048-character budget lasts, charging each step the length of the entry
+ * below the one it keeps (Ruby's log[-1], the newest, at the bottom). What is left is what the
+ * agent reports as a failed event's log tail.
+ */
+export function appendToLog(log: readonly string[], entry: string): string[] {
+  const all = [...log, entry];
+  let index = all.length;
+  let remaining = 2048;
+  while (index > 0 && remaining - all.at(index - 1)!.length > 0) {
+    index -= 1;
+    remaining -= all.at(index - 1)!.length;
+  }
+  return index > 0 ? all.slice(index) : all;
 }
 
 export const HOOK_PATH = '/usr/bin:/bin';
 
-function runScript(archiveDir: string, script: AppspecScript, env: Readonly<Record<string, string>>): Promise<HookRun> {
+/** The event's ScriptLog, shared by its scripts. */
+interface ScriptLog {
+  entries: string[];
+}
+
+function runScript(
+  archiveDir: string,
+  script: AppspecScript,
+  env: Readonly<Record<string, string>>,
+  log: ScriptLog,
+): Promise<HookRun> {
   const path = join(archiveDir, script.location);
   const started = performance.now();
-  const done = (ok: boolean, output: string, error?: string): HookRun => ({
+  const append = (entry: string): void => void (log.entries = appendToLog(log.entries, entry));
+  append(`Script - ${script.location}\n`);
+  const done = (ok: boolean, output: string, error?: string, errorCode?: ScriptErrorCode): HookRun => ({
     ok,
     output,
+    log: log.entries.join(''),
     ms: performance.now() - started,
-    ...(error === undefined ? {} : { error }),
+    ...(error === undefined ? {} : { error, errorCode, script: script.location }),
   });
   if (!existsSync(path))
-    return Promise.resolve(done(false, '', `Script does not exist at specified location: ${path}`));
+    return Promise.resolve(done(false, '', `Script does not exist at specified location: ${path}`, 'ScriptMissing'));
   const mode = statSync(path).mode;
   if ((mode & 0o111) === 0) chmodSync(path, mode | 0o111); // FileUtils.chmod("+x", ...)
   const prefix = `Script at specified location: ${script.location}${script.runas === undefined ? '' : ` run as user ${script.runas}`}`;
@@ -49,8 +87,17 @@ function runScript(archiveDir: string, script: AppspecScript, env: Readonly<Reco
     });
     let output = '';
     let timedOut = false;
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    // Line by line, as the agent reads them (each_line), each with its stream's prefix.
+    const partial = { '[stdout]': '', '[stderr]': '' };
+    const reader = (stream: keyof typeof partial) => (d: Buffer) => {
+      const text = d.toString();
+      output += text;
+      const parts = (partial[stream] + text).split('\n');
+      partial[stream] = parts.pop()!;
+      for (const line of parts) append(`${stream}${line}\n`);
+    };
+    child.stdout.on('data', reader('[stdout]'));
+    child.stderr.on('data', reader('[stderr]'));
     const timer = setTimeout(() => {
       timedOut = true;
       process.kill(-child.pid!, 'SIGTERM');
@@ -58,25 +105,17 @@ function runScript(archiveDir: string, script: AppspecScript, env: Readonly<Reco
     // Spawning itself failed (e.g. a missing interpreter): the agent's rescue of StandardError.
     child.on('error', (e) => {
       clearTimeout(timer);
-      resolve(
-        done(
-          false,
-          output,
-          `${prefix} failed with error ${(e as NodeJS.ErrnoException).code} with message ${e.message}`,
-        ),
-      );
+      const message = `${prefix} failed with error ${(e as NodeJS.ErrnoException).code} with message ${e.message}`;
+      resolve(done(false, output, message, 'ScriptFailed'));
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (timedOut)
-        resolve(
-          done(
-            false,
-            output,
-            `Script at specified location: ${script.location} failed to complete in ${script.timeout} seconds`,
-          ),
-        );
-      else if (code !== 0) resolve(done(false, output, `${prefix} failed with exit code ${code ?? ''}`));
+      for (const [stream, rest] of Object.entries(partial)) if (rest !== '') append(`${stream}${rest}`);
+      if (timedOut) {
+        const message = `Script at specified location: ${script.location} failed to complete in ${script.timeout} seconds`;
+        resolve(done(false, output, message, 'ScriptTimedOut'));
+      } else if (code !== 0)
+        resolve(done(false, output, `${prefix} failed with exit code ${code ?? ''}`, 'ScriptFailed'));
       else resolve(done(true, output));
     });
   });
@@ -88,13 +127,14 @@ export async function runHook(
   scripts: readonly AppspecScript[],
   env: Readonly<Record<string, string>>,
 ): Promise<HookRun> {
+  const log: ScriptLog = { entries: appendToLog([], `LifecycleEvent - ${env.LIFECYCLE_EVENT ?? ''}\n`) };
   let output = '';
   let ms = 0;
   for (const script of scripts) {
-    const run = await runScript(archiveDir, script, env);
+    const run = await runScript(archiveDir, script, env, log);
     output += run.output;
     ms += run.ms;
     if (!run.ok) return { ...run, output, ms };
   }
-  return { ok: true, output, ms };
+  return { ok: true, output, log: log.entries.join(''), ms };
 }

@@ -6,7 +6,8 @@
 # StandardOutput/StandardError=append: opened as root; Restart= (always, on-failure, no) after
 # RestartSec; StartLimitIntervalSec/StartLimitBurst, past which the unit is "failed" with
 # result start-limit-hit; stop sends KillSignal and SIGKILLs the whole group after TimeoutStopSec.
-# Only the verbs the hooks use. Needs HELLO_UNIT_DIR (where the hooks install units) and
+# Only the verbs the hooks use; `enable` links the unit into its WantedBy= targets as systemctl
+# does. Needs HELLO_UNIT_DIR (where the hooks install units) and
 # HELLO_SUPERVISOR_DIR (state).
 set -euo pipefail
 : "${HELLO_UNIT_DIR:?set HELLO_UNIT_DIR to the directory the hooks install units into}"
@@ -139,7 +140,14 @@ case $verb in
     [[ ${2:-} == --quiet ]] || echo "$s"
     [[ $s == failed ]] || exit 1 ;;
   reset-failed) loaded; rm -f "$state/failed" ;;
-  enable) loaded ;;
+  enable)
+    # As systemctl enable: a link in each WantedBy= target's .wants directory; a reboot starts
+    # what these links name.
+    loaded
+    for target in $(prop WantedBy); do
+      mkdir -p "$HELLO_UNIT_DIR/$target.wants"
+      ln -sfn "../$unit" "$HELLO_UNIT_DIR/$target.wants/$unit"
+    done ;;
   daemon-reload) ;;
   *) usage ;;
 esac

@@ -4,7 +4,7 @@ import t from 'tap';
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
-import { CodeDeployAgent, type AgentOptions } from '../src/code-deploy-agent.ts';
+import { CodeDeployAgent, HostLost, type AgentOptions } from '../src/code-deploy-agent.ts';
 import { hostLayout } from '../src/host-layout.ts';
 
 // Real processes (bash, openssl, Node, su): on a busy 2-core machine the file outlasts tap's
@@ -76,14 +76,28 @@ function agentOn(dir: string, name: string, over: Partial<AgentOptions> = {}) {
 t.test('lifecycle, hook environment, and which revision ApplicationStop comes from', async (t) => {
   const { agent, host, trace, events, incoming } = agentOn(t.testdir({}), 'h1');
   const seen: string[] = [];
-  const first = await agent.deploy(revision('a'), (step) => seen.push(step));
+  const first = await agent.deploy(revision('a'), {
+    onEvent: (step, status) => void (status === 'Succeeded' && seen.push(step)),
+  });
   t.equal(first.ok, true, first.output);
   t.same(
     events(),
     ['a BeforeInstall', 'a AfterInstall', 'a ApplicationStart', 'a ValidateService'],
     'no ApplicationStop on the first deployment',
   );
-  t.same(seen, ['BeforeInstall', 'Install', 'AfterInstall', 'ApplicationStart', 'ValidateService']);
+  t.same(
+    seen,
+    [
+      'ApplicationStop',
+      'DownloadBundle',
+      'BeforeInstall',
+      'Install',
+      'AfterInstall',
+      'ApplicationStart',
+      'ValidateService',
+    ],
+    'every event reported; ApplicationStop, with no install before, as a no-op that succeeded',
+  );
   t.equal(
     readFileSync(trace, 'utf8').split('\n')[0],
     'a BeforeInstall staging app d-REHEARSAL 8 etag /',
@@ -209,4 +223,46 @@ t.test('a bad appspec fails at the first event that reads it; unknown events at 
   t.same([unknown.ok, unknown.failed], [false, 'Install']);
   t.match(unknown.output, 'appspec.yml file contains unknown lifecycle events: ["AfterInstal"]');
   t.equal(agent.lastSuccessfulInstall(), undefined, 'nothing recorded');
+});
+
+t.test("what the agent reports of a failed event: the script's diagnostics, or UnknownError", async (t) => {
+  const { agent } = agentOn(t.testdir({}), 'h1');
+  const events: string[] = [];
+  const failed = await agent.deploy(revision('a', { fail: 'AfterInstall' }), {
+    deploymentId: 'd-OWN000001',
+    onEvent: (step, status, d) => void events.push(`${step} ${status}${d === undefined ? '' : ` ${d.errorCode}`}`),
+  });
+  t.same(failed.diagnostics, {
+    errorCode: 'ScriptFailed',
+    scriptName: 'hooks/hook.sh',
+    message: 'Script at specified location: hooks/hook.sh failed with exit code 1',
+    logTail: 'LifecycleEvent - AfterInstall\nScript - hooks/hook.sh\n[stdout]failing on purpose\n',
+  });
+  t.equal(events.at(-1), 'AfterInstall Failed ScriptFailed');
+  t.equal(events.at(-2), 'AfterInstall InProgress');
+  const bad = await agent.deploy(revision('b', { extra: ['file_exists_behavior: MERGE'] }));
+  t.match(bad.diagnostics, { errorCode: 'UnknownError', scriptName: '', logTail: '', message: /MERGE/ });
+});
+
+t.test('a fault before a step: a throw fails it, a lost host leaves it unreported', async (t) => {
+  const { agent } = agentOn(t.testdir({}), 'h1');
+  const thrown = await agent.deploy(revision('a'), {
+    beforeStep: (step) => {
+      if (step === 'BeforeInstall')
+        throw new Error('Failed: Failing in-progress lifecycle event after an agent restart.');
+    },
+  });
+  t.same(
+    [thrown.failed, thrown.diagnostics?.errorCode, thrown.diagnostics?.message],
+    ['BeforeInstall', 'UnknownError', 'Failed: Failing in-progress lifecycle event after an agent restart.'],
+  );
+  const events: string[] = [];
+  const lost = await agent.deploy(revision('a'), {
+    beforeStep: (step) => {
+      if (step === 'Install') throw new HostLost('terminated');
+    },
+    onEvent: (step, status) => void events.push(`${step} ${status}`),
+  });
+  t.same([lost.ok, lost.failed, lost.lost, lost.diagnostics], [false, 'Install', true, undefined]);
+  t.equal(events.at(-1), 'Install InProgress', 'nothing reports the end of the step it was in');
 });

@@ -24,7 +24,12 @@ t.test('the target group health check, on loopback only', async (t) => {
     `inter ${HEALTH_CHECK.intervalSeconds * 1000}ms rise ${HEALTH_CHECK.healthyThreshold} fall ${HEALTH_CHECK.unhealthyThreshold}`,
   );
   t.match(text, `timeout check ${HEALTH_CHECK.timeoutSeconds * 1000}ms`);
-  t.match(text, 'server h2 127.0.0.1:18442');
+  t.match(text, 'server h2 127.0.0.1:18442\n');
+  t.match(
+    haproxyConfig({ ...options, servers: [...options.servers, { name: 'h3', port: 18443, disabled: true }] }),
+    'server h3 127.0.0.1:18443 disabled\n',
+    'a spare slot stays out until the runtime API readies it',
+  );
   t.match(text, 'retries 0');
   t.notMatch(text, /0\.0\.0\.0|\*:/, 'nothing listens beyond loopback');
 });

@@ -80,6 +80,17 @@ t.test('explains what is wrong before starting anything', async (t) => {
   t.equal(other.seen.length, 1);
 });
 
+t.test('--faults runs the matrix, all of it or --only some scenarios, --skip-drain breaks it on purpose', async (t) => {
+  t.same((await run(['--faults'])).seen[0]?.faults, { only: [], skipDrain: false });
+  t.same((await run(['--faults', '--only', 'a,b', '--skip-drain'])).seen[0]?.faults, {
+    only: ['a', 'b'],
+    skipDrain: true,
+  });
+  t.equal((await run([])).seen[0]?.faults, undefined);
+  t.match((await run(['--only', 'a'])).err, '--only and --skip-drain choose what the fault matrix runs: add --faults');
+  t.match((await run(['--skip-drain'])).err, 'add --faults');
+});
+
 t.test('the newest release zip of the folder', async (t) => {
   const dir = t.testdir({ 'hello-a.zip': '', 'hello-b.zip': '', 'other-c.zip': '' });
   utimesSync(join(dir, 'hello-a.zip'), new Date(5000), new Date(5000));

@@ -7,6 +7,8 @@ import {
   hostValuesOf,
   readRelease,
   releaseVersionOf,
+  repackRelease,
+  serverEntry,
   serverEntryOf,
   withBrokenServer,
   withVersion,
@@ -64,4 +66,12 @@ t.test('a zip that is not a release says so', async (t) => {
   t.throws(() => releaseVersionOf(other), /the zip has no release\.json: not a release made by `pnpm package`/);
   t.throws(() => hostValuesOf(other), /the zip has no hooks\/host\.env/);
   t.throws(() => releaseVersionOf(zipSync({ 'release.json': enc('{}') })), /release\.json has no version or no files/);
+});
+
+t.test('a file replaced after publishing: release.json still names the old one', async (t) => {
+  const changed = enc('changed');
+  const m = manifest(repackRelease(release, 'v2', { 'app/server.mjs': changed }, { verified: false }));
+  t.same(m.files, files, 'the sha256 of what was published');
+  t.equal(serverEntry(release, 'deploy/x.service'), 'app/server.mjs');
+  t.throws(() => serverEntry(release, 'deploy/none.service'), /the zip has no deploy\/none\.service/);
 });

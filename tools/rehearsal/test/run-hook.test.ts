@@ -2,7 +2,7 @@
 import t from 'tap';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runHook } from '../src/run-hook.ts';
+import { appendToLog, runHook } from '../src/run-hook.ts';
 
 const script = (dir: string, name: string, body: string, mode = 0o644): void =>
   writeFileSync(join(dir, name), `#!/bin/bash\n${body}\n`, { mode });
@@ -63,6 +63,40 @@ t.test('the timeout ends the script and what it started (SIGTERM to its group)',
   script(dir, 'c.sh', 'sleep 30 & wait', 0o755);
   const started = Date.now();
   const r = await runHook(dir, [{ location: 'c.sh', timeout: 0.3 }], {});
-  t.same([r.ok, r.error], [false, 'Script at specified location: c.sh failed to complete in 0.3 seconds']);
+  t.same(
+    [r.ok, r.error, r.errorCode],
+    [false, 'Script at specified location: c.sh failed to complete in 0.3 seconds', 'ScriptTimedOut'],
+  );
   t.ok(Date.now() - started < 10_000, 'not the 30 s the script wanted');
+});
+
+t.test("the event's log, as the agent reports it: prefixed lines, its last 2 KiB", async (t) => {
+  const dir = t.testdir({});
+  script(dir, 'a.sh', 'echo one; echo two >&2; printf "no newline"', 0o755);
+  script(dir, 'b.sh', 'exit 2', 0o755);
+  const r = await runHook(
+    dir,
+    [
+      { location: 'a.sh', timeout: 5 },
+      { location: 'b.sh', timeout: 5 },
+    ],
+    { LIFECYCLE_EVENT: 'AfterInstall' },
+  );
+  t.same([r.errorCode, r.script], ['ScriptFailed', 'b.sh']);
+  t.equal(
+    r.log,
+    'LifecycleEvent - AfterInstall\nScript - a.sh\n[stdout]one\n[stderr]two\n[stdout]no newlineScript - b.sh\n',
+  );
+  const ok = await runHook(dir, [{ location: 'a.sh', timeout: 5 }], {});
+  t.match(ok.log, /^LifecycleEvent - \nScript - a\.sh\n/);
+  t.equal((await runHook(dir, [{ location: 'none.sh', timeout: 5 }], {})).errorCode, 'ScriptMissing');
+});
+
+t.test('ScriptLog keeps the newest entries under 2048 characters (hook_executor.rb)', async (t) => {
+  const big = 'x'.repeat(1000);
+  let log: string[] = [];
+  for (const entry of ['a', big, big, 'b']) log = appendToLog(log, entry);
+  t.same(log, [big, 'b'], "the oldest go first, by the agent's own count");
+  t.same(appendToLog(['a'], 'b'), ['a', 'b']);
+  t.same(appendToLog([], 'y'.repeat(3000)), [], 'an entry alone over the bound is not kept');
 });

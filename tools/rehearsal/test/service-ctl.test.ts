@@ -3,7 +3,7 @@
 // it switches users.
 import t, { type Test } from 'tap';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,8 @@ t.test('start, is-active, stop, restart on exit, start limit and errors', asRoot
         'UMask=0027',
         `StandardOutput=append:${out}`,
         ...extra,
+        '[Install]',
+        'WantedBy=multi-user.target',
         '',
       ].join('\n'),
     );
@@ -88,6 +90,11 @@ t.test('start, is-active, stop, restart on exit, start limit and errors', asRoot
   service('echo "$GREETING $A $B from $PWD with $1 umask $(umask)"; exec sleep 30');
   t.equal(ctl('daemon-reload').status, 0);
   t.equal(ctl('enable', 'x.service').status, 0);
+  t.equal(
+    readlinkSync(join(dir, 'units/multi-user.target.wants/x.service')),
+    '../x.service',
+    'enabled as systemctl does: a link in the WantedBy= target',
+  );
   t.equal(ctl('is-active', 'x.service').status, 3, 'inactive before start');
   t.equal(ctl('start', 'x.service').status, 0);
   t.equal(ctl('start', 'x.service').status, 0, 'start is idempotent');
