@@ -31,9 +31,10 @@ try {
       log,
     });
     log(`\n${result.table}`);
-    for (const row of result.rows.filter((r) => r.cli !== undefined))
+    // What the person watching the pipeline reads for each watched deployment.
+    for (const row of result.rows.filter((r) => r.cli !== undefined && r.cli.code !== 0))
       log(
-        `${row.scenario.id}: release watch exit ${row.cli!.code}\n${row.cli!.stderr.trimEnd().replace(/^/gm, '  | ')}`,
+        `${row.scenario.id}: pnpm release watch exited ${row.cli!.code}\n${row.cli!.stderr.trimEnd().replace(/^/gm, '  | ')}`,
       );
     problems = result.problems;
     if (problems.length === 0) log(`fault matrix passed: ${result.rows.length} scenarios, every goal met`);

@@ -61,5 +61,5 @@ export async function runMatrix(o: MatrixOptions): Promise<MatrixResult> {
       return { ...row, cli, checks: [...row.checks, ...cliChecks(row.outcome, cli)] };
     }),
   );
-  return { rows: watched, table: matrixTable(watched), problems: verdict(watched) };
+  return { rows: watched, table: matrixTable(watched, o.context.release.version), problems: verdict(watched) };
 }

@@ -34,14 +34,17 @@ function goal(row: MatrixRow): string {
 
 const cell = (s: string): string => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
-export function matrixTable(rows: readonly MatrixRow[]): string {
+/** The table; `release` (the zip's version) shows as B, the name the rehearsal gives it. */
+export function matrixTable(rows: readonly MatrixRow[], release: string): string {
   const lines = [
+    `B is release ${release}.`,
+    '',
     '| Fault | Requests sent / failed | End state per host | Fault to whole stage | Release CLI | Goal |',
     '|---|---|---|---|---|---|',
   ];
   for (const row of rows) {
     const hosts = Object.entries(row.serving)
-      .map(([h, v]) => `${h} ${v}`)
+      .map(([h, v]) => `${h} ${v === release ? 'B' : v}`)
       .join(', ');
     lines.push(
       `| ${[

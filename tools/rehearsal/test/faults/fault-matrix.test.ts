@@ -42,7 +42,11 @@ t.test('each scenario from a fresh load window to a whole stage, then the CLI on
     [1500, 2000],
   );
   const lines: string[] = [];
-  const context = { stage, log: (l: string) => lines.push(l) } as unknown as ScenarioContext;
+  const context = {
+    stage,
+    release: { version: 'v1' },
+    log: (l: string) => lines.push(l),
+  } as unknown as ScenarioContext;
   const watched: string[] = [];
   const result = await runMatrix({
     context,
@@ -81,7 +85,7 @@ t.test('each scenario from a fresh load window to a whole stage, then the CLI on
     'boom: the scenario ran (haproxy went away)',
     'boom: at most 0 failed request(s) at the load balancer (4 failed: x)',
   ]);
-  t.match(result.table, '| boom fault | 9 / 4 |');
+  t.match(result.table, '| boom fault | 9 / 4 | h1 B |');
   t.match(lines, [
     'good: good fault',
     /^ {2}50 requests, 0 failed; h1 v1; whole after 1\.0s$/,
@@ -93,7 +97,7 @@ t.test('each scenario from a fresh load window to a whole stage, then the CLI on
 t.test('a stage that does not come back whole is a problem of its own', async (t) => {
   const { stage } = fakeStage([], [undefined]);
   const result = await runMatrix({
-    context: { stage, log: () => {} } as unknown as ScenarioContext,
+    context: { stage, release: { version: 'v1' }, log: () => {} } as unknown as ScenarioContext,
     scenarios: [scenario('slow', async () => ({ faultAt: 0, version: 'v1', maxFailed: undefined, checks: [] }))],
     wholeBoundMs: 10,
     watch: () => Promise.reject(new Error('not watched')),
