@@ -43,7 +43,10 @@ t.test('one Markdown row per fault, with its goal', async (t) => {
       row('a | b', [check('x', true)], {
         cli: { code: 0, stdout: 'deployment d-1 succeeded on 2 host(s)', stderr: '' },
       }),
-      row('broken', [check('no failed request', false, '3 failed: HTTP 503')], { wholeMs: undefined }),
+      row('broken', [check('no failed request', false, '3 failed: HTTP 503')], {
+        wholeMs: undefined,
+        serving: { h1: 'v1', h2: 'v2' },
+      }),
       row('gap', [check('few failed', false, '300 failed: refused', 'the socket dies')]),
       row('control', [check('no failed request', false, '3 failed: HTTP 503')], {}, true),
       row('blind control', [check('no failed request', true)], {}, true),
@@ -55,7 +58,7 @@ t.test('one Markdown row per fault, with its goal', async (t) => {
   t.equal(legend, 'B is release v1.');
   t.equal(lines.length, 8);
   t.equal(lines[2], '| a \\| b | 100 / 3 | h1 B, h2 B | 4.2s | exit 0: deployment d-1 succeeded on 2 host(s) | met |');
-  t.match(lines[3], '| not whole | — | **not met**: no failed request |');
+  t.match(lines[3], '| h1 B, h2 v2 | not whole | — | **not met**: no failed request |');
   t.match(lines[4], '| met, except a known gap: few failed (300 failed) |');
   t.match(lines[5], '| fails, as it must (3 failed) |');
   t.match(lines[6], '| **met: the matrix cannot see this fault** |');
