@@ -1,15 +1,11 @@
-// One stage for the fault matrix: hosts on 127.0.0.1, each on a small disk of its own (a tmpfs,
-// so a full disk is a real ENOSPC), haproxy with spare slots for replacement hosts, load through
-// it for the whole run, and a stand-in CodeDeploy whose every deployment is kept in a
-// DeploymentBook and served by the fake AWS API to the real release CLI.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+// One stage for the fault matrix: hosts on 127.0.0.1 (stage-host.ts), haproxy with spare slots
+// for replacement hosts, load through it for the whole run, and a stand-in CodeDeploy whose every
+// deployment is kept in a DeploymentBook and served by the fake AWS API to the real release CLI.
 import { join } from 'node:path';
 import { project } from '@hello/config/project';
 import { ALB_IDLE_TIMEOUT_SECONDS, VERSION_PATH } from '@hello/config/constants';
-import { CodeDeployAgent } from '../code-deploy-agent.ts';
+import type { CodeDeployAgent } from '../code-deploy-agent.ts';
 import { Haproxy } from '../haproxy.ts';
-import { hookOverrides, hostLayout, type HostLayout } from '../host-layout.ts';
 import { LoadGenerator } from '../load-generator.ts';
 import { freePorts, probeVersion, selfSignedPem, sleep } from '../rehearsal-support.ts';
 import { rollOut, type Rollout } from '../rolling-deploy.ts';
@@ -17,29 +13,17 @@ import { deployHost, trafficTiming, type HostDeployOptions, type TrafficTiming }
 import { releaseVersionOf } from '../release-zip.ts';
 import { DeploymentBook } from './deployment-book.ts';
 import { startFakeAwsApi, type FakeAwsApi } from './fake-aws-api.ts';
+import { openHost, type HostSetup, type StageHost } from './stage-host.ts';
 
-export interface StageOptions {
-  readonly workDir: string;
-  readonly serviceCtl: string;
-  readonly nodeBin: string;
-  readonly unitName: string;
-  readonly validateSeconds: number;
+export type { StageHost } from './stage-host.ts';
+
+export interface StageOptions extends HostSetup {
   readonly hosts: number;
   /** Slots for hosts launched to replace others. */
   readonly spares: number;
-  readonly timeScale: number;
-  readonly stage: string;
-  readonly applicationName: string;
-  readonly user: string;
   /** Every deployment skips the drain: traffic control broken on purpose. */
   readonly skipBlockTraffic?: boolean;
   readonly log: (line: string) => void;
-}
-
-export interface StageHost {
-  readonly name: string;
-  readonly layout: HostLayout;
-  readonly agent: CodeDeployAgent;
 }
 
 /** A fault for one host of a deployment: what its deployment options add. */
@@ -53,9 +37,6 @@ export interface StageDeployment {
   readonly rollbackId?: string;
   readonly rollout: Rollout;
 }
-
-/** A host's own disk: big enough for a few releases, small enough to fill in a moment. */
-const DISK = 'size=96m,mode=0755';
 
 export class Stage {
   readonly active: StageHost[] = [];
@@ -79,7 +60,7 @@ export class Stage {
     const [frontendPort, ...hostPorts] = ports;
     const slots = hostPorts.map((port, i) => ({ name: `h${i + 1}`, port }));
     this.spares = slots.slice(o.hosts);
-    for (const slot of slots.slice(0, o.hosts)) this.active.push(this.makeHost(slot.name, slot.port));
+    for (const slot of slots.slice(0, o.hosts)) this.active.push(openHost(o, slot.name, slot.port));
     this.lb = new Haproxy(
       {
         frontendPort: frontendPort!,
@@ -100,24 +81,6 @@ export class Stage {
     const stage = new Stage(o, ports, selfSignedPem(certPem), certPem);
     stage.api = await startFakeAwsApi(stage.book, project.aws.account);
     return stage;
-  }
-
-  private makeHost(name: string, port: number): StageHost {
-    const layout = hostLayout(join(this.o.workDir, 'hosts'), name, port);
-    mkdirSync(layout.dir, { recursive: true });
-    execFileSync('mount', ['-t', 'tmpfs', '-o', DISK, `disk-${name}`, layout.dir]);
-    const overrides = hookOverrides(layout, {
-      serviceCtl: this.o.serviceCtl,
-      nodeBin: this.o.nodeBin,
-      user: this.o.user,
-      validateTimeoutSeconds: Math.ceil(this.o.validateSeconds / this.o.timeScale),
-    });
-    const agent = new CodeDeployAgent(layout, {
-      applicationName: this.o.applicationName,
-      deploymentGroup: this.o.stage,
-      overrides,
-    });
-    return { name, layout, agent };
   }
 
   /**
@@ -195,7 +158,7 @@ export class Stage {
   async launch(): Promise<{ host: StageHost; ok: boolean }> {
     const slot = this.spares.shift();
     if (slot === undefined) throw new Error('no spare slot left for a new host');
-    const host = this.makeHost(slot.name, slot.port);
+    const host = openHost(this.o, slot.name, slot.port);
     const id = this.book.create(this.o.applicationName, this.o.stage, [host.name]);
     const r = await deployHost(this.lb, host.agent, this.lastGood, this.timing, {
       onEvent: (event, status, diagnostics) => this.book.event(id, host.name, event, status, diagnostics),
@@ -207,33 +170,9 @@ export class Stage {
 
   /** The host dies at once: every process of it killed, out of the balancer, off the stage. */
   async terminate(host: StageHost): Promise<void> {
-    this.kill(host);
+    host.kill();
     await this.lb.setState(host.name, 'maint');
     this.active.splice(this.active.indexOf(host), 1);
-  }
-
-  /** SIGKILL to the supervisor's session: the service and whatever else it started. */
-  kill(host: StageHost): void {
-    const pid = this.ctlState(host, 'supervisor.pid');
-    if (pid !== undefined) spawnSync('kill', ['-KILL', '--', `-${pid}`]);
-  }
-
-  /** A pid the supervisor recorded for the unit (`main.pid`, `supervisor.pid`), if running. */
-  ctlState(host: StageHost, file: string): string | undefined {
-    try {
-      return readFileSync(join(host.layout.supervisorDir, this.o.unitName, file), 'utf8').trim();
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** The stand-in systemctl on a host. */
-  ctl(host: StageHost, ...args: string[]): { status: number | null; output: string } {
-    const r = spawnSync(this.o.serviceCtl, args, {
-      encoding: 'utf8',
-      env: { ...process.env, HELLO_UNIT_DIR: host.layout.unitDir, HELLO_SUPERVISOR_DIR: host.layout.supervisorDir },
-    });
-    return { status: r.status, output: r.stdout + r.stderr };
   }
 
   /** The version each host on the stage answers right now. */
@@ -257,7 +196,7 @@ export class Stage {
   /** Every unit stopped as systemd would, the balancer and the fake API closed. */
   async close(): Promise<void> {
     await this.load.stop();
-    for (const h of this.active) this.ctl(h, 'stop', this.o.unitName);
+    for (const h of this.active) h.ctl('stop', this.o.unitName);
     this.lb.stop();
     await this.api?.close();
   }

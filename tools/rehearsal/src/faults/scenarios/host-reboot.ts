@@ -29,12 +29,12 @@ export const hostReboot: Scenario = {
     const settings = () => [sha(target.layout.envFile), sha(join(target.layout.tlsDir, 'cert.pem'))].join(' ');
     const before = settings();
     const faultAt = performance.now();
-    stage.ctl(target, 'stop', unitName);
+    target.ctl('stop', unitName);
     rmSync(target.layout.supervisorDir, { recursive: true, force: true });
     await sleep((DOWN_SECONDS * 1000) / timeScale);
     const wants = join(target.layout.unitDir, 'multi-user.target.wants');
     const enabled = readdirSync(wants);
-    for (const unit of enabled) stage.ctl(target, 'start', unit);
+    for (const unit of enabled) target.ctl('start', unit);
     return {
       faultAt,
       version,

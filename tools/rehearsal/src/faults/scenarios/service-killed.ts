@@ -17,7 +17,7 @@ export const serviceKilled: Scenario = {
     const version = stage.lastGoodVersion;
     const unit = readFileSync(join(target.layout.unitDir, unitName), 'utf8');
     const restartSec = Number(/^RestartSec=(.*)$/m.exec(unit)?.[1] ?? '0.1');
-    const pid = stage.ctlState(target, 'main.pid');
+    const pid = target.ctlState('main.pid');
     const inFlight = (await stage.lb.stats()).get(target.name)?.current ?? 0;
     const faultAt = performance.now();
     if (pid !== undefined) process.kill(Number(pid), 'SIGKILL');
