@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { install, matchesSimpleGlob, type InstallOptions } from '../src/agent-installer.ts';
 import { parseAppspec } from '../src/appspec.ts';
+import { asRoot } from './helpers/as-root.ts';
 
 function setup(t: Test) {
   const dir = t.testdir({
@@ -35,7 +36,7 @@ t.test('simple globs: * only, never across a /', async (t) => {
   t.equal(matchesSimpleGlob('a.s?', 'a.s?'), true, '? and other characters are literal');
 });
 
-t.test('a single file, missing ancestors, ownership, and the cleanup record', async (t) => {
+t.test('a single file, missing ancestors, ownership, and the cleanup record', asRoot, async (t) => {
   const { run, host, dir } = setup(t);
   run(
     `files:\n  - source: sub/c.txt\n    destination: /opt/new/dir\npermissions:\n  - object: /opt/new/dir/c.txt\n    owner: root\n    group: root\n    mode: 600\n    type: [file]\n  - object: /opt\n    pattern: new\n    mode: 750\n    type: [directory]\n  - object: /opt/new/dir/c.txt\n    mode: 777\n    type: [directory]\n`,
@@ -64,7 +65,7 @@ t.test('a single file, missing ancestors, ownership, and the cleanup record', as
   t.equal(readFileSync(join(dir, 'instructions/g1-cleanup'), 'utf8'), '', 'nothing installed this time');
 });
 
-t.test('owner or group alone', async (t) => {
+t.test('owner or group alone', asRoot, async (t) => {
   const { run, host } = setup(t);
   run(
     'files:\n  - source: a.txt\n    destination: /o\n  - source: b.txt\n    destination: /o\npermissions:\n  - object: /o/a.txt\n    owner: root\n    type: [file]\n  - object: /o/b.txt\n    group: root\n    type: [file]\n',

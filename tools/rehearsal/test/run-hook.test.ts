@@ -3,11 +3,12 @@ import t from 'tap';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendToLog, runHook } from '../src/run-hook.ts';
+import { asRoot } from './helpers/as-root.ts';
 
 const script = (dir: string, name: string, body: string, mode = 0o644): void =>
   writeFileSync(join(dir, name), `#!/bin/bash\n${body}\n`, { mode });
 
-t.test('runs the scripts in order with cwd=/, a minimal PATH and the given environment', async (t) => {
+t.test('runs the scripts in order with cwd=/, a minimal PATH and the given environment', asRoot, async (t) => {
   const dir = t.testdir({});
   script(dir, 'a.sh', 'echo "cwd=$PWD path=$PATH event=$LIFECYCLE_EVENT"; echo oops >&2');
   script(dir, 'b.sh', 'echo "second as $(id -un)"', 0o755);
@@ -24,7 +25,7 @@ t.test('runs the scripts in order with cwd=/, a minimal PATH and the given envir
   t.match(r.output, 'cwd=/ path=/usr/bin:/bin event=BeforeInstall\noops\nsecond as root\n');
 });
 
-t.test("failures carry the agent's messages", async (t) => {
+t.test("failures carry the agent's messages", asRoot, async (t) => {
   const dir = t.testdir({});
   script(dir, 'b.sh', 'exit 3', 0o755);
   t.same(

@@ -1,4 +1,4 @@
-// Tests that need root (switching users, chown, su): `pnpm test` makes the run root of its own
+// Tests that need root (switching users, chown to root, su): `pnpm test` makes the run root of its own
 // namespaces (src/in-namespace.ts). Where the machine gives none, they skip with the reason.
 import { NO_NAMESPACE_ENV } from '../../src/namespace-runner.ts';
 
