@@ -4,17 +4,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  // *.generated.ts: written by a script (ajv's standalone code), checked by a staleness test instead.
   {
-    ignores: [
-      '**/dist/**',
-      '**/cdk.out/**',
-      '**/.tap/**',
-      '**/artifacts/**',
-      '**/node_modules/**',
-      '**/.rehearsal/**',
-      '**/*.generated.ts',
-    ],
+    ignores: ['**/dist/**', '**/cdk.out/**', '**/.tap/**', '**/artifacts/**', '**/node_modules/**', '**/.rehearsal/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

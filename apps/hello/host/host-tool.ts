@@ -1,12 +1,17 @@
 // The hooks' Node helper (bundled into the release as bin/host-tool.mjs and run with the host's
 // Node): the steps that need the service's contract or are clumsy in bash.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { ProjectSettings } from '@hello/config/define-project';
+import { project } from '@hello/config/project';
+import { SERVICE_ENV, type EnvContract } from '@hello/config/service-env';
 import { installRelease } from './install-release.ts';
 import { probeService } from './probe-service.ts';
 import { pruneReleases } from './prune-releases.ts';
 import { readReleaseManifest } from './release-manifest.ts';
 import { renderEnv } from './render-env.ts';
+import { createSsmClient, ssmRegion, type Env } from './ssm-client.ts';
 import { unitCommand } from './unit-command.ts';
 import { warmCompileCache } from './warm-compile-cache.ts';
 
@@ -15,11 +20,20 @@ export interface Io {
   readonly err: (text: string) => void;
 }
 
+/** The contract and project the env file follows, and the environment the SSM client reads. */
+export interface HostToolSettings {
+  readonly contract: EnvContract;
+  readonly project: Pick<ProjectSettings, 'name' | 'aws' | 'parameters'>;
+  readonly env: Env;
+}
+
 const USAGE = `usage: host-tool.mjs <command>
   version <release.json>                          print the release's version
   install <incoming-dir> <releases-dir> <version> verify and copy a revision, print its directory
   prune <releases-dir> <keep> <version>           remove all but the newest <keep> releases
-  render-env --stage S --version V --port P --cert F --key F [--host H]
+  render-env --stage S --version V --port P --cert F --key F [--host H] --out FILE
+                                                  write the env file (mode 0600, a new file) with
+                                                  the stage's settings and secrets from SSM
   probe --port P --version V --health-path P --version-path P --timeout SECONDS
   warm-compile-cache <unit-file> --uid U --gid G  fill the unit's NODE_COMPILE_CACHE, running its
                                                   ExecStart as U:G up to the bundle's first line`;
@@ -46,7 +60,7 @@ const STRING = { type: 'string' } as const;
 /** Largest uid/gid Node's spawn accepts (int32). */
 const MAX_ID = 2 ** 31 - 1;
 
-async function run(command: string | undefined, args: string[], io: Io): Promise<number> {
+async function run(command: string | undefined, args: string[], io: Io, settings: HostToolSettings): Promise<number> {
   switch (command) {
     case 'version': {
       const [file] = positionals(args, 1, command) as [string];
@@ -67,19 +81,39 @@ async function run(command: string | undefined, args: string[], io: Io): Promise
     case 'render-env': {
       const { values } = parseArgs({
         args,
-        options: { stage: STRING, version: STRING, port: STRING, cert: STRING, key: STRING, host: STRING },
+        options: {
+          stage: STRING,
+          version: STRING,
+          port: STRING,
+          cert: STRING,
+          key: STRING,
+          host: STRING,
+          out: STRING,
+        },
       });
-      const v = required(values, ['stage', 'version', 'port', 'cert', 'key']);
-      io.out(
-        renderEnv({
+      const v = required(values, ['stage', 'version', 'port', 'cert', 'key', 'out']);
+      const region = ssmRegion(settings.env, settings.project.aws.region);
+      let client: SSMClient | undefined;
+      const rendered = await renderEnv(
+        {
           stage: v.stage!,
           version: v.version!,
           port: v.port!,
           certFile: v.cert!,
           keyFile: v.key!,
           host: values.host,
-        }),
-      );
+        },
+        {
+          contract: settings.contract,
+          project: settings.project,
+          region,
+          ssm: () => (client ??= createSsmClient(settings.env, settings.project.aws.region)),
+        },
+      ).finally(() => client?.destroy());
+      // Secrets go to the file only, never to this tool's output (the deployment's log); a new
+      // file, readable by root alone, that the hook then installs in place.
+      writeFileSync(v.out!, rendered.text, { mode: 0o600, flag: 'wx' });
+      for (const line of rendered.sources) io.out(`${line}\n`);
       return 0;
     }
     case 'probe': {
@@ -123,10 +157,14 @@ async function run(command: string | undefined, args: string[], io: Io): Promise
 }
 
 /** Runs one command; returns the exit code. Errors become one readable line, never a stack. */
-export async function hostTool(argv: readonly string[], io: Io): Promise<number> {
+export async function hostTool(
+  argv: readonly string[],
+  io: Io,
+  settings: HostToolSettings = { contract: SERVICE_ENV, project, env: process.env },
+): Promise<number> {
   const [command, ...args] = argv;
   try {
-    return await run(command, args, io);
+    return await run(command, args, io, settings);
   } catch (error) {
     io.err(`[host-tool] ${command}: ${(error as Error).message}\n`);
     return 1;

@@ -22,6 +22,12 @@ export interface BuildReleaseOptions {
    * @default 'src/server.ts'
    */
   readonly serverEntry?: string;
+  /**
+   * The host tool's entry, relative to appDir: tests and the rehearsal pass one whose project
+   * names settings and secrets in SSM.
+   * @default the shipped host tool (host/host-tool.ts with packages/config's project)
+   */
+  readonly hostToolEntry?: string;
 }
 
 export interface BuiltRelease {
@@ -44,7 +50,7 @@ export async function buildRelease(o: BuildReleaseOptions): Promise<BuiltRelease
   const encoder = new TextEncoder();
   const [server, hostTool] = await Promise.all([
     bundleServer(o.appDir, o.serverEntry ?? 'src/server.ts'),
-    bundleHostTool(o.appDir),
+    bundleHostTool(o.appDir, o.hostToolEntry),
   ]);
   const entries: ZipEntry[] = [
     ...[...server, ...hostTool].map((f) => ({ path: f.path, data: f.data, mode: 0o644 as const })),

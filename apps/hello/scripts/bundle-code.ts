@@ -149,14 +149,23 @@ export async function bundleServer(appDir: string, entry: string): Promise<Bundl
   ];
 }
 
-/** The hooks' helper, with an entry that runs it (the module itself only exports). */
-export const bundleHostTool = (appDir: string): Promise<BundledFile[]> =>
-  bundle(appDir, HOST_TOOL_FILE, {
-    stdin: {
-      contents:
-        "import { hostTool } from '../host/host-tool.ts';\nprocess.exitCode = await hostTool(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });\n",
-      resolveDir: join(appDir, 'scripts'),
-      loader: 'ts',
-      sourcefile: 'host-tool-main.ts',
-    },
-  });
+/**
+ * The hooks' helper, with an entry that runs it (the module itself only exports). A test or the
+ * rehearsal may bundle its own entry (relative to appDir), e.g. one that passes a fixture project.
+ */
+export const bundleHostTool = (appDir: string, entry?: string): Promise<BundledFile[]> =>
+  bundle(
+    appDir,
+    HOST_TOOL_FILE,
+    entry !== undefined
+      ? { entryPoints: [entry] }
+      : {
+          stdin: {
+            contents:
+              "import { hostTool } from '../host/host-tool.ts';\nprocess.exitCode = await hostTool(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });\n",
+            resolveDir: join(appDir, 'scripts'),
+            loader: 'ts',
+            sourcefile: 'host-tool-main.ts',
+          },
+        },
+  );

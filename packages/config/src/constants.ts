@@ -47,6 +47,13 @@ export const HOST_PATHS = {
  */
 export const COMPILE_CACHE_ONLY_ENV = 'HELLO_COMPILE_CACHE_ONLY';
 
+/**
+ * `pnpm start`'s self-signed certificate for localhost (git-ignored): the directory relative to the
+ * workspace root, and the file names in it. The local server creates the pair; `pnpm release smoke`
+ * trusts the certificate for loopback URLs.
+ */
+export const LOCAL_CERTIFICATE = { dir: 'apps/hello/.certs', certFile: 'cert.pem', keyFile: 'key.pem' } as const;
+
 /** S3 key prefix of published releases in the artifact bucket: `releases/<version>.zip`. */
 export const RELEASE_PREFIX = 'releases/';
 

@@ -1,6 +1,7 @@
 // Types and validation of the project settings (the values themselves live in project.ts).
 // Every rule names the field, shows the value and says what is allowed, and all problems are
 // reported at once, before anything is synthesized or deployed.
+import type { ServiceParameterVariable } from './service-env.ts';
 
 /** The deployed stages: config keys, stack ids, deployment groups, GitHub environments. */
 export const STAGE_NAMES = ['staging', 'prod'] as const;
@@ -38,8 +39,12 @@ export interface DomainSettings {
 export interface StageSettings {
   /** EC2 instance type, e.g. `t4g.small` (Graviton) or `t3.small`. */
   readonly instanceType: string;
-  /** Auto Scaling group size: 1 <= min <= desired <= max. */
-  readonly capacity: { readonly min: number; readonly desired: number; readonly max: number };
+  /**
+   * Auto Scaling group bounds, 1 <= min <= max: the group starts at min and the scaling targets
+   * move it between the two. The template sets no desired capacity, so a deployment never resets
+   * a group that scaled out.
+   */
+  readonly capacity: { readonly min: number; readonly max: number };
   /** How CodeDeploy rolls a release over the hosts. */
   readonly deploymentConfig: DeploymentConfigName;
   /** NAT gateways for the private subnets: 1 saves cost, 2 (one per AZ) survives an AZ outage. */
@@ -59,7 +64,67 @@ export interface StageSettings {
    * @default none: the load balancer serves plain HTTP on its own DNS name (experiments only)
    */
   readonly domain?: DomainSettings;
+
+  // Operations: how the group scales and who hears about problems.
+  /** Target tracking between capacity.min and capacity.max; at least one target. */
+  readonly scaling: ScalingSettings;
+  /** Where the stage's alarms and failure events go. */
+  readonly alarms: AlarmSettings;
 }
+
+/** Target tracking: the group adds hosts above a target and removes them well below it. */
+export interface ScalingSettings {
+  /**
+   * Average CPU utilization of the hosts, in percent. Burstable types (t3, t4g) earn CPU credits
+   * only below their baseline; a target above it spends credits while the group is busy.
+   * @default none: CPU does not scale the group
+   */
+  readonly cpuPercent?: number;
+  /**
+   * Requests per host per minute at the load balancer (ALBRequestCountPerTarget).
+   * @default none: request count does not scale the group
+   */
+  readonly requestsPerHostPerMinute?: number;
+}
+
+/** Who is told when an alarm changes state, a deployment fails or a host cannot be launched. */
+export interface AlarmSettings {
+  /**
+   * Addresses subscribed by e-mail to the stage's alarm topic; each confirms once from the mail
+   * AWS sends. Not allowed with topicArn: subscribe them on your own topic.
+   */
+  readonly emails: readonly string[];
+  /**
+   * An existing SNS topic in the project's region to send everything to (it must allow CloudWatch
+   * alarms and EventBridge to publish; docs/architecture.md).
+   * @default none: the stage creates its own topic `<name>-<stage>-alarms`
+   */
+  readonly topicArn?: string;
+}
+
+// Operations: the Amazon Linux image the hosts boot, pinned in the repository by `pnpm ami:update`.
+/** CPU architectures of the images (an instance type's architecture picks one). */
+export const MACHINE_ARCHITECTURES = ['arm64', 'x86_64'] as const;
+export type MachineArchitecture = (typeof MACHINE_ARCHITECTURES)[number];
+
+/** One Amazon Linux 2023 image as DescribeImages reports it. */
+export interface PinnedImage {
+  /** e.g. `ami-0abcdef1234567890`; AMI ids are regional. */
+  readonly id: string;
+  /** e.g. `al2023-ami-2023.9.20251208.0-kernel-6.1-arm64`: the release, the kernel, the architecture. */
+  readonly name: string;
+  /** When Amazon published it (ISO 8601). */
+  readonly created: string;
+}
+
+/** One image per architecture, all of the same Amazon Linux release, in one region. */
+export interface MachineImageSettings {
+  readonly region: string;
+  readonly images: { readonly [A in MachineArchitecture]: PinnedImage };
+}
+
+/** The release part of an image name: the name without its `-<architecture>` suffix. */
+export const imageRelease = (name: string): string => name.replace(/-(?:arm64|x86_64)$/, '');
 
 export interface ProjectSettings {
   /** Lowercase name that prefixes stacks, buckets, roles and log groups. */
@@ -89,7 +154,25 @@ export interface ProjectSettings {
     readonly availabilityZones: readonly [string, string];
   };
   readonly stages: { readonly [S in StageName]: StageSettings };
+  /**
+   * The service's settings and secrets, by SSM parameter name, never by value: each variable the
+   * contract (service-env.ts) marks `setting` or `secret` -> the parameter the hosts of every stage
+   * read on each deployment, `/<name>/<stage>/<parameter>`. Put each stage's value with
+   * `aws ssm put-parameter` (docs/service.md#settings-and-secrets).
+   * @default {}: settings keep the contract's defaults (a secret must be named here)
+   */
+  readonly parameters?: ServiceParameterNames;
+  /**
+   * The Amazon Linux 2023 image every stage boots, per architecture (machine-images.json, written
+   * by `pnpm ami:update`). A stage takes the image of its instance type's architecture from the
+   * commit it deploys, so a new image reaches prod only after staging ran it, like the release.
+   * @default none: the stage stacks synthesize, but CloudFormation refuses to deploy them
+   */
+  readonly machineImages?: MachineImageSettings | undefined;
 }
+
+/** A contract variable -> the SSM parameter that holds it in each stage. */
+export type ServiceParameterNames = { readonly [V in ServiceParameterVariable]?: string };
 
 export class ProjectConfigError extends Error {
   override readonly name = 'ProjectConfigError';
@@ -110,6 +193,13 @@ const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const SUBDOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,32}$/;
+const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
+// One level below the stage's path (SSM allows letters, digits, '_', '.', '-' and '/').
+const PARAMETER = /^[A-Za-z0-9_.-]{1,200}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const AL2023_NAME = /^al2023-ami-2023\.\d+\.\d{8}\.\d+-kernel-\d+(?:\.\d+)*-(arm64|x86_64)$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
 
 type Check = (ok: boolean, field: string, value: unknown, allowed: string) => void;
 
@@ -154,10 +244,10 @@ function checkStage(stage: StageName, st: StageSettings, s: ProjectSettings, che
     st.instanceType,
     'an EC2 instance type such as t4g.small',
   );
-  const { min, desired, max } = st.capacity;
-  const whole = [min, desired, max].every((n) => Number.isInteger(n));
+  const { min, max } = st.capacity;
+  const whole = [min, max].every((n) => Number.isInteger(n));
   check(whole && min >= 1 && max <= 100, `${at}.capacity`, st.capacity, 'whole numbers with 1 <= min and max <= 100');
-  check(min <= desired && desired <= max, `${at}.capacity`, st.capacity, 'min <= desired <= max');
+  check(min <= max, `${at}.capacity`, st.capacity, 'min <= max');
   check(
     (DEPLOYMENT_CONFIGS as readonly string[]).includes(st.deploymentConfig),
     `${at}.deploymentConfig`,
@@ -191,6 +281,90 @@ function checkStage(stage: StageName, st: StageSettings, s: ProjectSettings, che
     `one of ${LOG_RETENTION_DAYS.join(', ')}`,
   );
   if (st.domain !== undefined) checkDomain(st.domain, `${at}.domain`, s, check);
+  checkScaling(st.scaling, `${at}.scaling`, check);
+  checkAlarms(st.alarms, `${at}.alarms`, s, check);
+}
+
+function checkScaling(sc: ScalingSettings, at: string, check: Check): void {
+  const { cpuPercent: cpu, requestsPerHostPerMinute: requests } = sc;
+  check(
+    cpu !== undefined || requests !== undefined,
+    at,
+    sc,
+    'at least one target: cpuPercent and/or requestsPerHostPerMinute',
+  );
+  if (cpu !== undefined) {
+    check(Number.isInteger(cpu) && cpu >= 10 && cpu <= 90, `${at}.cpuPercent`, cpu, 'a whole percentage from 10 to 90');
+  }
+  if (requests !== undefined) {
+    check(
+      Number.isInteger(requests) && requests >= 1,
+      `${at}.requestsPerHostPerMinute`,
+      requests,
+      'a whole number of requests per host per minute, 1 or more',
+    );
+  }
+}
+
+function checkAlarms(a: AlarmSettings, at: string, s: ProjectSettings, check: Check): void {
+  for (const [i, email] of a.emails.entries()) {
+    check(EMAIL.test(email), `${at}.emails[${i}]`, email, 'an e-mail address such as ops@example.com');
+  }
+  check(new Set(a.emails).size === a.emails.length, `${at}.emails`, a.emails, 'each address once');
+  if (a.topicArn !== undefined) {
+    const prefix = `arn:aws:sns:${s.aws.region}:`;
+    check(
+      new RegExp(`^${escape(prefix)}\\d{12}:[A-Za-z0-9_-]{1,256}$`).test(a.topicArn),
+      `${at}.topicArn`,
+      a.topicArn,
+      `an SNS topic ARN in the project's region (${prefix}<account>:<topic>)`,
+    );
+    check(
+      a.emails.length === 0,
+      `${at}.emails`,
+      a.emails,
+      'no addresses with topicArn (subscribe them on that topic; the stage only creates subscriptions on its own topic)',
+    );
+  }
+}
+
+/** Problems with pinned images: the project's region, AL2023 names of each architecture, one release. */
+export function machineImageProblems(m: MachineImageSettings, region: string): string[] {
+  const problems: string[] = [];
+  const check: Check = (ok, field, value, allowed) => {
+    if (!ok) problems.push(`${field}: ${JSON.stringify(value)} is not allowed; expected ${allowed}`);
+  };
+  check(
+    m.region === region,
+    'machineImages.region',
+    m.region,
+    `${region}, the project's region (AMI ids are regional): run \`pnpm ami:update\``,
+  );
+  for (const arch of MACHINE_ARCHITECTURES) {
+    const image = m.images[arch];
+    const at = `machineImages.images.${arch}`;
+    check(AMI_ID.test(image.id), `${at}.id`, image.id, 'an AMI id such as ami-0abcdef1234567890');
+    check(
+      AL2023_NAME.exec(image.name)?.[1] === arch,
+      `${at}.name`,
+      image.name,
+      `an Amazon Linux 2023 image name for ${arch}, such as al2023-ami-2023.9.20251208.0-kernel-6.1-${arch}`,
+    );
+    check(
+      ISO_TIME.test(image.created),
+      `${at}.created`,
+      image.created,
+      'an ISO 8601 time such as 2025-12-08T21:09:32.000Z',
+    );
+  }
+  const releases = MACHINE_ARCHITECTURES.map((arch) => imageRelease(m.images[arch].name));
+  check(
+    new Set(releases).size === 1,
+    'machineImages.images',
+    releases,
+    'one Amazon Linux release for every architecture (pnpm ami:update resolves them together)',
+  );
+  return problems;
 }
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -210,6 +384,39 @@ function checkSubjectPrefix(s: ProjectSettings, check: Check): void {
     `the prefix GitHub puts in this repository's OIDC subject: 'repo:${s.github.owner}/${s.github.repo}' (legacy) or ` +
       `'repo:${s.github.owner}@<owner id>/${s.github.repo}@<repo id>' (immutable, the default for repositories created or renamed since 2026-07-15); ` +
       `read it with \`gh api repos/${s.github.owner}/${s.github.repo}/actions/oidc/customization/sub\` or in the repository's settings (Actions > OIDC)`,
+  );
+}
+
+/** The parameter names' own rules; whether they match the contract is stage-parameters.ts's check. */
+function checkParameters(s: ProjectSettings, check: Check): void {
+  const named = Object.entries((s.parameters ?? {}) as Readonly<Record<string, unknown>>);
+  for (const [variable, parameter] of named) {
+    check(
+      ENV_NAME.test(variable),
+      'parameters',
+      variable,
+      'the name of a variable of the service (upper case letters, digits and _)',
+    );
+    check(
+      typeof parameter === 'string' && PARAMETER.test(parameter),
+      `parameters.${variable}`,
+      parameter,
+      `an SSM parameter name below /${s.name}/<stage>/: 1-200 letters, digits, '_', '.' or '-'`,
+    );
+  }
+  const parameters = named.map(([, parameter]) => parameter);
+  check(
+    new Set(parameters).size === parameters.length,
+    'parameters',
+    parameters,
+    'a different parameter for every variable',
+  );
+  // SSM refuses parameter names that begin with "aws" or "ssm", in any case.
+  check(
+    named.length === 0 || !/^(aws|ssm)/i.test(s.name),
+    'name',
+    s.name,
+    "a name that does not begin with 'aws' or 'ssm' while `parameters` names any (SSM reserves those prefixes)",
   );
 }
 
@@ -254,6 +461,7 @@ export function projectProblems(s: ProjectSettings): string[] {
     const st = s.stages[stage];
     if (st !== undefined) checkStage(stage, st, s, check);
   }
+  if (s.machineImages !== undefined) problems.push(...machineImageProblems(s.machineImages, s.aws.region));
   const qualifiers = STAGE_NAMES.map((stage) => s.stages[stage]?.bootstrapQualifier);
   check(
     new Set(qualifiers).size === qualifiers.length,
@@ -261,6 +469,7 @@ export function projectProblems(s: ProjectSettings): string[] {
     qualifiers,
     "a different qualifier for every stage (a shared one would let each stage assume the other's deploy roles)",
   );
+  checkParameters(s, check);
   return problems;
 }
 

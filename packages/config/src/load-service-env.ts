@@ -1,7 +1,8 @@
-// The service's boot-time check of its environment, with the validator ajv generated from
-// ServiceEnvSchema: neither TypeBox nor a schema compiler is loaded (~45 ms of the cold start).
-import type { ServiceEnv } from './service-env.ts';
-import { validateServiceEnv } from './validate-service-env.generated.ts';
+// The boot-time check of the service's environment against its contract (service-env.ts), also
+// run by AfterInstall before it writes the host's env file: a value the service would refuse
+// fails the deployment instead of the start.
+import type { EnvVariable } from './env-variable.ts';
+import { SERVICE_ENV, type EnvContract, type EnvOf, type ServiceEnv } from './service-env.ts';
 
 export class ServiceEnvError extends Error {
   override readonly name = 'ServiceEnvError';
@@ -12,48 +13,52 @@ export class ServiceEnvError extends Error {
   }
 }
 
-/** The part of an ajv error the messages use. */
-interface Issue {
-  readonly instancePath: string;
-  readonly message: string;
-  readonly params: Readonly<Record<string, unknown>>;
-}
+export type EnvSource = Readonly<Record<string, string | undefined>>;
 
-/** What the loader uses of the generated validator (plain JavaScript, not type-checked). */
-interface Validator {
-  /** Coerces strings to integers, fills defaults and drops unknown names, in place. */
-  (data: Record<string, unknown>): boolean;
-  readonly errors?: readonly Issue[] | null;
-}
+/** Where a variable's value came from, for the messages (e.g. `SSM parameter /hello/prod/api-key`). */
+export type EnvOrigin = (name: string) => string | undefined;
 
-const validate: Validator = validateServiceEnv;
-
-type Source = Readonly<Record<string, string | undefined>>;
-
-function describe(name: string, source: Source, message: string, allowed?: unknown): string {
-  const values = Array.isArray(allowed) ? `; allowed: ${allowed.join(', ')}` : '';
-  return `${name}=${JSON.stringify(source[name])}: ${message}${values}`;
+/** `NAME="value": problem` (`NAME: problem` when unset); a secret's value is never shown. */
+export function describeProblem(
+  name: string,
+  variable: EnvVariable<unknown>,
+  value: string | undefined,
+  problem: string,
+  origin?: EnvOrigin,
+): string {
+  const from = origin?.(name);
+  const subject =
+    value === undefined
+      ? name
+      : variable.kind === 'secret'
+        ? `${name} (secret, value not shown)`
+        : `${name}=${JSON.stringify(value)}`;
+  return `${subject}: ${problem}${from === undefined ? '' : ` (from ${from})`}`;
 }
 
 /**
- * Validates an environment (pass `process.env` at the entry point, explicit data in tests) and
- * returns the typed, frozen contract. Unknown variables are ignored, empty ones mean unset; every
- * problem is reported.
+ * Checks an environment against a contract and returns its typed, frozen values. Unknown
+ * variables are ignored, empty ones mean unset; every problem is reported at once.
  */
-export function loadServiceEnv(source: Source): ServiceEnv {
-  const data: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(source)) {
-    if (value !== undefined && value !== '') data[name] = value;
-  }
-  const problems = validate(data)
-    ? []
-    : validate.errors!.map((i) => describe(i.instancePath.slice(1), source, i.message, i.params.allowedValues));
-  // ajv coerces "Infinity" or "1e999" to Infinity without checking the result, which then skips
-  // minimum and maximum (ajv-validator/ajv#2212, so in ajv 8.20.0 too).
-  for (const [name, value] of Object.entries(data)) {
-    if (typeof value === 'number' && !Number.isFinite(value))
-      problems.push(describe(name, source, 'must be a finite number'));
+export function parseEnv<C extends EnvContract>(contract: C, source: EnvSource, origin?: EnvOrigin): EnvOf<C> {
+  const env: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, variable] of Object.entries(contract)) {
+    const text = source[name];
+    if (text === undefined || text === '') {
+      if (variable.default === undefined)
+        problems.push(describeProblem(name, variable, undefined, 'must be set', origin));
+      else env[name] = variable.default;
+      continue;
+    }
+    const parsed = variable.parse(text);
+    if ('problem' in parsed) problems.push(describeProblem(name, variable, text, parsed.problem, origin));
+    else env[name] = parsed.value;
   }
   if (problems.length > 0) throw new ServiceEnvError(problems);
-  return Object.freeze(data) as ServiceEnv;
+  return Object.freeze(env) as EnvOf<C>;
 }
+
+/** The service's own contract: pass `process.env` at the entry point, explicit data in tests. */
+export const loadServiceEnv = (source: EnvSource, origin?: EnvOrigin): ServiceEnv =>
+  parseEnv(SERVICE_ENV, source, origin);

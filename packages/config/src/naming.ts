@@ -39,6 +39,12 @@ export const deploymentGroupName = (stage: StageName): StageName => stage;
 /** IAM role GitHub Actions assumes in the `<stage>` environment. */
 export const deployRoleName = (p: Project, stage: StageName): string => `${p.name}-github-deploy-${stage}`;
 
+/** IAM role the scheduled machine-image workflow assumes to read AWS's public Amazon Linux images. */
+export const machineImagesRoleName = (p: Project): string => `${p.name}-github-machine-images`;
+
+/** The OIDC `sub` claim of a job on the default branch without an environment (schedule, dispatch). */
+export const mainBranchSubject = (p: Project): string => `${p.github.subjectPrefix}:ref:refs/heads/main`;
+
 /** Read-only IAM role for `cdk diff` on pull requests. */
 export const pullRequestRoleName = (p: Project): string => `${p.name}-github-pull-request`;
 
@@ -52,6 +58,11 @@ export const pullRequestSubject = (p: Project): string => `${p.github.subjectPre
 /** Prefix of every log group of a stage, so IAM policies can name all of them and no other stage's. */
 export const logGroupPrefix = (p: Project, stage: StageName): string => `/${p.name}/${stage}/`;
 
+/**
+ * SSM path of a stage's settings and secrets (project.ts `parameters`): the stage's hosts may read
+ * below it and nowhere else, so each stage has its own values under the same parameter names.
+ */
+export const parameterPath = (p: Pick<Project, 'name'>, stage: StageName): string => `/${p.name}/${stage}/`;
 /** CloudWatch log groups of a stage's hosts. */
 export const logGroupNames = (p: Project, stage: StageName) =>
   ({
@@ -66,6 +77,8 @@ export const STAGE_OUTPUTS = {
   autoScalingGroupName: 'AutoScalingGroupName',
   applicationName: 'ApplicationName',
   deploymentGroupName: 'DeploymentGroupName',
+  /** `<ami id> <image name>` the stage's hosts boot, or `unpinned`; promote compares it with the release's. */
+  machineImage: 'MachineImage',
 } as const;
 
 /** Output keys of the foundation stack. */
@@ -73,6 +86,7 @@ export const FOUNDATION_OUTPUTS = {
   artifactBucketName: 'ArtifactBucketName',
   deployRoleArnPrefix: 'DeployRoleArn',
   pullRequestRoleArn: 'PullRequestRoleArn',
+  machineImagesRoleArn: 'MachineImagesRoleArn',
 } as const;
 
 /** Stack that `cdk bootstrap --qualifier` creates for a stage (one per qualifier in an account and region). */

@@ -3,6 +3,8 @@
 // CLI with a message that names the field.
 import { DEFAULT_DEREGISTRATION_DELAY_SECONDS } from './constants.ts';
 import { defineProject } from './define-project.ts';
+import machineImagesFile from './machine-images.json' with { type: 'json' };
+import { machineImagesFrom } from './machine-images.ts';
 
 export const project = defineProject({
   name: 'hello',
@@ -22,23 +24,39 @@ export const project = defineProject({
   stages: {
     staging: {
       instanceType: 't4g.small',
-      capacity: { min: 2, desired: 2, max: 6 },
+      capacity: { min: 2, max: 6 },
       deploymentConfig: 'CodeDeployDefault.AllAtOnce',
       natGateways: 1,
       bootstrapQualifier: 'hellostg',
       deregistrationDelaySeconds: DEFAULT_DEREGISTRATION_DELAY_SECONDS,
       logRetentionDays: 30,
       // domain: { zoneName: 'example.com', subdomain: 'staging', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+      // t4g.small's CPU baseline is 20% per vCPU: a higher target spends burst credits while busy.
+      scaling: { cpuPercent: 50 },
+      // Who is told about alarms, failed deployments and failed launches, e.g. ['ops@example.com'].
+      alarms: { emails: [] },
     },
     prod: {
       instanceType: 't4g.small',
-      capacity: { min: 2, desired: 2, max: 6 },
+      capacity: { min: 2, max: 6 },
       deploymentConfig: 'CodeDeployDefault.OneAtATime',
       natGateways: 2,
       bootstrapQualifier: 'helloprod',
       deregistrationDelaySeconds: DEFAULT_DEREGISTRATION_DELAY_SECONDS,
       logRetentionDays: 365,
       // domain: { zoneName: 'example.com', subdomain: 'www', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+      scaling: { cpuPercent: 50 },
+      alarms: { emails: [] },
     },
   },
+  // The service's settings and secrets: for each variable that src/service-env.ts marks `setting`
+  // or `secret`, the SSM parameter a host of each stage reads on every deployment, at
+  // /<name>/<stage>/<parameter>. Names only: put the values with `aws ssm put-parameter`
+  // (docs/service.md#settings-and-secrets). A setting left out keeps the contract's default.
+  parameters: {
+    // LOG_LEVEL: 'log-level',
+    // PAYMENTS_API_KEY: 'payments-api-key',
+  },
+  // The Amazon Linux image of each architecture, written by `pnpm ami:update` (docs/aws-setup.md).
+  machineImages: machineImagesFrom(machineImagesFile),
 });

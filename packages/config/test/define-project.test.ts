@@ -9,21 +9,25 @@ const valid: ProjectSettings = {
   stages: {
     staging: {
       instanceType: 't4g.small',
-      capacity: { min: 1, desired: 1, max: 2 },
+      capacity: { min: 1, max: 2 },
       deploymentConfig: 'CodeDeployDefault.AllAtOnce',
       natGateways: 1,
       bootstrapQualifier: 'hellostg',
       deregistrationDelaySeconds: 30,
       logRetentionDays: 30,
+      scaling: { cpuPercent: 60 },
+      alarms: { emails: [] },
     },
     prod: {
       instanceType: 'm7i-flex.large',
-      capacity: { min: 2, desired: 2, max: 6 },
+      capacity: { min: 2, max: 6 },
       deploymentConfig: 'CodeDeployDefault.OneAtATime',
       natGateways: 2,
       bootstrapQualifier: 'helloprod',
       deregistrationDelaySeconds: 30,
       logRetentionDays: 365,
+      scaling: { cpuPercent: 50, requestsPerHostPerMinute: 6000 },
+      alarms: { emails: ['ops@example.com', 'oncall@example.org'] },
       domain: { zoneName: 'example.com', subdomain: 'www', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
     },
   },
@@ -236,28 +240,20 @@ t.test('each rule names the field, the value and what is allowed', async (t) => 
   );
 });
 
-t.test('capacity must be whole numbers with 1 <= min <= desired <= max <= 100', async (t) => {
+t.test('capacity must be whole numbers with 1 <= min <= max <= 100', async (t) => {
   problemFor(
     t,
     variant((s) => {
-      s.stages.prod.capacity = { min: 3, desired: 3, max: 2 };
+      s.stages.prod.capacity = { min: 3, max: 2 };
     }),
     'stages.prod.capacity',
-    'min <= desired <= max',
+    'min <= max',
     '"min":3',
   );
   problemFor(
     t,
     variant((s) => {
-      s.stages.prod.capacity = { min: 2, desired: 1, max: 6 };
-    }),
-    'stages.prod.capacity',
-    'min <= desired <= max',
-  );
-  problemFor(
-    t,
-    variant((s) => {
-      s.stages.prod.capacity = { min: 0, desired: 0, max: 2 };
+      s.stages.prod.capacity = { min: 0, max: 2 };
     }),
     'stages.prod.capacity',
     '1 <= min',
@@ -265,7 +261,7 @@ t.test('capacity must be whole numbers with 1 <= min <= desired <= max <= 100', 
   problemFor(
     t,
     variant((s) => {
-      s.stages.prod.capacity = { min: 1, desired: 1.5, max: 2 };
+      s.stages.prod.capacity = { min: 1.5, max: 2 };
     }),
     'stages.prod.capacity',
     'whole numbers',
@@ -273,11 +269,79 @@ t.test('capacity must be whole numbers with 1 <= min <= desired <= max <= 100', 
   problemFor(
     t,
     variant((s) => {
-      s.stages.prod.capacity = { min: 1, desired: 1, max: 101 };
+      s.stages.prod.capacity = { min: 1, max: 101 };
     }),
     'stages.prod.capacity',
     'max <= 100',
   );
+});
+
+t.test('scaling needs a target, each within its range', async (t) => {
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.staging.scaling = {};
+    }),
+    'stages.staging.scaling',
+    'at least one target',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.staging.scaling = { cpuPercent: 95 };
+    }),
+    'stages.staging.scaling.cpuPercent',
+    '95',
+    '10 to 90',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.prod.scaling = { requestsPerHostPerMinute: 0.5 };
+    }),
+    'stages.prod.scaling.requestsPerHostPerMinute',
+    '1 or more',
+  );
+});
+
+t.test('alarm e-mails and an existing topic', async (t) => {
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.prod.alarms = { emails: ['ops.example.com'] };
+    }),
+    'stages.prod.alarms.emails[0]',
+    '"ops.example.com"',
+    'e-mail address',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.prod.alarms = { emails: ['ops@example.com', 'ops@example.com'] };
+    }),
+    'stages.prod.alarms.emails',
+    'each address once',
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.prod.alarms = { emails: [], topicArn: 'arn:aws:sns:us-east-1:111122223333:pager' };
+    }),
+    'stages.prod.alarms.topicArn',
+    "project's region (arn:aws:sns:eu-west-1:<account>:<topic>)",
+  );
+  problemFor(
+    t,
+    variant((s) => {
+      s.stages.prod.alarms = { emails: ['ops@example.com'], topicArn: 'arn:aws:sns:eu-west-1:111122223333:pager' };
+    }),
+    'stages.prod.alarms.emails',
+    'no addresses with topicArn',
+  );
+  const existing = variant((s) => {
+    s.stages.prod.alarms = { emails: [], topicArn: 'arn:aws:sns:eu-west-1:444455556666:pager' };
+  });
+  t.same(projectProblems(existing), [], 'a topic of another account in the same region is accepted');
 });
 
 t.test('domains: names, zone ids, certificates and how the certificate is obtained', async (t) => {
@@ -318,6 +382,50 @@ t.test('exactly the stages staging and prod', async (t) => {
   problemFor(t, missing, 'stages', 'exactly the stages');
 });
 
+// Placeholder ids in the style of AWS's documentation, dated 2099: no real image.
+const pinned = (region: string) => ({
+  region,
+  images: {
+    arm64: {
+      id: 'ami-0abcdef1234567890',
+      name: 'al2023-ami-2023.0.20990101.0-kernel-6.1-arm64',
+      created: '2099-01-01T00:00:00.000Z',
+    },
+    x86_64: {
+      id: 'ami-0fedcba0987654321',
+      name: 'al2023-ami-2023.0.20990101.0-kernel-6.1-x86_64',
+      created: '2099-01-01T00:00:00.000Z',
+    },
+  },
+});
+
+t.test('pinned images: the project region, an AL2023 image per architecture, one release', async (t) => {
+  t.same(projectProblems(variant((s) => void (s.machineImages = pinned('eu-west-1')))), []);
+  t.same(projectProblems(variant((s) => void (s.machineImages = undefined))), [], 'nothing pinned is valid');
+  problemFor(
+    t,
+    variant((s) => void (s.machineImages = pinned('us-east-1'))),
+    'machineImages.region',
+    '"us-east-1"',
+    'eu-west-1',
+    'pnpm ami:update',
+  );
+  const broken = pinned('eu-west-1');
+  broken.images.arm64 = { id: 'ami-123', name: broken.images.x86_64.name, created: 'yesterday' };
+  const settings = variant((s) => void (s.machineImages = broken));
+  problemFor(t, settings, 'machineImages.images.arm64.id', '"ami-123"');
+  problemFor(t, settings, 'machineImages.images.arm64.name', 'for arm64');
+  problemFor(t, settings, 'machineImages.images.arm64.created', 'ISO 8601');
+  const mixed = pinned('eu-west-1');
+  mixed.images.x86_64.name = 'al2023-ami-2023.0.20990202.0-kernel-6.1-x86_64';
+  problemFor(
+    t,
+    variant((s) => void (s.machineImages = mixed)),
+    'machineImages.images',
+    'one Amazon Linux release',
+  );
+});
+
 t.test('every problem is reported at once, in one error', async (t) => {
   const bad = variant((s) => {
     s.name = 'X';
@@ -327,4 +435,19 @@ t.test('every problem is reported at once, in one error', async (t) => {
   t.equal(error.problems.length, 2);
   t.match(error.message, /packages\/config\/src\/project\.ts/, 'the message says where to fix it');
   t.equal(error.name, 'ProjectConfigError');
+});
+
+t.test('parameters: a variable name -> a parameter name below the stage path, each its own', async (t) => {
+  const withParameters = (parameters: Record<string, unknown>, name = 'hello') =>
+    variant((s) => {
+      s.name = name;
+      (s as { parameters?: unknown }).parameters = parameters;
+    });
+  t.same(projectProblems(withParameters({ LOG_LEVEL: 'log-level', API_KEY: 'api.key_2' })), []);
+  problemFor(t, withParameters({ 'log-level': 'x' }), 'parameters', '"log-level"', 'upper case');
+  problemFor(t, withParameters({ LOG_LEVEL: 'a/b' }), 'parameters.LOG_LEVEL', '"a/b"', 'below /hello/<stage>/');
+  problemFor(t, withParameters({ LOG_LEVEL: '' }), 'parameters.LOG_LEVEL', '""');
+  problemFor(t, withParameters({ LOG_LEVEL: 'same', API_KEY: 'same' }), 'parameters', 'a different parameter');
+  problemFor(t, withParameters({ LOG_LEVEL: 'level' }, 'ssm-demo'), 'name', '"ssm-demo"', 'SSM reserves');
+  t.same(projectProblems(withParameters({}, 'aws-demo')), [], 'the prefix matters only with parameters');
 });

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { SERVICE_PORT } from '../src/constants.ts';
-import { loadServiceEnv, ServiceEnvError } from '../src/load-service-env.ts';
+import { ENV_FILE_VALUE_ALLOWED, integer, oneOf, secret, setting } from '../src/env-variable.ts';
+import { loadServiceEnv, parseEnv, ServiceEnvError } from '../src/load-service-env.ts';
 
 const problems = (source: Record<string, string | undefined>): readonly string[] =>
   (t.throws(() => loadServiceEnv(source), ServiceEnvError) as ServiceEnvError).problems;
@@ -55,4 +56,45 @@ t.test('the source is not changed and the result holds only the contract', async
     'TLS_KEY_FILE',
   ]);
   t.ok(Object.isFrozen(env));
+});
+
+// A contract of the kinds the service's may grow: a required setting and a secret.
+const contract = {
+  PORT: integer({ about: 'port', min: 1, max: 65535, default: 8443 }),
+  REGION_NAME: setting(oneOf(['north', 'south'], { about: 'where' })),
+  API_KEY: secret({ about: 'key of an API' }),
+  TOKEN: secret({ about: 'a token', pattern: /^tok_[a-z]{8}$/u }),
+};
+
+t.test('a variable without a default must be set; a secret is checked without ever being shown', async (t) => {
+  const error = t.throws(() => parseEnv(contract, { API_KEY: 'has space', TOKEN: 'tok_short' })) as ServiceEnvError;
+  t.same(error.problems, [
+    'REGION_NAME: must be set',
+    `API_KEY (secret, value not shown): must be ${ENV_FILE_VALUE_ALLOWED}`,
+    'TOKEN (secret, value not shown): must match pattern "^tok_[a-z]{8}$"',
+  ]);
+  t.notMatch(error.message, /has space|tok_short/);
+  const env = parseEnv(contract, {
+    REGION_NAME: 'north',
+    API_KEY: 's3cr3t!#%&()*+,-./:;<=>?@[]^_`{|}~$',
+    TOKEN: 'tok_abcdefgh',
+  });
+  t.same(env, {
+    PORT: 8443,
+    REGION_NAME: 'north',
+    API_KEY: 's3cr3t!#%&()*+,-./:;<=>?@[]^_`{|}~$',
+    TOKEN: 'tok_abcdefgh',
+  });
+});
+
+t.test('a problem names where the value came from', async (t) => {
+  const origin = (name: string) => (name === 'PORT' ? undefined : `SSM parameter /shop/prod/${name.toLowerCase()}`);
+  const error = t.throws(() =>
+    parseEnv(contract, { PORT: '0', REGION_NAME: 'east', API_KEY: 'a b', TOKEN: 'tok_abcdefgh' }, origin),
+  ) as ServiceEnvError;
+  t.same(error.problems, [
+    'PORT="0": must be >= 1',
+    'REGION_NAME="east": must be equal to one of the allowed values; allowed: north, south (from SSM parameter /shop/prod/region_name)',
+    `API_KEY (secret, value not shown): must be ${ENV_FILE_VALUE_ALLOWED} (from SSM parameter /shop/prod/api_key)`,
+  ]);
 });

@@ -12,7 +12,10 @@ import {
   environmentSubject,
   foundationStackName,
   logGroupNames,
+  machineImagesRoleName,
+  mainBranchSubject,
   logGroupPrefix,
+  parameterPath,
   pullRequestRoleName,
   pullRequestSubject,
   releaseKey,
@@ -25,6 +28,8 @@ const p = defineProject({
   name: 'shop',
   github: { owner: 'acme', repo: 'shop', subjectPrefix: 'repo:acme/shop' },
   aws: { account: '111122223333', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
+  // Pinned images are regional: the shipped ones (if any) are not for this region.
+  machineImages: undefined,
 });
 
 t.test('names derive from the project so no name is typed twice', async (t) => {
@@ -33,10 +38,14 @@ t.test('names derive from the project so no name is typed twice', async (t) => {
   t.equal(codeDeployApplicationName(p, 'staging'), 'shop-staging');
   t.equal(deployRoleName(p, 'prod'), 'shop-github-deploy-prod');
   t.equal(pullRequestRoleName(p), 'shop-github-pull-request');
+  t.equal(machineImagesRoleName(p), 'shop-github-machine-images');
   t.same(logGroupNames(p, 'prod').service, '/shop/prod/hello');
   // Every log group of a stage starts with its prefix, which no other stage's shares.
   for (const name of Object.values(logGroupNames(p, 'prod'))) t.ok(name.startsWith(logGroupPrefix(p, 'prod')), name);
   t.notOk(logGroupPrefix(p, 'prod').startsWith(logGroupPrefix(p, 'staging')));
+  // Hosts may read below their own stage's parameter path only: no stage's path contains the other's.
+  t.equal(parameterPath(p, 'prod'), '/shop/prod/');
+  t.notOk(parameterPath(p, 'staging').startsWith(parameterPath(p, 'prod')));
   // `cdk bootstrap` and the foundation stack meet on these names (docs/aws-setup.md).
   t.equal(bootstrapStackName(p, 'staging'), 'shop-cdk-bootstrap-staging');
   t.equal(bootstrapExecutionPolicyName(p, 'prod'), 'shop-cdk-execution-prod');
@@ -64,6 +73,8 @@ t.test('the deployment group is the stage: the hooks read the stage from it', as
 t.test('OIDC subjects bind a role to one GitHub environment, or to pull requests', async (t) => {
   t.equal(environmentSubject(p, 'prod'), 'repo:acme/shop:environment:prod');
   t.equal(pullRequestSubject(p), 'repo:acme/shop:pull_request');
+  // The machine-image workflow runs on main without an environment.
+  t.equal(mainBranchSubject(p), 'repo:acme/shop:ref:refs/heads/main');
 });
 
 t.test('release keys stay under the release prefix', async (t) => {

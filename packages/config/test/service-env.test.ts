@@ -1,7 +1,8 @@
 import t from 'tap';
 import { DEFAULT_SHUTDOWN_GRACE_MS, HOST_PATHS, MAX_SHUTDOWN_GRACE_MS, SERVICE_PORT } from '../src/constants.ts';
-import { loadServiceEnv, ServiceEnvError } from '../src/load-service-env.ts';
-import { renderServiceEnvFile } from '../src/render-service-env-file.ts';
+import { ENV_FILE_VALUE_ALLOWED, secret, text } from '../src/env-variable.ts';
+import { loadServiceEnv, parseEnv, ServiceEnvError } from '../src/load-service-env.ts';
+import { renderEnvFile, renderServiceEnvFile } from '../src/render-service-env-file.ts';
 import { SERVICE_ENV_NAMES } from '../src/service-env.ts';
 
 t.test('an empty environment gets the production defaults', async (t) => {
@@ -79,4 +80,20 @@ t.test('the env file lists every variable of the contract and loads back to the 
 t.test('rendering refuses values that would not survive an EnvironmentFile', async (t) => {
   const forged = { ...loadServiceEnv({}), RELEASE_VERSION: 'x\nSTAGE=prod' };
   t.throws(() => renderServiceEnvFile(forged), ServiceEnvError);
+});
+
+t.test('a secret goes into the env file as it is; a value systemd would not keep is refused unshown', async (t) => {
+  const contract = {
+    API_KEY: secret({ about: 'key', pattern: /^[a-z ]+$/u }),
+    NOTE: text({ about: 'note', pattern: /^[a-z ]+$/u, default: 'a b' }),
+  };
+  t.equal(renderEnvFile(contract, parseEnv(contract, { API_KEY: 'abc', NOTE: 'x' })), 'API_KEY=abc\nNOTE=x\n');
+  const error = t.throws(() =>
+    renderEnvFile(contract, parseEnv(contract, { API_KEY: 'two words' })),
+  ) as ServiceEnvError;
+  t.same(error.problems, [
+    `API_KEY (secret, value not shown): cannot be written to an EnvironmentFile; expected ${ENV_FILE_VALUE_ALLOWED}`,
+    `NOTE="a b": cannot be written to an EnvironmentFile; expected ${ENV_FILE_VALUE_ALLOWED}`,
+  ]);
+  t.notMatch(error.message, /two words/);
 });

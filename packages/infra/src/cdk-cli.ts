@@ -1,8 +1,8 @@
-// Entry of `pnpm infra:diff` and `pnpm infra:deploy`: the real process, STS and this package's CDK CLI.
+// Entry of `pnpm infra:diff`, `infra:deploy` and `infra:destroy`: the real process, STS, CloudFormation and this package's CDK CLI.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { announceNodeSupport } from '@hello/release/node-support';
-import { runEntry } from '@hello/release/run-entry';
+import { announceNodeSupport } from '@hello/cli-kit/node-support';
+import { runEntry } from '@hello/cli-kit/run-entry';
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 

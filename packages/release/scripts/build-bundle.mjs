@@ -4,6 +4,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ESM_REQUIRE_BANNER } from '@hello/cli-kit/esm-require-banner';
 
 export const PACKAGE_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 export const BUNDLE_FILE = join(PACKAGE_DIR, 'dist', 'release.mjs');
@@ -12,23 +13,21 @@ const REPO_DIR = join(PACKAGE_DIR, '..', '..');
 /** The supported Node majors are 22 and 24: the bundle may use what 22 has. */
 export const BUNDLE_TARGET = 'node22';
 
-// The AWS SDK's CommonJS helpers call require() on Node built-ins; an ESM bundle has none.
-const REQUIRE_SHIM =
-  "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
+/** The workspace packages the bundle takes from their TypeScript sources (see fromSource). */
+const SOURCE_PACKAGES = ['config', 'cli-kit'];
 
 /**
  * Everything the bundle is made of, besides node_modules (which change only with the lock file):
- * this package's sources, the settings' sources, the package manifest, this script, the lock file.
+ * this package's sources, those of the SOURCE_PACKAGES, the package manifest, this script, the lock file.
  */
 export function bundleInputs() {
-  const configSrc = join(REPO_DIR, 'packages', 'config', 'src');
   const walk = (dir) =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
     );
   return [
     ...walk(join(PACKAGE_DIR, 'src')),
-    ...walk(configSrc),
+    ...SOURCE_PACKAGES.flatMap((name) => walk(join(REPO_DIR, 'packages', name, 'src'))),
     join(PACKAGE_DIR, 'package.json'),
     join(PACKAGE_DIR, 'scripts', 'build-bundle.mjs'),
     join(REPO_DIR, 'pnpm-lock.yaml'),
@@ -48,15 +47,18 @@ export function staleReason(bundleFile = BUNDLE_FILE, inputs = bundleInputs()) {
 }
 
 /**
- * The settings come from packages/config's TypeScript sources, not its compiled dist: the bundle
- * then needs no other package built first, and always carries the settings as they are now.
+ * The settings (packages/config) and the shared CLI code (packages/cli-kit) come from their
+ * TypeScript sources, not their compiled dist: the bundle then needs no other package built first,
+ * and always carries the settings as they are now.
  */
-const configFromSource = {
-  name: 'config-from-source',
+const SOURCE_IMPORT = new RegExp(`^@hello/(${SOURCE_PACKAGES.join('|')})/([a-z/-]+)$`);
+const fromSource = {
+  name: 'workspace-packages-from-source',
   setup(build) {
-    build.onResolve({ filter: /^@hello\/config\/[a-z-]+$/ }, (args) => ({
-      path: join(REPO_DIR, 'packages', 'config', 'src', `${args.path.slice('@hello/config/'.length)}.ts`),
-    }));
+    build.onResolve({ filter: SOURCE_IMPORT }, (args) => {
+      const [, name, subpath] = SOURCE_IMPORT.exec(args.path);
+      return { path: join(REPO_DIR, 'packages', name, 'src', `${subpath}.ts`) };
+    });
   },
 };
 
@@ -72,11 +74,12 @@ export async function buildBundle(outfile = BUNDLE_FILE) {
     target: BUNDLE_TARGET,
     // The SDK's ES module builds tree-shake better than its CommonJS ones.
     mainFields: ['module', 'main'],
-    banner: { js: REQUIRE_SHIM },
+    // The AWS SDK's CommonJS helpers call require() on Node built-ins.
+    banner: { js: ESM_REQUIRE_BANNER },
     minify: true,
     keepNames: true,
     legalComments: 'none',
-    plugins: [configFromSource],
+    plugins: [fromSource],
     logLevel: 'warning',
   });
   return outfile;

@@ -3,7 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import type { StageName } from '@hello/config/define-project';
 import { releaseKey } from '@hello/config/naming';
 import type { AwsSession } from './aws-session.ts';
-import { CliError, UsageError } from './cli-error.ts';
+import { CliError, UsageError } from '@hello/cli-kit/cli-error';
 import type { ReleaseDeps } from './release-deps.ts';
 import { describeLocation, findDeploymentGroup, lastSuccessfulDeployment } from './successful-revisions.ts';
 

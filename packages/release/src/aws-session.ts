@@ -1,7 +1,7 @@
 // A checked connection to the configured account: every command opens one before calling AWS.
 import type { AwsClients } from './aws/aws-clients.ts';
-import { checkAccount, type Caller } from './aws/check-account.ts';
-import { explainAwsError } from './aws/explain-aws-error.ts';
+import { checkAccount, type Caller } from '@hello/cli-kit/aws/check-account';
+import { explainAwsError } from '@hello/cli-kit/aws/explain-aws-error';
 import type { ReleaseDeps } from './release-deps.ts';
 
 export interface AwsSession {

@@ -1,6 +1,6 @@
 // Entry of `pnpm release` and of the bundle the pipeline runs (`node release.mjs`).
-import { announceNodeSupport } from './node-support.ts';
-import { runEntry } from './run-entry.ts';
+import { announceNodeSupport } from '@hello/cli-kit/node-support';
+import { runEntry } from '@hello/cli-kit/run-entry';
 
 announceNodeSupport(process);
 

@@ -1,7 +1,7 @@
 // The shape of a release command and the one argument parser they share (node:util parseArgs).
 import { parseArgs } from 'node:util';
-import { UsageError, type ExitCode } from './cli-error.ts';
-import { describeParseError } from './describe-parse-error.ts';
+import { UsageError, type ExitCode } from '@hello/cli-kit/cli-error';
+import { describeParseError } from '@hello/cli-kit/describe-parse-error';
 import type { ReleaseDeps } from './release-deps.ts';
 
 export interface OptionSpec {

@@ -5,7 +5,7 @@ import { artifactBucketName } from '@hello/config/naming';
 import { project } from '@hello/config/project';
 import { checkAncestry } from './ancestry.ts';
 import type { AwsSession } from './aws-session.ts';
-import { CliError } from './cli-error.ts';
+import { CliError } from '@hello/cli-kit/cli-error';
 import { assertArtifactBucket, findReleaseObject, type ReleaseObject } from './release-object.ts';
 import { stageBefore } from './stage-order.ts';
 import { proveStageRan } from './stage-proof.ts';

@@ -4,8 +4,9 @@ import type { StageName } from '@hello/config/define-project';
 import { project } from '@hello/config/project';
 import { deploymentConsoleUrl } from './aws/aws-partition.ts';
 import type { AwsSession } from './aws-session.ts';
-import { EXIT, type ExitCode } from './cli-error.ts';
+import { EXIT, type ExitCode } from '@hello/cli-kit/cli-error';
 import type { OptionSpec, ParsedArgs } from './command.ts';
+import { expectedDeployTime } from './deploy-time-model.ts';
 import { parseDuration } from './parse-values.ts';
 import type { ReleaseDeps } from './release-deps.ts';
 import { startDeployment, type AlarmPolicy } from './start-deployment.ts';
@@ -64,7 +65,7 @@ export async function deployRevision(
   const url = deploymentConsoleUrl(project.aws.region, id);
   const { bucket, key, version } = target.revision;
   deps.stdout.write(
-    `started deployment ${id} of s3://${bucket}/${key} (object version ${version}) to ${target.stage}\n  ${url}\n`,
+    `started deployment ${id} of s3://${bucket}/${key} (object version ${version}) to ${target.stage}\n  ${url}\n  ${expectedDeployTime(target.stage)}\n`,
   );
   const output = deps.env.GITHUB_OUTPUT;
   if (output !== undefined && output !== '') await deps.appendFile(output, `deployment-id=${id}\n`);

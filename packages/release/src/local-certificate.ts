@@ -1,11 +1,9 @@
-// Where `pnpm start` keeps its self-signed localhost certificate (apps/hello/src/dev/local-serve.ts,
-// DEFAULT_CERT_DIR = apps/hello/.certs), found from this file's place in the checkout so smoke
-// trusts it from any working directory.
+// Where `pnpm start` keeps its self-signed localhost certificate (LOCAL_CERTIFICATE in
+// @hello/config/constants), found from this file's place in the checkout so smoke trusts it from
+// any working directory.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-
-/** Relative to the workspace root (the directory with pnpm-workspace.yaml). */
-export const LOCAL_CERTIFICATE = join('apps', 'hello', '.certs', 'cert.pem');
+import { LOCAL_CERTIFICATE } from '@hello/config/constants';
 
 /** The local certificate of the checkout that holds `fromDir`, if it exists; undefined elsewhere (a downloaded bundle). */
 export function findLocalCertificate(fromDir: string): string | undefined {
@@ -14,7 +12,7 @@ export function findLocalCertificate(fromDir: string): string | undefined {
     if (dirname(dir) === dir) return undefined;
     dir = dirname(dir);
   }
-  const file = join(dir, LOCAL_CERTIFICATE);
+  const file = join(dir, LOCAL_CERTIFICATE.dir, LOCAL_CERTIFICATE.certFile);
   return existsSync(file) ? file : undefined;
 }
 

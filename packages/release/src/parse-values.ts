@@ -1,7 +1,7 @@
 // Validation of stage names, release versions and durations from the command line.
 import { STAGE_NAMES, type StageName } from '@hello/config/define-project';
 import { RELEASE_VERSION_PATTERN } from '@hello/config/naming';
-import { UsageError } from './cli-error.ts';
+import { UsageError } from '@hello/cli-kit/cli-error';
 
 export function parseStage(value: string, option = '--stage'): StageName {
   if ((STAGE_NAMES as readonly string[]).includes(value)) return value as StageName;

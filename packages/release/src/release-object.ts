@@ -3,7 +3,7 @@ import { HeadBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { artifactBucketName, foundationStackName, releaseKey } from '@hello/config/naming';
 import { project } from '@hello/config/project';
 import type { AwsSession } from './aws-session.ts';
-import { CliError } from './cli-error.ts';
+import { CliError } from '@hello/cli-kit/cli-error';
 
 export interface ReleaseObject {
   readonly bucket: string;

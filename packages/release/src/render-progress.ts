@@ -21,6 +21,14 @@ function headline(s: DeploymentSnapshot): string {
 /** Used when the terminal does not say its width. */
 export const DEFAULT_COLUMNS = 80;
 
+/**
+ * The width to fit lines to. A terminal that reports 0 columns (`script`, some CI pseudo-terminals,
+ * `docker run -t` before its first resize) does not know its width: 0 means unknown, not "no room".
+ */
+export function terminalColumns(columns: number | undefined): number {
+  return columns !== undefined && Number.isInteger(columns) && columns > 0 ? columns : DEFAULT_COLUMNS;
+}
+
 function tableLines(s: DeploymentSnapshot, columns: number): string[] {
   const width = idWidth(s.hosts);
   return [headline(s), ...s.hosts.map((h) => `  ${compactHostLine(h, width)}`)].map((line) => fitLine(line, columns));
@@ -33,7 +41,7 @@ function tableLines(s: DeploymentSnapshot, columns: number): string[] {
 function ttyRenderer(deps: ReleaseDeps): ProgressRenderer {
   let drawn = 0;
   const draw = (s: DeploymentSnapshot): void => {
-    const lines = tableLines(s, deps.columns ?? DEFAULT_COLUMNS);
+    const lines = tableLines(s, terminalColumns(deps.columns));
     // Up over the previous table, then clear to the end of the screen.
     const erase = drawn > 0 ? `\x1b[${drawn}A\x1b[0J` : '';
     deps.stdout.write(`${erase}${lines.join('\n')}\n`);

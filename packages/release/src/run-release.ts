@@ -1,16 +1,17 @@
 // `pnpm release <command>`: dispatch, help, and turning every error into a message and an exit code.
 import { regionNote } from './aws/aws-clients.ts';
-import { CliError, EXIT, type ExitCode } from './cli-error.ts';
+import { CliError, EXIT, type ExitCode } from '@hello/cli-kit/cli-error';
 import { commandHelp, parseCommandArgs, type Command } from './command.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { namesCommand } from './commands/names.ts';
 import { promoteCommand } from './commands/promote.ts';
 import { publishCommand } from './commands/publish.ts';
+import { redeployCommand } from './commands/redeploy.ts';
 import { rollbackCommand } from './commands/rollback.ts';
 import { smokeCommand } from './commands/smoke.ts';
 import { watchCommand } from './commands/watch.ts';
 import type { ReleaseDeps } from './release-deps.ts';
-import { reportError, wantsVerbose, withoutVerbose } from './report-error.ts';
+import { reportError, wantsVerbose, withoutVerbose } from '@hello/cli-kit/report-error';
 
 export const COMMANDS: readonly Command[] = [
   publishCommand,
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   smokeCommand,
   promoteCommand,
   rollbackCommand,
+  redeployCommand,
   namesCommand,
 ];
 

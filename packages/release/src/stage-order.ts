@@ -1,7 +1,7 @@
 // The order releases move through the stages: the order of `stages` in the project's settings.
 import type { StageName } from '@hello/config/define-project';
 import { project } from '@hello/config/project';
-import { UsageError } from './cli-error.ts';
+import { UsageError } from '@hello/cli-kit/cli-error';
 
 /** Stage names in the order they are configured in packages/config/src/project.ts. */
 export function stageOrder(): StageName[] {

@@ -5,9 +5,10 @@ import type { StageName } from '@hello/config/define-project';
 import { artifactBucketName, releaseKey } from '@hello/config/naming';
 import { project } from '@hello/config/project';
 import type { AwsSession } from './aws-session.ts';
-import { CliError } from './cli-error.ts';
+import { CliError } from '@hello/cli-kit/cli-error';
 import { unsuccessfulHosts } from './describe-failure.ts';
 import { readDeployment } from './read-deployment.ts';
+import { proveStageRunsPinnedImage } from './machine-image-proof.ts';
 import { findReleaseObject } from './release-object.ts';
 import { describeLocation, lastSuccessfulDeployment, readDeploymentGroup } from './successful-revisions.ts';
 
@@ -23,7 +24,8 @@ export interface StageProof {
  * `refusal` starts every error, e.g. `refusing to promote abc123 to prod`. Checks, in order: the
  * stage has a successful deployment and nothing was attempted after it; that deployment ran
  * releases/<version>.zip pinned to an object version; every host of it succeeded (CodeDeploy's
- * Succeeded allows failed hosts under AllAtOnce); S3 still holds that object version.
+ * Succeeded allows failed hosts under AllAtOnce); S3 still holds that object version; the stage
+ * boots the Amazon Linux image the release pins (the next stage deploys the release's stack).
  */
 export async function proveStageRan(
   session: AwsSession,
@@ -64,6 +66,7 @@ export async function proveStageRan(
       `${stage} ran object version ${ran.version} of s3://${bucket}/${key}, but S3 now holds ${current?.versionId ?? 'no such object'}; the bytes changed since ${stage} tested them. Deploy to ${stage} again first`,
     );
   }
+  const image = await proveStageRunsPinnedImage(session, stage, refusal);
   const location = { ...ran, bucket, key, version: ran.version };
   return {
     deploymentId: last.deploymentId,
@@ -73,6 +76,7 @@ export async function proveStageRan(
       `it ran ${describeLocation(location)}, release ${version}`,
       `it succeeded on every host: ${snapshot.hosts.map((h) => h.id).join(', ')}`,
       `S3 still holds object version ${ran.version} of s3://${bucket}/${key}`,
+      image,
     ],
   };
 }

@@ -12,7 +12,7 @@ import { codeDeployApplicationName, deploymentGroupName, stageStackName } from '
 import { project } from '@hello/config/project';
 import { deploymentConsoleUrl } from './aws/aws-partition.ts';
 import type { AwsSession } from './aws-session.ts';
-import { CliError, EXIT } from './cli-error.ts';
+import { CliError, EXIT } from '@hello/cli-kit/cli-error';
 import { formatDuration } from './parse-values.ts';
 import { TERMINAL_STATUSES } from './read-deployment.ts';
 import type { ReleaseDeps } from './release-deps.ts';

@@ -2,7 +2,7 @@
 import { project } from '@hello/config/project';
 import { deploymentConsoleUrl } from './aws/aws-partition.ts';
 import type { AwsSession } from './aws-session.ts';
-import { CliError, EXIT, type ExitCode } from './cli-error.ts';
+import { CliError, EXIT, type ExitCode } from '@hello/cli-kit/cli-error';
 import { describeFailure, unsuccessfulHosts } from './describe-failure.ts';
 import { formatDuration } from './parse-values.ts';
 import { readDeployment, TERMINAL_STATUSES, type DeploymentSnapshot } from './read-deployment.ts';

@@ -1,18 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { findLocalCertificate, isLoopbackUrl, LOCAL_CERTIFICATE } from '../src/local-certificate.ts';
+import { LOCAL_CERTIFICATE } from '@hello/config/constants';
+import { findLocalCertificate, isLoopbackUrl } from '../src/local-certificate.ts';
 
 t.test('found from any directory of the checkout that holds it', (t) => {
-  const root = t.testdir({
-    'pnpm-workspace.yaml': '',
-    apps: { hello: { '.certs': { 'cert.pem': 'x' } } },
-    packages: { release: { dist: {} } },
-  });
-  t.equal(LOCAL_CERTIFICATE, join('apps', 'hello', '.certs', 'cert.pem'));
-  t.equal(findLocalCertificate(join(root, 'packages', 'release', 'dist')), join(root, LOCAL_CERTIFICATE));
-  t.equal(findLocalCertificate(root), join(root, LOCAL_CERTIFICATE));
+  const root = t.testdir({ 'pnpm-workspace.yaml': '', packages: { release: { dist: {} } } });
+  // Where the local server writes it.
+  const cert = join(root, LOCAL_CERTIFICATE.dir, LOCAL_CERTIFICATE.certFile);
+  mkdirSync(join(root, LOCAL_CERTIFICATE.dir), { recursive: true });
+  writeFileSync(cert, 'x');
+  t.equal(findLocalCertificate(join(root, 'packages', 'release', 'dist')), cert);
+  t.equal(findLocalCertificate(root), cert);
   t.end();
 });
 

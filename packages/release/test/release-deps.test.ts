@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { LOCAL_CERTIFICATE } from '@hello/config/constants';
 import { createReleaseDeps, outputMode } from '../src/release-deps.ts';
 
 t.test('the real world: streams, cwd, clock, files and one set of AWS clients', async (t) => {
@@ -11,7 +12,8 @@ t.test('the real world: streams, cwd, clock, files and one set of AWS clients', 
   t.equal(deps.isTTY, true);
   t.equal(deps.columns, 100, 'the terminal width, for the progress table');
   t.ok(
-    deps.localCertificate === undefined || deps.localCertificate.endsWith('/apps/hello/.certs/cert.pem'),
+    deps.localCertificate === undefined ||
+      deps.localCertificate.endsWith(`/${LOCAL_CERTIFICATE.dir}/${LOCAL_CERTIFICATE.certFile}`),
     "pnpm start's certificate, looked up in this checkout",
   );
   t.equal(deps.aws(), deps.aws(), 'clients are created once');

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createProgressRenderer, DEFAULT_COLUMNS } from '../src/render-progress.ts';
+import { createProgressRenderer, DEFAULT_COLUMNS, terminalColumns } from '../src/render-progress.ts';
 import { testDeps } from './release-test-deps.ts';
 
 const snapshot = (status: string) => ({
@@ -43,7 +43,6 @@ function screen(out: string): string[] {
 
 t.test('on a terminal: every row fits 80 columns and a redraw replaces exactly the last table', async (t) => {
   const deps = testDeps({ isTTY: true });
-  t.equal(DEFAULT_COLUMNS, 80);
   const renderer = createProgressRenderer(deps, 'https://console');
   renderer.update(snapshot('InProgress'));
   renderer.update(snapshot('InProgress'));
@@ -74,6 +73,22 @@ t.test('a narrow terminal: rows are cut to its width, so none wraps', async (t) 
     rows.join('\n'),
   );
   t.match(rows[1], /^ {2}i-0123456789abcdef0 {2}InPr.*…$/);
+});
+
+t.test('a terminal that reports 0 columns has an unknown width: rows get the default, not "…"', async (t) => {
+  // `script`, some CI pseudo-terminals and `docker run -t` before a resize report 0 columns.
+  const unknown = { ...testDeps({ isTTY: true }), columns: 0 };
+  const wide = { ...testDeps({ isTTY: true }), columns: DEFAULT_COLUMNS };
+  for (const deps of [unknown, wide]) {
+    const renderer = createProgressRenderer(deps, 'https://console');
+    renderer.update(snapshot('InProgress'));
+    await renderer.finish(snapshot('InProgress'));
+  }
+  t.same(screen(unknown.out()), screen(wide.out()));
+  t.match(screen(unknown.out())[1], /^ {2}i-0123456789abcdef0 {2}InProgress +3\/13 ▶BlockTraffic$/);
+  for (const columns of [undefined, 0, -1, Number.NaN])
+    t.equal(terminalColumns(columns), DEFAULT_COLUMNS, `${columns}`);
+  t.equal(terminalColumns(120), 120);
 });
 
 t.test('not a terminal: plain lines, no cursor movement', async (t) => {

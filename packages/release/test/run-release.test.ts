@@ -5,7 +5,7 @@ import { mockAws, testDeps } from './release-test-deps.ts';
 t.test('--help lists every command and the exit codes', async (t) => {
   const deps = testDeps();
   t.equal(await runRelease(['--help'], deps), 0);
-  for (const name of ['publish', 'deploy', 'watch', 'smoke', 'promote', 'rollback', 'names'])
+  for (const name of ['publish', 'deploy', 'watch', 'smoke', 'promote', 'rollback', 'redeploy', 'names'])
     t.match(deps.out(), new RegExp(`\\n  ${name} +\\S`));
   t.match(deps.out(), 'Exit codes: 0 done, 1 refused or failed, 2 wrong command line, 3 a time bound ran out.');
   t.equal(await runRelease(['help'], testDeps()), 0);
@@ -17,7 +17,7 @@ t.test('no command prints the help, says what is missing and exits 2', async (t)
   t.equal(deps.out(), mainHelp());
   t.equal(
     deps.err(),
-    'error: no command given; the commands are: publish, deploy, watch, smoke, promote, rollback, names\n',
+    'error: no command given; the commands are: publish, deploy, watch, smoke, promote, rollback, redeploy, names\n',
   );
 });
 
@@ -38,7 +38,7 @@ t.test('an unknown command or option is a usage error that says what is allowed'
   t.equal(await runRelease(['ship'], deps), 2);
   t.match(
     deps.err(),
-    'error: unknown command "ship"; the commands are: publish, deploy, watch, smoke, promote, rollback, names',
+    'error: unknown command "ship"; the commands are: publish, deploy, watch, smoke, promote, rollback, redeploy, names',
   );
   t.equal(await runRelease(['deploy', '--stag', 'prod'], deps), 2);
   t.match(deps.err(), 'deploy: unknown option --stag; the options are: --stage <stage>, --version <sha>');

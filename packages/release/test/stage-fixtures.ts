@@ -1,5 +1,6 @@
 // A stage's CodeDeploy history for promote/deploy-order tests: its group, its last successful
 // deployment (revision and hosts). Names come from the fixture project, never hard-coded.
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   BatchGetDeploymentTargetsCommand,
   GetDeploymentCommand,
@@ -9,7 +10,14 @@ import {
   type S3Location,
 } from '@aws-sdk/client-codedeploy';
 import type { StageName } from '@hello/config/define-project';
-import { artifactBucketName, codeDeployApplicationName, deploymentGroupName, releaseKey } from '@hello/config/naming';
+import {
+  STAGE_OUTPUTS,
+  artifactBucketName,
+  codeDeployApplicationName,
+  deploymentGroupName,
+  releaseKey,
+  stageStackName,
+} from '@hello/config/naming';
 import { project } from '@hello/config/project';
 import { host } from './deployment-fixtures.ts';
 import type { mockAws } from './release-test-deps.ts';
@@ -41,7 +49,25 @@ export function neverDeployed(aws: Aws, stage: StageName): void {
   aws.codeDeploy.on(GetDeploymentGroupCommand, groupOf(stage)).resolves({ deploymentGroupInfo: {} });
 }
 
-/** `stage`'s last successful (and last attempted, unless given) deployment ran `s3Location` on `hosts`. */
+/** `stage`'s stack says its hosts boot `image` (`<id> <name>`; by default the one pinned for arm64). */
+export function stageBoots(aws: Aws, stage: StageName, image?: string): void {
+  const pinned = project.machineImages!.images.arm64;
+  aws.cloudFormation.on(DescribeStacksCommand, { StackName: stageStackName(project, stage) }).resolves({
+    Stacks: [
+      {
+        StackName: stageStackName(project, stage),
+        CreationTime: new Date(0),
+        StackStatus: 'UPDATE_COMPLETE',
+        Outputs: [{ OutputKey: STAGE_OUTPUTS.machineImage, OutputValue: image ?? `${pinned.id} ${pinned.name}` }],
+      },
+    ],
+  });
+}
+
+/**
+ * `stage`'s last successful (and last attempted, unless given) deployment ran `s3Location` on
+ * `hosts`, and its hosts boot the pinned image.
+ */
 export function stageRan(
   aws: Aws,
   stage: StageName,
@@ -71,4 +97,5 @@ export function stageRan(
     .on(ListDeploymentTargetsCommand, { deploymentId })
     .resolves({ targetIds: hosts.map((h) => h.instanceTarget?.targetId as string) });
   aws.codeDeploy.on(BatchGetDeploymentTargetsCommand, { deploymentId }).resolves({ deploymentTargets: hosts });
+  stageBoots(aws, stage);
 }

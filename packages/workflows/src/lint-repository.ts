@@ -6,7 +6,9 @@ import { formatFinding, type Finding } from './finding.ts';
 import { checkProjectRules } from './project-rules.ts';
 import { runActionlint } from './run-actionlint.ts';
 import { runWorkflowParser } from './run-workflow-parser.ts';
-import { readWorkflowFiles } from './workflow-file.ts';
+import { checkToolInstalls, checkToolList } from './tool-installs.ts';
+import { parseWorkflowFiles, readWorkflowFiles } from './workflow-file.ts';
+import { readWorkspace } from './workspace.ts';
 
 /** The repository this package lives in (packages/workflows/src -> root). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -29,7 +31,15 @@ export async function lintRepository(root: string): Promise<Finding[]> {
   for (const file of files) {
     findings.push(...(await runActionlint(file)), ...(await runWorkflowParser(file)));
   }
-  return [...findings, ...checkProjectRules(files)];
+  const parsed = parseWorkflowFiles(files);
+  const workspace = readWorkspace(root);
+  return [
+    ...findings,
+    ...parsed.findings,
+    ...checkProjectRules(parsed.sources),
+    ...checkToolInstalls(parsed.sources, workspace),
+    ...checkToolList(workspace),
+  ];
 }
 
 /** Lints root (default: this repository), prints the result and returns the exit code. */

@@ -5,8 +5,7 @@ import type { Finding } from './finding.ts';
 import { checkJob, needsIdToken, type JobScope } from './job-rules.ts';
 import { isMap, ruleContext, type RuleContext } from './rule-context.ts';
 import { checkSteps } from './step-rules.ts';
-import type { WorkflowFile } from './workflow-file.ts';
-import { parseYamlSource, type YamlSource } from './yaml-source.ts';
+import type { SourceFile } from './workflow-file.ts';
 
 function triggers(on: unknown): string[] {
   if (typeof on === 'string') return [on];
@@ -37,28 +36,20 @@ function checkWorkflow(data: unknown, scope: Omit<JobScope, 'workflowConcurrency
   }
 }
 
-/** Project-rule findings for all files (workflows and composite actions). */
-export function checkProjectRules(files: readonly WorkflowFile[]): Finding[] {
+/** Project-rule findings for all files (workflows and composite actions), parsed. */
+export function checkProjectRules(files: readonly SourceFile[]): Finding[] {
   const findings: Finding[] = [];
-  const parsed = new Map<string, YamlSource>();
-  for (const file of files) {
-    try {
-      parsed.set(file.path, parseYamlSource(file.text, file.path));
-    } catch (error) {
-      findings.push({ file: file.path, line: 0, rule: 'yaml', message: (error as Error).message });
-    }
-  }
+  const byPath = new Map(files.map((f) => [f.path, f.source.data]));
   const calledNeedsIdToken = (uses: string): boolean | undefined => {
-    const called = parsed.get(uses.replace(/^\.\//, '').replace(/@.*$/, ''))?.data;
+    const called = byPath.get(uses.replace(/^\.\//, '').replace(/@.*$/, ''));
     if (!isMap(called) || !isMap(called.jobs)) return undefined;
     return Object.values(called.jobs).some(needsIdToken);
   };
   for (const file of files) {
-    const source = parsed.get(file.path);
-    if (source === undefined) continue;
-    const ctx = ruleContext(file.path, source, findings);
-    if (file.kind === 'workflow') checkWorkflow(source.data, { calledNeedsIdToken }, ctx);
-    else if (isMap(source.data) && isMap(source.data.runs)) checkSteps(source.data.runs.steps, ['runs', 'steps'], ctx);
+    const ctx = ruleContext(file.path, file.source, findings);
+    const data = file.source.data;
+    if (file.kind === 'workflow') checkWorkflow(data, { calledNeedsIdToken }, ctx);
+    else if (isMap(data) && isMap(data.runs)) checkSteps(data.runs.steps, ['runs', 'steps'], ctx);
   }
   return findings;
 }

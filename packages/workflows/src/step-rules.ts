@@ -5,7 +5,7 @@ import type { YamlPath } from './yaml-source.ts';
 
 const PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/;
 const DOCKER_PINNED = /^docker:\/\/[^@\s]+@sha256:[0-9a-f]{64}$/;
-const VERSION_COMMENT = /#\s*v\d+(?:\.\d+){0,2}\b/;
+const VERSION_COMMENT = /^\s*v\d+(?:\.\d+){0,2}\b/;
 const RELEASE_DEPLOY = /\brelease(?:\.mjs)?\s+deploy\b/;
 
 /** `owner/repo@<sha> # vX.Y.Z`, a pinned image digest, or a local `./` path. */
@@ -23,7 +23,7 @@ export function checkUses(uses: string, at: YamlPath, ctx: RuleContext): void {
       at,
       `"${uses}" is not pinned; expected owner/repo@<40-hex commit sha> # vX.Y.Z (a tag or branch can be moved)`,
     );
-  } else if (!VERSION_COMMENT.test(ctx.source.lineText(ctx.source.lineOf(at)))) {
+  } else if (!VERSION_COMMENT.test(ctx.source.commentOf(at) ?? '')) {
     ctx.report(
       'pinned-uses',
       at,

@@ -1,6 +1,9 @@
-// Finds the files the workflow lint reads: every workflow and every local composite action.
+// Finds the files the workflow lint reads, every workflow and every local composite action, and
+// parses them.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Finding } from './finding.ts';
+import { parseYamlSource, type YamlSource } from './yaml-source.ts';
 
 export interface WorkflowFile {
   /** Path relative to the repository root, with forward slashes. */
@@ -35,4 +38,25 @@ export async function readWorkflowFiles(root: string): Promise<WorkflowFile[]> {
     }
   }
   return files;
+}
+
+/** A workflow or action file, parsed. */
+export interface SourceFile {
+  readonly path: string;
+  readonly kind: WorkflowFile['kind'];
+  readonly source: YamlSource;
+}
+
+/** Parses every file; one that is not valid YAML is a finding (rule `yaml`) and is left out. */
+export function parseWorkflowFiles(files: readonly WorkflowFile[]): { sources: SourceFile[]; findings: Finding[] } {
+  const sources: SourceFile[] = [];
+  const findings: Finding[] = [];
+  for (const file of files) {
+    try {
+      sources.push({ path: file.path, kind: file.kind, source: parseYamlSource(file.text, file.path) });
+    } catch (error) {
+      findings.push({ file: file.path, line: 0, rule: 'yaml', message: (error as Error).message });
+    }
+  }
+  return { sources, findings };
 }

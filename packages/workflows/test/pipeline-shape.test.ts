@@ -1,12 +1,22 @@
-// deploy.yml as issue 11 asks for it, asserted on the real workflow and shown to fail on a
-// one-line mutation of each line that matters: one build without AWS credentials that makes the
-// zip, the cloud assembly, the bundled CLI and the ancestors file; manual runs that reuse what
-// the version's push run built; staging, then a prod that only a person's decision reaches.
-import { readdirSync, readFileSync } from 'node:fs';
+// deploy.yml and ci.yml, asserted on the real workflows and shown to fail when a change of the
+// parsed document breaks what matters: one build without AWS credentials that makes the zip, the
+// cloud assembly, the bundled CLI and the ancestors file; manual runs that reuse what the
+// version's push run built; staging, then a prod that only a person's decision reaches (the real
+// `if:` conditions evaluated with GitHub's expression library); pull-request checks without
+// credentials.
 import { STAGE_NAMES } from '@hello/config/define-project';
 import t from 'tap';
-import { REPO_ROOT } from '../src/lint-repository.ts';
-import { stepsRunning, stepsUsing, type Job, type Pipeline, type Step } from './helpers/real-workflows.ts';
+import { remove, replace, replaceIn } from './helpers/edit.ts';
+import { jobRuns } from './helpers/job-condition.ts';
+import {
+  readPipeline,
+  step,
+  stepsRunning,
+  stepsUsing,
+  type Job,
+  type Pipeline,
+  type Step,
+} from './helpers/real-workflows.ts';
 import { runShapeChecks } from './helpers/shape-check.ts';
 
 const CALLS_STAGE = './.github/workflows/deploy-stage.yml';
@@ -22,27 +32,16 @@ const callers = (p: Pipeline): [string, Job][] =>
 
 runShapeChecks(t, [
   {
-    what: 'runs on pushes to main and on a manual run naming a version, a target and an explicit rollback',
-    holds: (p) =>
-      same(p.deploy.on.push, { branches: ['main'] }) &&
-      same(p.deploy.on.workflow_dispatch, {
-        inputs: {
-          version: { description: descriptionOf(p, 'version'), type: 'string', required: true },
-          target: {
-            description: descriptionOf(p, 'target'),
-            type: 'choice',
-            options: ['staging-and-prod', 'staging', 'prod'],
-            default: 'staging-and-prod',
-          },
-          rollback: { description: descriptionOf(p, 'rollback'), type: 'boolean', default: false },
-        },
-      }),
+    what: 'a manual run moves a stage backwards only when rollback is ticked',
+    holds: (p) => {
+      const inputs = (p.deploy.on.workflow_dispatch as { inputs?: Record<string, Record<string, unknown>> }).inputs;
+      return inputs?.rollback?.type === 'boolean' && inputs.rollback.default === false;
+    },
     mutations: [
-      { file: 'deploy', from: '        default: false', to: '        default: true' },
       {
         file: 'deploy',
-        from: '        options: [staging-and-prod, staging, prod]',
-        to: '        options: [staging-and-prod, prod]',
+        what: 'rollback ticked by default',
+        change: (d) => replace(d, ['on', 'workflow_dispatch', 'inputs', 'rollback', 'default'], true),
       },
     ],
   },
@@ -54,9 +53,21 @@ runShapeChecks(t, [
       stepsUsing(build(p), 'aws-actions/configure-aws-credentials').length === 0 &&
       same(build(p)?.concurrency, { group: 'deploy-build', 'cancel-in-progress': false }),
     mutations: [
-      { file: 'deploy', from: '      actions: read', to: '      id-token: write' },
-      { file: 'deploy', from: '    timeout-minutes: 30', to: "    if: github.event_name == 'push'" },
-      { file: 'deploy', from: '      cancel-in-progress: false', to: '      cancel-in-progress: true' },
+      {
+        file: 'deploy',
+        what: 'id-token for the build',
+        change: (d) => d.setIn(['jobs', 'build', 'permissions', 'id-token'], 'write'),
+      },
+      {
+        file: 'deploy',
+        what: 'build on pushes only',
+        change: (d) => d.setIn(['jobs', 'build', 'if'], "github.event_name == 'push'"),
+      },
+      {
+        file: 'deploy',
+        what: 'a newer build cancels',
+        change: (d) => replace(d, ['jobs', 'build', 'concurrency', 'cancel-in-progress'], true),
+      },
     ],
   },
   {
@@ -77,16 +88,20 @@ runShapeChecks(t, [
       );
     },
     mutations: [
-      { file: 'deploy', from: "        if: github.event_name == 'push'\n", to: '', nth: 1 },
       {
         file: 'deploy',
-        from: '          RELEASE_VERSION: ${{ steps.version.outputs.version }}',
-        to: '          RELEASE_VERSION: ${{ github.sha }}',
+        what: 'a manual run synthesizes the branch head',
+        change: (d) => remove(d, [...step(d, 'build', /^Synthesize/m), 'if']),
       },
       {
         file: 'deploy',
-        from: '        run: pnpm exec turbo run build --filter=@hello/release...',
-        to: '        run: pnpm exec turbo run build --filter=@hello/infra...',
+        what: 'the zip named after the branch head',
+        change: (d) => replace(d, [...step(d, 'build', /^Package/m), 'env', 'RELEASE_VERSION'], '${{ github.sha }}'),
+      },
+      {
+        file: 'deploy',
+        what: 'the wrong package bundled',
+        change: (d) => replaceIn(d, [...step(d, 'build', /^Bundle/m), 'run'], '@hello/release', '@hello/infra'),
       },
     ],
   },
@@ -100,16 +115,20 @@ runShapeChecks(t, [
         [`ancestors-${V}`, 'ancestors.txt'],
       ].every(
         ([name, path]) =>
-          upload(p, name ?? '')?.with?.path === path && upload(p, name ?? '')?.with?.['if-no-files-found'] === 'error',
+          upload(p, name!)?.with?.path === path && upload(p, name!)?.with?.['if-no-files-found'] === 'error',
       ),
     mutations: [
       {
         file: 'deploy',
-        from: '          path: packages/release/dist/release.mjs',
-        to: '          path: packages/infra/src/release/cli.ts',
+        what: 'the CLI source instead of its bundle',
+        change: (d) =>
+          replace(d, [...step(d, 'build', /^release-cli$/m), 'with', 'path'], 'packages/release/src/cli.ts'),
       },
-      { file: 'deploy', from: '          path: packages/infra/cdk.out', to: '          path: cdk.out', nth: 1 },
-      { file: 'deploy', from: '          if-no-files-found: error', to: '          if-no-files-found: warn', nth: 2 },
+      {
+        file: 'deploy',
+        what: 'a missing file only warns',
+        change: (d) => replace(d, [...step(d, 'build', /^ancestors-/m), 'with', 'if-no-files-found'], 'warn'),
+      },
     ],
   },
   {
@@ -127,16 +146,26 @@ runShapeChecks(t, [
       );
     },
     mutations: [
-      { file: 'deploy', from: '          fetch-depth: 0', to: '          fetch-depth: 1' },
       {
         file: 'deploy',
-        from: '          if ! git merge-base --is-ancestor "$version" HEAD 2>/dev/null; then',
-        to: '          if false; then',
+        what: 'a shallow checkout',
+        change: (d) => replace(d, [...step(d, 'build', /checkout/), 'with', 'fetch-depth'], 1),
       },
       {
         file: 'deploy',
-        from: '        run: git rev-list "$VERSION" > ancestors.txt',
-        to: '        run: git rev-list HEAD > ancestors.txt',
+        what: 'any commit accepted',
+        change: (d) =>
+          replaceIn(
+            d,
+            [...step(d, 'build', /^Check the version/m), 'run'],
+            'git merge-base --is-ancestor "$version" HEAD',
+            'true',
+          ),
+      },
+      {
+        file: 'deploy',
+        what: "the branch head's ancestors",
+        change: (d) => replaceIn(d, [...step(d, 'build', /^List the version/m), 'run'], '"$VERSION"', 'HEAD'),
       },
     ],
   },
@@ -145,34 +174,37 @@ runShapeChecks(t, [
     holds: (p) => {
       const origin = build(p)?.steps?.find((s) => s.id === 'origin');
       const downloads = stepsUsing(build(p), 'actions/download-artifact');
+      const dispatch = "github.event_name == 'workflow_dispatch'";
       return (
-        origin?.if === "github.event_name == 'workflow_dispatch'" &&
+        origin?.if === dispatch &&
         /actions\/workflows\/deploy\.yml\/runs"[\s\\]*-f head_sha="\$VERSION" -f event=push -f branch=main /.test(
           origin.run ?? '',
         ) &&
         same(
           downloads.map((s) => [s.if, s.with?.name, s.with?.path, s.with?.['run-id']]),
           [
-            [
-              "github.event_name == 'workflow_dispatch'",
-              `release-${V}`,
-              'apps/hello/artifacts',
-              '${{ steps.origin.outputs.run-id }}',
-            ],
-            [
-              "github.event_name == 'workflow_dispatch'",
-              `cloud-assembly-${V}`,
-              'packages/infra/cdk.out',
-              '${{ steps.origin.outputs.run-id }}',
-            ],
+            [dispatch, `release-${V}`, 'apps/hello/artifacts', '${{ steps.origin.outputs.run-id }}'],
+            [dispatch, `cloud-assembly-${V}`, 'packages/infra/cdk.out', '${{ steps.origin.outputs.run-id }}'],
           ],
         )
       );
     },
     mutations: [
-      { file: 'deploy', from: ' -f event=push', to: '' },
-      { file: 'deploy', from: '          run-id: ${{ steps.origin.outputs.run-id }}\n', to: '', nth: 1 },
-      { file: 'deploy', from: "        if: github.event_name == 'workflow_dispatch'", to: '        if: true', nth: 2 },
+      {
+        file: 'deploy',
+        what: 'artifacts of pull-request runs trusted',
+        change: (d) => replaceIn(d, [...step(d, 'build', /^Find the push run/m), 'run'], ' -f event=push', ''),
+      },
+      {
+        file: 'deploy',
+        what: "this run's own assembly",
+        change: (d) => remove(d, [...step(d, 'build', /^Download the version's cloud assembly$/m), 'with', 'run-id']),
+      },
+      {
+        file: 'deploy',
+        what: 'a push downloads too',
+        change: (d) => replace(d, [...step(d, 'build', /^Download the version's release zip$/m), 'if'], 'true'),
+      },
     ],
   },
   {
@@ -204,14 +236,26 @@ runShapeChecks(t, [
       );
     },
     mutations: [
-      { file: 'deploy', from: '      mode: promote', to: '      mode: deploy' },
-      { file: 'deploy', from: `      version: ${BUILT}`, to: '      version: ${{ github.sha }}', nth: 1 },
       {
         file: 'deploy',
-        from: "      allow-older: ${{ github.event_name == 'workflow_dispatch' && inputs.rollback == true }}",
-        to: '      allow-older: true',
+        what: 'prod deploys instead of promoting',
+        change: (d) => replace(d, ['jobs', 'prod', 'with', 'mode'], 'deploy'),
       },
-      { file: 'deploy', from: '    needs: [build, staging, prod-gate]', to: '    needs: [build, staging]' },
+      {
+        file: 'deploy',
+        what: 'prod takes the branch head',
+        change: (d) => replace(d, ['jobs', 'prod', 'with', 'version'], '${{ github.sha }}'),
+      },
+      {
+        file: 'deploy',
+        what: 'every run may go backwards',
+        change: (d) => replace(d, ['jobs', 'staging', 'with', 'allow-older'], true),
+      },
+      {
+        file: 'deploy',
+        what: 'prod without the gate',
+        change: (d) => replace(d, ['jobs', 'prod', 'needs'], ['build', 'staging']),
+      },
     ],
   },
   {
@@ -227,10 +271,14 @@ runShapeChecks(t, [
     mutations: [
       {
         file: 'deploy',
-        from: "    if: ${{ !cancelled() && needs.prod-gate.result == 'success' && needs.prod-gate.outputs.promote == 'true' }}",
-        to: "    if: ${{ !cancelled() && needs.prod-gate.result == 'success' }}",
+        what: "prod ignores the gate's answer",
+        change: (d) => replaceIn(d, ['jobs', 'prod', 'if'], " && needs.prod-gate.outputs.promote == 'true'", ''),
       },
-      { file: 'deploy', from: '      promote: ${{ steps.decide.outputs.promote }}', to: "      promote: 'true'" },
+      {
+        file: 'deploy',
+        what: 'the gate always says yes',
+        change: (d) => replace(d, ['jobs', 'prod-gate', 'outputs', 'promote'], 'true'),
+      },
     ],
   },
   {
@@ -242,7 +290,7 @@ runShapeChecks(t, [
       return (
         same(check?.permissions, { contents: 'read' }) &&
         check?.if === undefined &&
-        stepsRunning(check, /^pnpm check$/).length === 1 &&
+        stepsRunning(check, /\bpnpm check$/).length === 1 &&
         [
           "vars.AWS_DIFF_ENABLED == 'true'",
           'github.event.pull_request.head.repo.full_name == github.repository',
@@ -256,41 +304,120 @@ runShapeChecks(t, [
       );
     },
     mutations: [
-      { file: 'ci', from: "      github.actor != 'dependabot[bot]'", to: '      true' },
       {
         file: 'ci',
-        from: '      - run: pnpm check',
-        to: '      - run: pnpm lint',
+        what: 'Dependabot gets the diff job',
+        change: (d) => replaceIn(d, ['jobs', 'diff', 'if'], "github.actor != 'dependabot[bot]'", 'true'),
       },
-      { file: 'ci', from: "          cache: 'false'", to: "          cache: 'true'" },
-      { file: 'ci', from: '        run: pnpm synth', to: '        run: echo no synth' },
       {
         file: 'ci',
-        from: '        run: pnpm --filter @hello/infra exec cdk diff --app cdk.out --no-change-set',
-        to: '        run: pnpm infra:diff --no-change-set',
+        what: 'lint instead of the whole check',
+        change: (d) => replaceIn(d, [...step(d, 'check', /pnpm check$/m), 'run'], /pnpm check$/, 'pnpm lint'),
+      },
+      {
+        file: 'ci',
+        what: 'a shared cache in a privileged job',
+        change: (d) => replace(d, [...step(d, 'diff', /actions\/setup$/), 'with', 'cache'], 'true'),
+      },
+      {
+        file: 'ci',
+        what: 'synth after the credentials',
+        change: (d) => replace(d, [...step(d, 'diff', /^Synthesize/m), 'run'], 'echo no synth'),
+      },
+      {
+        file: 'ci',
+        what: 'a diff that can create a change set',
+        change: (d) => replace(d, [...step(d, 'diff', /^Diff/m), 'run'], 'pnpm infra:diff'),
       },
     ],
   },
 ]);
 
-/** The description of a dispatch input as written, so the comparison is about the other keys. */
-function descriptionOf(p: Pipeline, input: string): unknown {
-  return (p.deploy.on.workflow_dispatch as { inputs?: Record<string, { description?: unknown }> } | undefined)
-    ?.inputs?.[input]?.description;
-}
+const { deploy } = readPipeline();
+const push = { github: { event_name: 'push' } };
+const dispatch = (target: string) => ({
+  github: { event_name: 'workflow_dispatch' },
+  inputs: { version: 'abc', target, rollback: false },
+});
+const targets = (deploy.on.workflow_dispatch as { inputs: { target: { options: string[] } } }).inputs.target.options;
 
-void t.test('an action is pinned to the same commit everywhere', (t) => {
-  const texts = [
-    ...readdirSync(`${REPO_ROOT}.github/workflows`).map((f) =>
-      readFileSync(`${REPO_ROOT}.github/workflows/${f}`, 'utf8'),
-    ),
-    readFileSync(`${REPO_ROOT}.github/actions/setup/action.yml`, 'utf8'),
-  ];
-  const pins = new Map<string, Set<string>>();
-  for (const [, action, pin] of texts.join('\n').matchAll(/uses: ([\w.-]+\/[\w./-]+)@(\S+ # \S+)/g)) {
-    pins.set(action ?? '', (pins.get(action ?? '') ?? new Set()).add(pin ?? ''));
+void t.test('staging: after a successful build, unless a manual run targets prod only', (t) => {
+  const staging = deploy.jobs.staging?.if;
+  t.ok(jobRuns(staging, { ...push, needs: { build: { result: 'success' } } }), 'a built merge goes to staging');
+  t.notOk(jobRuns(staging, { ...push, needs: { build: { result: 'failure' } } }), 'a failed build stops');
+  t.notOk(jobRuns(staging, { ...push, needs: { build: { result: 'success' } } }, true), 'a cancelled run stops');
+  for (const target of targets) {
+    t.equal(
+      jobRuns(staging, { ...dispatch(target), needs: { build: { result: 'success' } } }),
+      target !== 'prod',
+      target,
+    );
   }
-  t.ok(pins.size >= 7, `found ${pins.size} actions`);
-  for (const [action, set] of pins) t.equal(set.size, 1, `${action}: ${[...set].join(', ')}`);
   t.end();
+});
+
+void t.test('prod gate: after staging succeeded, or for a manual prod-only run', (t) => {
+  const gate = deploy.jobs['prod-gate']?.if;
+  const needs = (build: string, staging: string) => ({ build: { result: build }, staging: { result: staging } });
+  t.ok(jobRuns(gate, { ...push, needs: needs('success', 'success') }));
+  t.notOk(jobRuns(gate, { ...push, needs: needs('success', 'failure') }), 'staging failed: no prod');
+  t.notOk(jobRuns(gate, { ...push, needs: needs('success', 'skipped') }), 'nothing reached staging: no prod');
+  t.notOk(jobRuns(gate, { ...push, needs: needs('success', 'success') }, true), 'cancelled');
+  t.ok(jobRuns(gate, { ...dispatch('prod'), needs: needs('success', 'skipped') }), 'a manual promotion');
+  t.notOk(
+    jobRuns(gate, { ...dispatch('prod'), needs: needs('failure', 'skipped') }),
+    'a failed build stops a manual promotion too',
+  );
+  t.notOk(
+    jobRuns(gate, { ...dispatch('staging-and-prod'), needs: needs('success', 'skipped') }),
+    'staging was meant to run first',
+  );
+  t.end();
+});
+
+void t.test('prod: only when the gate succeeded and said promote', (t) => {
+  const prod = deploy.jobs.prod?.if;
+  const needs = (result: string, promote: string) => ({
+    build: { result: 'success' },
+    staging: { result: 'skipped' },
+    'prod-gate': { result, outputs: { promote } },
+  });
+  t.ok(jobRuns(prod, { ...dispatch('prod'), needs: needs('success', 'true') }));
+  t.notOk(jobRuns(prod, { ...push, needs: needs('success', 'false') }), 'the gate said no: nothing reaches prod');
+  t.notOk(jobRuns(prod, { ...push, needs: needs('failure', '') }), 'the gate failed: nothing reaches prod');
+  t.notOk(jobRuns(prod, { ...push, needs: needs('skipped', '') }), 'the gate was skipped: nothing reaches prod');
+  t.notOk(jobRuns(prod, { ...push, needs: needs('success', 'true') }, true), 'cancelled');
+  t.end();
+});
+
+void t.test('the condition helper follows GitHub: no status function means success() && ...', (t) => {
+  const skipped = { github: { event_name: 'push' }, needs: { build: { result: 'skipped' } } };
+  t.notOk(jobRuns(undefined, { github: {}, needs: {} }, true));
+  t.notOk(
+    jobRuns("github.event_name == 'push'", skipped),
+    'a skipped need skips the job, even with a condition that holds',
+  );
+  t.ok(jobRuns("${{ !cancelled() && github.event_name == 'push' }}", skipped), 'unless it calls a status function');
+  t.ok(jobRuns('always() && !failure()', { github: {}, needs: { a: { result: 'success' } } }));
+  t.notOk(jobRuns('failure()', { github: {}, needs: { a: { result: 'success' } } }));
+  t.end();
+});
+
+void t.test('an action is pinned to the same commit everywhere', async (t) => {
+  const { realSources } = await import('./helpers/fixture-files.ts');
+  const pins = new Map<string, Set<string>>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (typeof value === 'object' && value !== null) {
+      for (const [key, v] of Object.entries(value)) {
+        if (key === 'uses' && typeof v === 'string' && !v.startsWith('./')) {
+          const [action, sha] = v.split('@');
+          pins.set(action!, (pins.get(action!) ?? new Set()).add(sha!));
+        } else visit(v);
+      }
+    }
+  };
+  for (const file of await realSources()) visit(file.source.data);
+  t.ok(pins.size >= 5, `found ${pins.size} actions`);
+  for (const [action, set] of pins) t.equal(set.size, 1, `${action}: ${[...set].join(', ')}`);
 });

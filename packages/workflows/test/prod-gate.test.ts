@@ -7,10 +7,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
-import { readWorkflow } from './helpers/real-workflows.ts';
+import { readPipeline } from './helpers/real-workflows.ts';
 
 const GH_DIR = fileURLToPath(new URL('fixtures/gh/', import.meta.url));
-const script = readWorkflow('workflows/deploy.yml').jobs['prod-gate']?.steps?.find((s) => s.id === 'decide')?.run ?? '';
+const script = readPipeline().deploy.jobs['prod-gate']?.steps?.find((s) => s.id === 'decide')?.run ?? '';
 const REPO = 'octo-org/octo-repo';
 const NOT_FOUND = JSON.stringify({
   message: 'Not Found',

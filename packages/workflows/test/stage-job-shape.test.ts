@@ -1,12 +1,14 @@
 // deploy-stage.yml, the job that holds a stage's AWS credentials, asserted on the real workflow
-// and shown to fail on a one-line mutation of each line that matters: it checks out and installs
-// nothing, runs only Node, the bundled release CLI and aws-cdk on what the build job made; prod
-// verifies before it touches the stack; a stage never moves back unless the run says so; one
-// deploy per stage; an AWS session exactly as long as the job (DEPLOY_JOB_TIMEOUT_MINUTES).
+// and shown to fail when a change of its parsed document breaks what matters: it checks out and
+// installs nothing, runs only Node, the bundled release CLI and aws-cdk on what the build job
+// made; prod verifies before it touches the stack; a stage never moves back unless the run says
+// so; an AWS session exactly as long as the job (DEPLOY_JOB_TIMEOUT_MINUTES).
 import { DEPLOY_JOB_TIMEOUT_MINUTES } from '@hello/config/constants';
 import { STAGE_OUTPUTS } from '@hello/config/naming';
 import t from 'tap';
-import { stepsRunning, stepsUsing, type Job, type Pipeline, type Step } from './helpers/real-workflows.ts';
+import type { Document } from 'yaml';
+import { insert, remove, replace, replaceIn } from './helpers/edit.ts';
+import { step, stepsRunning, stepsUsing, type Job, type Pipeline, type Step } from './helpers/real-workflows.ts';
 import { runShapeChecks } from './helpers/shape-check.ts';
 
 const AWS = 'aws-actions/configure-aws-credentials';
@@ -16,7 +18,7 @@ const CLI = 'node cli/release.mjs';
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 const job = (p: Pipeline): Job | undefined => p.stage.jobs.deploy;
 const steps = (p: Pipeline): Step[] => job(p)?.steps ?? [];
-const indexOf = (p: Pipeline, step: Step | undefined): number => (step === undefined ? -1 : steps(p).indexOf(step));
+const indexOf = (p: Pipeline, s: Step | undefined): number => (s === undefined ? -1 : steps(p).indexOf(s));
 const credentials = (p: Pipeline): number => indexOf(p, stepsUsing(job(p), AWS)[0]);
 const only = (p: Pipeline, re: RegExp): Step | undefined => {
   const found = stepsRunning(job(p), re);
@@ -25,6 +27,9 @@ const only = (p: Pipeline, re: RegExp): Step | undefined => {
 /** `release deploy` itself, and its `--check` run before the stack changes. */
 const deployStep = (p: Pipeline): Step | undefined => only(p, /release\.mjs deploy (?![^\n]*--check)/);
 const deployCheckStep = (p: Pipeline): Step | undefined => only(p, /release\.mjs deploy [^\n]*--check$/m);
+/** The path of a step of the stage job, by its name (or action). */
+const at = (d: Document, name: RegExp) => step(d, 'deploy', name);
+const mutation = (what: string, change: (d: Document) => void) => ({ file: 'stage' as const, what, change });
 
 runShapeChecks(t, [
   {
@@ -45,21 +50,15 @@ runShapeChecks(t, [
               .every((l) => l.trim().startsWith(CLI) || l.trim().startsWith(CDK)),
         ),
     mutations: [
-      {
-        file: 'stage',
-        from: `        run: ${CLI} smoke --stage "$STAGE" --version "$VERSION"`,
-        to: '        run: pnpm release smoke --stage "$STAGE" --version "$VERSION"',
-      },
-      {
-        file: 'stage',
-        from: `        run: ${CLI} publish --version "$VERSION" --file "release/hello-$VERSION.zip"`,
-        to: '        run: aws s3 cp "release/hello-$VERSION.zip" s3://bucket/',
-      },
-      {
-        file: 'stage',
-        from: '        uses: actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1',
-        to: '        uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1',
-      },
+      mutation('pnpm with credentials', (d) => replaceIn(d, [...at(d, /^Smoke-test/), 'run'], CLI, 'pnpm release')),
+      mutation('the AWS CLI publishes', (d) =>
+        replace(d, [...at(d, /^Publish/), 'run'], 'aws s3 cp "release/hello-$VERSION.zip" s3://bucket/'),
+      ),
+      mutation('a checkout', (d) =>
+        insert(d, ['jobs', 'deploy', 'steps'], 1, {
+          uses: 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1',
+        }),
+      ),
     ],
   },
   {
@@ -67,46 +66,49 @@ runShapeChecks(t, [
     holds: (p) => {
       const install = only(p, /\bnpm install\b/);
       return (
-        install?.run ===
-          'npm install --prefix "$RUNNER_TEMP/aws-cdk" --no-save --ignore-scripts --no-audit --no-fund "aws-cdk@$CDK_VERSION"' &&
+        /--ignore-scripts/.test(install?.run ?? '') &&
+        /"aws-cdk@\$CDK_VERSION"$/.test(install?.run ?? '') &&
         job(p)?.env?.CDK_VERSION === '${{ inputs.cdk-version }}' &&
         indexOf(p, install) < credentials(p) &&
         /\^\[0-9\]\+\\\.\[0-9\]\+\\\.\[0-9\]\+\$/.test(steps(p)[0]?.run ?? '')
       );
     },
     mutations: [
-      { file: 'stage', from: ' --ignore-scripts', to: '' },
-      { file: 'stage', from: '"aws-cdk@$CDK_VERSION"', to: 'aws-cdk@latest' },
-      { file: 'stage', from: '      CDK_VERSION: ${{ inputs.cdk-version }}', to: "      CDK_VERSION: '2'" },
+      mutation('install scripts run', (d) =>
+        replaceIn(d, [...at(d, /^Install the aws-cdk/), 'run'], ' --ignore-scripts', ''),
+      ),
+      mutation('the newest aws-cdk', (d) =>
+        replaceIn(d, [...at(d, /^Install the aws-cdk/), 'run'], '"aws-cdk@$CDK_VERSION"', 'aws-cdk@latest'),
+      ),
+      mutation('a range for a version', (d) => replace(d, ['jobs', 'deploy', 'env', 'CDK_VERSION'], '2')),
     ],
   },
   {
     what: 'the stack update deploys the cloud assembly the build job synthesized, nothing else',
     holds: (p) => {
-      const assembly = stepsUsing(job(p), 'actions/download-artifact').find((s) => s.with?.path === 'assembly');
-      const cli = stepsUsing(job(p), 'actions/download-artifact').find((s) => s.with?.path === 'cli');
+      const downloads = stepsUsing(job(p), 'actions/download-artifact');
+      const assembly = downloads.find((s) => s.with?.path === 'assembly');
+      const cli = downloads.find((s) => s.with?.path === 'cli');
       return (
         assembly?.with?.name === 'cloud-assembly-${{ inputs.version }}' &&
         assembly.if === undefined &&
         cli?.with?.name === 'release-cli' &&
-        stepsUsing(job(p), 'actions/download-artifact').every((s) => s.with?.['run-id'] === undefined) &&
-        new RegExp(
-          `^${esc(CDK)} deploy --app assembly "\\$STACK" \\\\\\n\\s+--require-approval never --no-notices --outputs-file "\\$RUNNER_TEMP/cdk-outputs.json"\\n$`,
-        ).test(only(p, /\bdeploy --app\b/)?.run ?? '')
+        downloads.every((s) => s.with?.['run-id'] === undefined) &&
+        new RegExp(`^${esc(CDK)} deploy --app assembly "\\$STACK" \\\\\\n\\s+--require-approval never`).test(
+          only(p, /\bdeploy --app\b/)?.run ?? '',
+        )
       );
     },
     mutations: [
-      {
-        file: 'stage',
-        from: '          name: cloud-assembly-${{ inputs.version }}',
-        to: '          name: cloud-assembly-latest',
-      },
-      {
-        file: 'stage',
-        from: ` ${CDK} deploy --app assembly "$STACK" \\`,
-        to: ` ${CDK} deploy --app "npx tsx bin/infra.ts" "$STACK" \\`,
-      },
-      { file: 'stage', from: '          path: cli', to: '          path: assembly' },
+      mutation('any assembly', (d) =>
+        replace(d, [...at(d, /^Download the cloud assembly/), 'with', 'name'], 'cloud-assembly-latest'),
+      ),
+      mutation('the app synthesized again', (d) =>
+        replaceIn(d, [...at(d, /^Update the stage stack/), 'run'], '--app assembly', '--app "npx tsx bin/infra.ts"'),
+      ),
+      mutation('the CLI over the assembly', (d) =>
+        replace(d, [...at(d, /^Download the release CLI/), 'with', 'path'], 'assembly'),
+      ),
     ],
   },
   {
@@ -119,52 +121,46 @@ runShapeChecks(t, [
       const deployCheck = deployCheckStep(p);
       const stack = indexOf(p, only(p, /\bdeploy --app\b/));
       const smoke = indexOf(p, only(p, /release\.mjs smoke --stage "\$STAGE" --version "\$VERSION"$/));
+      const order = [credentials(p), indexOf(p, check), stack, indexOf(p, promote), smoke];
+      const staging = [credentials(p), indexOf(p, publish), indexOf(p, deployCheck), stack, indexOf(p, deploy), smoke];
+      const ascending = (list: number[]) => list.every((v, i) => v >= 0 && (i === 0 || list[i - 1]! < v));
       return (
         check?.if === "inputs.mode == 'promote'" &&
         promote?.if === "inputs.mode == 'promote'" &&
         publish?.if === "inputs.mode == 'deploy'" &&
         deploy?.if === "inputs.mode == 'deploy'" &&
-        credentials(p) < indexOf(p, check) &&
-        indexOf(p, check) < stack &&
-        stack < indexOf(p, promote) &&
-        indexOf(p, promote) < smoke &&
-        credentials(p) < indexOf(p, publish) &&
-        indexOf(p, publish) < indexOf(p, deployCheck) &&
-        indexOf(p, deployCheck) < stack &&
-        stack < indexOf(p, deploy) &&
-        indexOf(p, deploy) < smoke &&
         deployCheck?.if === "inputs.mode == 'deploy'" &&
         only(p, /\bdeploy --app\b/)?.if === undefined &&
+        ascending(order) &&
+        ascending(staging) &&
         smoke === steps(p).length - 1
       );
     },
     mutations: [
-      {
-        file: 'stage',
-        from: `        run: ${CLI} promote --version "$VERSION" --from "$FROM" --to "$STAGE" --check`,
-        to: `        run: ${CLI} promote --version "$VERSION" --from "$FROM" --to "$STAGE"`,
-      },
-      {
-        file: 'stage',
-        from: "        if: inputs.mode == 'promote'",
-        to: "        if: inputs.mode == 'deploy'",
-        nth: 0,
-      },
-      { file: 'stage', from: '      - name: Update the stage stack', to: "      - if: inputs.mode == 'deploy'" },
-      { file: 'stage', from: ' "${older[@]}" --check', to: ' "${older[@]}"' },
-      {
-        file: 'stage',
-        from: "        if: inputs.mode == 'deploy'",
-        to: "        if: inputs.mode == 'promote'",
-        nth: 3,
-      },
+      mutation('prod promotes without checking', (d) =>
+        replaceIn(d, [...at(d, /^Check that .* runs the version/), 'run'], ' --check', ''),
+      ),
+      mutation('the check runs on staging', (d) =>
+        replace(d, [...at(d, /^Check that .* runs the version/), 'if'], "inputs.mode == 'deploy'"),
+      ),
+      mutation('prod skips the stack', (d) =>
+        d.setIn([...at(d, /^Update the stage stack/), 'if'], "inputs.mode == 'deploy'"),
+      ),
+      mutation('staging deploys without checking first', (d) =>
+        replaceIn(d, [...at(d, /^Check that the stage may take/), 'run'], ' --check', ''),
+      ),
+      mutation('staging skips the deploy', (d) =>
+        replace(d, [...at(d, /^Deploy the release/), 'if'], "inputs.mode == 'promote'"),
+      ),
     ],
   },
   {
     what: 'staging checks and deploys with the ancestors file, and --allow-older only from the explicit input',
     holds: (p) => {
       const run = deployStep(p)?.run ?? '';
-      const input = (p.stage.on.workflow_call as { inputs?: Record<string, unknown> }).inputs?.['allow-older'];
+      const input = (p.stage.on.workflow_call as { inputs?: Record<string, Record<string, unknown>> }).inputs?.[
+        'allow-older'
+      ];
       const command = `${CLI} deploy --stage "$STAGE" --version "$VERSION" --ancestors ancestors/ancestors.txt "\${older[@]}"`;
       return (
         run.includes(command) &&
@@ -174,46 +170,51 @@ runShapeChecks(t, [
         run.split('--allow-older').length === 2 &&
         !/--skip-stage-order/.test(JSON.stringify(p.stage)) &&
         job(p)?.env?.ALLOW_OLDER === '${{ inputs.allow-older }}' &&
-        same(input, { description: descriptionOf(input), type: 'boolean', default: false }) &&
+        input?.type === 'boolean' &&
+        input.default === false &&
         stepsUsing(job(p), 'actions/download-artifact').find((s) => s.with?.path === 'ancestors')?.with?.name ===
           'ancestors-${{ inputs.version }}'
       );
     },
     mutations: [
-      { file: 'stage', from: '          older=()', to: '          older=(--allow-older)' },
-      { file: 'stage', from: ' --ancestors ancestors/ancestors.txt', to: '' },
-      { file: 'stage', from: '        default: false', to: '        default: true' },
-      { file: 'stage', from: '      ALLOW_OLDER: ${{ inputs.allow-older }}', to: "      ALLOW_OLDER: 'true'" },
+      mutation('always older', (d) =>
+        replaceIn(d, [...at(d, /^Deploy the release/), 'run'], 'older=()', 'older=(--allow-older)'),
+      ),
+      mutation('no ancestors', (d) =>
+        replaceIn(d, [...at(d, /^Deploy the release/), 'run'], ' --ancestors ancestors/ancestors.txt', ''),
+      ),
+      mutation('older by default', (d) =>
+        replace(d, ['on', 'workflow_call', 'inputs', 'allow-older', 'default'], true),
+      ),
+      mutation('older always on', (d) => replace(d, ['jobs', 'deploy', 'env', 'ALLOW_OLDER'], 'true')),
     ],
   },
   {
     what: 'one deployment per stage at a time, never cancelled',
     holds: (p) => same(job(p)?.concurrency, { group: 'deploy-${{ inputs.stage }}', 'cancel-in-progress': false }),
     mutations: [
-      { file: 'stage', from: '      cancel-in-progress: false', to: '      cancel-in-progress: true' },
-      {
-        file: 'stage',
-        from: '      group: deploy-${{ inputs.stage }}',
-        to: '      group: deploy-${{ github.run_id }}',
-      },
+      mutation('a newer run cancels', (d) => replace(d, ['jobs', 'deploy', 'concurrency', 'cancel-in-progress'], true)),
+      mutation('a group per run', (d) =>
+        replace(d, ['jobs', 'deploy', 'concurrency', 'group'], 'deploy-${{ github.run_id }}'),
+      ),
     ],
   },
   {
-    what: `timeout-minutes and role-duration-seconds derive from DEPLOY_JOB_TIMEOUT_MINUTES (${DEPLOY_JOB_TIMEOUT_MINUTES})`,
+    what: 'timeout-minutes and role-duration-seconds derive from DEPLOY_JOB_TIMEOUT_MINUTES',
     holds: (p) =>
       job(p)?.['timeout-minutes'] === DEPLOY_JOB_TIMEOUT_MINUTES &&
       Number(stepsUsing(job(p), AWS)[0]?.with?.['role-duration-seconds']) === DEPLOY_JOB_TIMEOUT_MINUTES * 60,
     mutations: [
-      {
-        file: 'stage',
-        from: `    timeout-minutes: ${DEPLOY_JOB_TIMEOUT_MINUTES}`,
-        to: `    timeout-minutes: ${DEPLOY_JOB_TIMEOUT_MINUTES + 30}`,
-      },
-      {
-        file: 'stage',
-        from: `          role-duration-seconds: ${DEPLOY_JOB_TIMEOUT_MINUTES * 60}`,
-        to: '          role-duration-seconds: 7200',
-      },
+      mutation('a longer job', (d) =>
+        replace(d, ['jobs', 'deploy', 'timeout-minutes'], DEPLOY_JOB_TIMEOUT_MINUTES + 30),
+      ),
+      mutation('a longer session than the roles allow', (d) =>
+        replace(
+          d,
+          [...at(d, /configure-aws-credentials/), 'with', 'role-duration-seconds'],
+          DEPLOY_JOB_TIMEOUT_MINUTES * 120,
+        ),
+      ),
     ],
   },
   {
@@ -238,13 +239,13 @@ runShapeChecks(t, [
       );
     },
     mutations: [
-      { file: 'stage', from: '          allowed-account-ids: ${{ steps.names.outputs.account }}\n', to: '' },
-      { file: 'stage', from: '      name: ${{ inputs.stage }}', to: '      name: staging' },
-      {
-        file: 'stage',
-        from: '        run: node cli/release.mjs names --stage "$STAGE" >> "$GITHUB_OUTPUT"',
-        to: '        run: echo "role-arn=$ROLE_ARN" >> "$GITHUB_OUTPUT"',
-      },
+      mutation('any account', (d) => remove(d, [...at(d, /configure-aws-credentials/), 'with', 'allowed-account-ids'])),
+      mutation('always the staging environment', (d) =>
+        replace(d, ['jobs', 'deploy', 'environment', 'name'], 'staging'),
+      ),
+      mutation('a role from a variable', (d) =>
+        replace(d, [...at(d, /^Look up the stage's names$/m), 'run'], 'echo "role-arn=$ROLE_ARN" >> "$GITHUB_OUTPUT"'),
+      ),
     ],
   },
   {
@@ -257,7 +258,16 @@ runShapeChecks(t, [
         endpoint.env?.STACK === '${{ steps.names.outputs.stack }}'
       );
     },
-    mutations: [{ file: 'stage', from: `"$STACK" ${STAGE_OUTPUTS.endpointUrl})`, to: '"$STACK" Endpoint)' }],
+    mutations: [
+      mutation('another output', (d) =>
+        replaceIn(
+          d,
+          [...at(d, /^Read the stage's endpoint/), 'run'],
+          `"$STACK" ${STAGE_OUTPUTS.endpointUrl})`,
+          '"$STACK" Endpoint)',
+        ),
+      ),
+    ],
   },
   {
     what: "Node is the build's version, without a shared cache",
@@ -266,14 +276,10 @@ runShapeChecks(t, [
         'node-version': '${{ inputs.node-version }}',
         'package-manager-cache': false,
       }),
-    mutations: [{ file: 'stage', from: '          package-manager-cache: false', to: '          cache: npm' }],
+    mutations: [mutation('a shared npm cache', (d) => d.setIn([...at(d, /setup-node/), 'with', 'cache'], 'npm'))],
   },
 ]);
 
 function esc(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function descriptionOf(input: unknown): unknown {
-  return (input as { description?: unknown }).description;
 }

@@ -94,7 +94,7 @@ export async function rehearseCli(c: RehearseCliContext): Promise<number> {
     });
     if ((values.only !== undefined || values['skip-drain'] === true) && values.faults !== true)
       throw new Error('--only and --skip-drain choose what the fault matrix runs: add --faults');
-    const hosts = Number(values.hosts ?? project.stages.prod.capacity.desired);
+    const hosts = Number(values.hosts ?? project.stages.prod.capacity.min);
     if (!Number.isInteger(hosts) || hosts < 2 || hosts > 6)
       throw new Error(`--hosts ${values.hosts} is not allowed; expected 2 to 6 (a rolling deployment needs two)`);
     const timeScale = Number(values['time-scale'] ?? DEFAULT_TIME_SCALE);

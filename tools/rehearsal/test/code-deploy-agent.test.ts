@@ -1,5 +1,5 @@
 // The stand-in agent with tiny revisions whose hooks only record that they ran. Each rule cites
-// the real agent (aws/aws-codedeploy-agent) in rehearse/code-deploy-agent.ts and agent-installer.ts.
+// the real agent (aws/aws-codedeploy-agent) in src/code-deploy-agent.ts and agent-installer.ts.
 import t from 'tap';
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';

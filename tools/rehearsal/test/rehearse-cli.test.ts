@@ -38,7 +38,7 @@ t.test('runs the rehearsal inside its namespaces on the newest packaged release'
   t.same(r.seen, [
     {
       revisionZip: join(r.dir, 'artifacts/hello-cafe01.zip'),
-      hosts: project.stages.prod.capacity.desired,
+      hosts: project.stages.prod.capacity.min,
       timeScale: 10,
       stage: 'staging',
     },

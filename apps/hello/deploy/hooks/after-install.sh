@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # AfterInstall: turn the copied revision into a verified release directory, make sure the host
-# has a certificate, render the env file from the service's contract, install the unit and the
-# logrotate config, switch the `current` link atomically, warm Node's compile cache for the
-# release and prune old releases. Idempotent.
+# has a certificate, render the env file from the service's contract and the stage's settings and
+# secrets in SSM, install the unit and the logrotate config, switch the `current` link atomically,
+# warm Node's compile cache for the release and prune old releases. Idempotent.
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 
@@ -31,11 +31,14 @@ else
   mv -f -- "$TLS_DIR/.cert.new" "$TLS_CERT"
 fi
 
-# 3. The env file, validated against the contract the service checks at boot.
+# 3. The env file, validated against the contract the service checks at boot. host-tool reads the
+# stage's settings and secrets from SSM (the instance role, or AWS_ENDPOINT_URL's stand-in) and
+# writes the file itself: values never pass through this script's output, which the agent logs.
+# A missing or unreadable parameter fails here, named, before anything is switched.
 render_args=(render-env --stage "$STAGE" --version "$VERSION" --port "$PORT" --cert "$TLS_CERT" --key "$TLS_KEY")
 [[ -z $BIND_HOST ]] || render_args+=(--host "$BIND_HOST")
-host_tool "${render_args[@]}" >"$WORK/service.env"
-install -m 0640 -o "$ADMIN_USER" -g "$GROUP" "$WORK/service.env" "$ENV_FILE.new"
+host_tool "${render_args[@]}" --out "$WORK/service.env"
+(umask 077 && install -m 0640 -o "$ADMIN_USER" -g "$GROUP" "$WORK/service.env" "$ENV_FILE.new")
 mv -f -- "$ENV_FILE.new" "$ENV_FILE"
 log "rendered $ENV_FILE (stage $STAGE, version $VERSION)"
 

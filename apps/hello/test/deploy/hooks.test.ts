@@ -25,6 +25,8 @@ import { hookOverrides, hostLayout } from '@hello/rehearsal/host-layout';
 import { runHook } from '@hello/rehearsal/run-hook';
 import { freePorts } from '@hello/rehearsal/rehearsal-support';
 import { NODE_HAS_COMPILE_CACHE } from '../helpers/compile-cache.ts';
+import { MOTO_ENV, skipWithoutMoto, startMotoServer } from '../helpers/moto-server.ts';
+import { fixtureProject } from '../helpers/parameter-fixtures.ts';
 
 // Real processes (bash, openssl, Node, su): on a busy 2-core machine the file outlasts tap's
 // default 30 s; each step is still bounded by its own timeout.
@@ -32,13 +34,35 @@ t.setTimeout(120_000);
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const work = mkdtempSync(join(tmpdir(), 'hooks-'));
-const built = await buildRelease({ appDir, version: 'v1', builtAt: new Date('2026-01-01T00:00:00Z'), outDir: work });
-const archive = join(work, 'archive');
-for (const [path, data] of Object.entries(unzipSync(readFileSync(built.zipPath)))) {
-  mkdirSync(dirname(join(archive, path)), { recursive: true });
-  writeFileSync(join(archive, path), data, { mode: path.endsWith('.sh') ? 0o755 : 0o644 });
+const builtAt = new Date('2026-01-01T00:00:00Z');
+// Fixture projects, so the hooks run the same whatever project.ts names: one that keeps nothing in
+// SSM, and one that keeps a setting and a secret there (the SSM tests at the end).
+const [built, builtWithParameters] = await Promise.all([
+  buildRelease({
+    appDir,
+    version: 'v1',
+    builtAt,
+    outDir: work,
+    hostToolEntry: 'test/helpers/host-tool-with-plain-fixtures.ts',
+  }),
+  buildRelease({
+    appDir,
+    version: 'v2',
+    builtAt,
+    outDir: work,
+    hostToolEntry: 'test/helpers/host-tool-with-parameters.ts',
+  }),
+]);
+function unpack(zipPath: string, archive: string): string {
+  for (const [path, data] of Object.entries(unzipSync(readFileSync(zipPath)))) {
+    mkdirSync(dirname(join(archive, path)), { recursive: true });
+    writeFileSync(join(archive, path), data, { mode: path.endsWith('.sh') ? 0o755 : 0o644 });
+  }
+  return archive;
 }
-const [port] = await freePorts(1);
+const archive = unpack(built.zipPath, join(work, 'archive'));
+const archiveWithParameters = unpack(builtWithParameters.zipPath, join(work, 'archive-with-parameters'));
+const [port, portWithParameters] = await freePorts(2);
 const host = hostLayout(join(work, 'hosts'), 'h1', port!);
 const calls = join(work, 'ctl-calls');
 const ctl = join(work, 'fake-ctl');
@@ -221,3 +245,56 @@ t.test('bad overrides fail before anything happens', async (t) => {
     /HELLO_VALIDATE_TIMEOUT_SECONDS='0' is not allowed/,
   );
 });
+
+t.test(
+  "AfterInstall reads the stage's settings and secrets from SSM (moto_server), never showing a value",
+  { skip: skipWithoutMoto() },
+  async (t) => {
+    const moto = await startMotoServer();
+    t.teardown(() => moto.stop());
+    const h2 = hostLayout(join(work, 'hosts'), 'h2', portWithParameters!);
+    // The compile cache's warm-up (tested above) left out: this Node exits at once when asked for it.
+    const node = join(work, 'node-without-cache');
+    writeFileSync(node, `#!/bin/sh\n[ "$${COMPILE_CACHE_ONLY_ENV}" != 1 ] || exit 0\nexec ${process.execPath} "$@"\n`, {
+      mode: 0o755,
+    });
+    // The agent's environment on a host has no AWS_*: the SDK uses the instance role. Here the
+    // standard variables point it at the stand-in, as the rehearsal does.
+    const env2 = {
+      ...hookOverrides(h2, { serviceCtl: ctl, nodeBin: node, user: userInfo().username, validateTimeoutSeconds: 1 }),
+      ...MOTO_ENV,
+      AWS_ENDPOINT_URL: moto.endpoint,
+      DEPLOYMENT_GROUP_NAME: 'staging',
+    };
+    const hook2 = (name: string) => runHook(archiveWithParameters, [{ location: `hooks/${name}`, timeout: 60 }], env2);
+    const region = fixtureProject.aws.region;
+    const [first, rotated] = ['tok-first!0a1b', 'tok-rotated#2c3d'];
+    t.equal((await hook2('before-install.sh')).ok, true);
+    cpSync(archiveWithParameters, join(h2.root, 'incoming'), { recursive: true });
+
+    const missingSecret = await hook2('after-install.sh');
+    t.equal(missingSecret.ok, false, 'a missing secret fails the deployment');
+    t.match(
+      missingSecret.output,
+      'API_TOKEN: secret /shop/staging/api-token does not exist; put it with: aws ssm put-parameter',
+    );
+    t.notOk(existsSync(h2.envFile), 'no env file');
+    t.notOk(existsSync(join(h2.root, 'current')), 'nothing switched');
+
+    await moto.put(region, '/shop/staging/api-token', first, 'SecureString');
+    await moto.put(region, '/shop/staging/greeting', 'hi', 'String');
+    const ok = await hook2('after-install.sh');
+    t.equal(ok.ok, true, ok.output);
+    t.match(ok.output, 'GREETING from /shop/staging/greeting\nAPI_TOKEN from /shop/staging/api-token (secret)\n');
+    t.match(readFileSync(h2.envFile, 'utf8'), `\nGREETING=hi\nAPI_TOKEN=${first}\n`);
+    t.equal(statSync(h2.envFile).mode & 0o777, 0o640, 'not world-readable');
+    t.notMatch(ok.output, first, "the secret is not in the hook's output");
+
+    // Rotation: a new value, and the next deployment of the same revision (`release redeploy`) takes it.
+    await moto.put(region, '/shop/staging/api-token', rotated, 'SecureString');
+    const again = await hook2('after-install.sh');
+    t.equal(again.ok, true, again.output);
+    t.match(readFileSync(h2.envFile, 'utf8'), `\nAPI_TOKEN=${rotated}\n`);
+    for (const value of [first, rotated]) t.notMatch(again.output, value);
+  },
+);

@@ -1,18 +1,27 @@
-import t from 'tap';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import t, { type Test } from 'tap';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostTool } from '../../host/host-tool.ts';
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { hostTool, type HostToolSettings } from '../../host/host-tool.ts';
 import { sha256 } from '../../host/release-manifest.ts';
 import { testCertificate } from '../helpers/certificate.ts';
+import { MOTO_ENV } from '../helpers/moto-server.ts';
+import { fixtureContract, fixtureProject, plainContract, plainProject } from '../helpers/parameter-fixtures.ts';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+type Result = { code: number; out: string; err: string };
+
+async function runWith(settings: HostToolSettings | undefined, argv: string[]): Promise<Result> {
   let out = '';
   let err = '';
-  const code = await hostTool(argv, { out: (s) => (out += s), err: (s) => (err += s) });
+  const code = await hostTool(argv, { out: (s) => (out += s), err: (s) => (err += s) }, settings);
   return { code, out, err };
 }
+/** The shipped settings: only for commands that do not read them. */
+const run = (...argv: string[]): Promise<Result> => runWith(undefined, argv);
+const plain: HostToolSettings = { contract: plainContract, project: plainProject, env: {} };
 
 const dir = mkdtempSync(join(tmpdir(), 'host-tool-'));
 const incoming = join(dir, 'incoming');
@@ -41,27 +50,67 @@ t.test('version, install and prune', async (t) => {
   );
 });
 
-t.test('render-env', async (t) => {
-  const r = await run(
-    'render-env',
-    '--stage',
-    'staging',
-    '--version',
-    'v1',
-    '--port',
-    '8443',
-    '--cert',
-    '/c.pem',
-    '--key',
-    '/k.pem',
-    '--host',
-    '127.0.0.1',
-  );
-  t.equal(r.code, 0);
-  t.match(r.out, /^STAGE=staging$/m);
-  const missing = await run('render-env', '--stage', 'staging');
+t.test('render-env writes a new file only root can read, and names no value', async (t) => {
+  const out = join(dir, 'service.env');
+  const args = ['--stage', 'staging', '--version', 'v1', '--port', '8443', '--cert', '/c.pem', '--key', '/k.pem'];
+  const r = await runWith(plain, ['render-env', ...args, '--host', '127.0.0.1', '--out', out]);
+  t.same(r, { code: 0, out: '', err: '' }, 'a project without parameters reads nothing from SSM');
+  t.match(readFileSync(out, 'utf8'), /^STAGE=staging$/m);
+  t.equal(statSync(out).mode & 0o777, 0o600);
+  t.match((await runWith(plain, ['render-env', ...args, '--out', out])).err, /render-env: EEXIST/, 'never overwrites');
+  const missing = await runWith(plain, ['render-env', '--stage', 'staging']);
   t.equal(missing.code, 1);
-  t.match(missing.err, /render-env: missing --version, --port, --cert, --key/);
+  t.match(missing.err, /render-env: missing --version, --port, --cert, --key, --out/);
+});
+
+/**
+ * Points the SDK (which reads the process environment, as on a host) at `endpoint` for one test.
+ * The real calls against a stand-in run in test/deploy/hooks.test.ts, through the bundled tool.
+ */
+function useEndpoint(t: Test, endpoint: string): void {
+  const standIn = { ...MOTO_ENV, AWS_ENDPOINT_URL: endpoint };
+  const saved = Object.keys(standIn).map((name) => [name, process.env[name]] as const);
+  t.teardown(() => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+  Object.assign(process.env, standIn);
+}
+
+t.test('render-env fails naming what it asked for when SSM does not answer', async (t) => {
+  useEndpoint(t, 'http://127.0.0.1:1');
+  const settings: HostToolSettings = { contract: fixtureContract, project: fixtureProject, env: process.env };
+  const args = ['--stage', 'prod', '--version', 'v1', '--port', '8443', '--cert', '/c.pem', '--key', '/k.pem'];
+  const r = await runWith(settings, ['render-env', ...args, '--out', join(dir, 'unreachable.env')]);
+  t.equal(r.code, 1);
+  t.match(
+    r.err,
+    `[host-tool] render-env: the stage's settings and secrets could not all be read from SSM:\n  - no answer from SSM in ${fixtureProject.aws.region} for /shop/prod/greeting, /shop/prod/api-token: `,
+  );
+  t.notOk(existsSync(join(dir, 'unreachable.env')));
+});
+
+t.test('render-env writes what SSM answers to the file and prints only where it came from', async (t) => {
+  const ssm = mockClient(SSMClient);
+  t.teardown(() => ssm.restore());
+  const secret = 'tok-5e!c0';
+  ssm.on(GetParametersCommand).resolves({
+    Parameters: [
+      { Name: '/shop/staging/greeting', Type: 'String', Value: 'hi' },
+      { Name: '/shop/staging/api-token', Type: 'SecureString', Value: secret },
+    ],
+  });
+  const settings: HostToolSettings = { contract: fixtureContract, project: fixtureProject, env: {} };
+  const args = ['--stage', 'staging', '--version', 'v1', '--port', '8443', '--cert', '/c.pem', '--key', '/k.pem'];
+  const out = join(dir, 'staging.env');
+  t.same(await runWith(settings, ['render-env', ...args, '--out', out]), {
+    code: 0,
+    out: 'GREETING from /shop/staging/greeting\nAPI_TOKEN from /shop/staging/api-token (secret)\n',
+    err: '',
+  });
+  t.match(readFileSync(out, 'utf8'), `\nAPI_TOKEN=${secret}\n`);
 });
 
 t.test('probe gives up with exit 1 when nothing answers', async (t) => {

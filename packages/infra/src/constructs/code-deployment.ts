@@ -1,7 +1,7 @@
 // CodeDeploy for a stage: the application, and a deployment group that rolls releases over the fleet.
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { AutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
-import { Alarm, ComparisonOperator, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import {
   LoadBalancer,
   ServerApplication,
@@ -38,7 +38,10 @@ export interface CodeDeploymentProps {
 export class CodeDeployment extends Construct {
   readonly application: ServerApplication;
   readonly deploymentGroup: ServerDeploymentGroup;
-  readonly alarms: readonly IAlarm[];
+  /** The alarms that stop and roll back a deployment. */
+  readonly alarms: readonly Alarm[];
+  /** The one of them a person should hear about as well: a host failing its health check. */
+  readonly unhealthyHosts: Alarm;
 
   constructor(scope: Construct, id: string, props: CodeDeploymentProps) {
     super(scope, id);
@@ -47,6 +50,14 @@ export class CodeDeployment extends Construct {
       throw new Error(`CodeDeployment max5xxPerMinute: ${max5xx} is not allowed; expected a whole number >= 1`);
     }
     const minute = Duration.minutes(1);
+    this.unhealthyHosts = new Alarm(this, 'UnhealthyHosts', {
+      alarmDescription: 'A host failed the load balancer health check for two minutes: roll the deployment back',
+      metric: props.targetGroup.metrics.unhealthyHostCount({ period: minute, statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 2,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
     this.alarms = [
       new Alarm(this, 'Target5xx', {
         alarmDescription: `More than ${max5xx - 1} 5xx responses from the hosts in a minute: roll the deployment back`,
@@ -59,14 +70,7 @@ export class CodeDeployment extends Construct {
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      new Alarm(this, 'UnhealthyHosts', {
-        alarmDescription: 'A host failed the load balancer health check for two minutes: roll the deployment back',
-        metric: props.targetGroup.metrics.unhealthyHostCount({ period: minute, statistic: 'Maximum' }),
-        threshold: 1,
-        evaluationPeriods: 2,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+      this.unhealthyHosts,
     ];
     this.application = new ServerApplication(this, 'Application', { applicationName: props.applicationName });
     this.deploymentGroup = new ServerDeploymentGroup(this, 'DeploymentGroup', {

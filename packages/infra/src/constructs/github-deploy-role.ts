@@ -12,6 +12,12 @@ export interface CodeDeployGroupRef {
   readonly deploymentGroupName: string;
 }
 
+/** A stage the role may read but not deploy to: its deployment group and its stack's outputs. */
+export interface WatchedStage extends CodeDeployGroupRef {
+  /** Its outputs name the image it boots, which a promotion must match. */
+  readonly stackName: string;
+}
+
 /**
  * What the release CLI does on its own stage's application, group and deployment config. Resource
  * types per AWS's service authorization reference (checked by the policy simulation test).
@@ -66,10 +72,10 @@ export interface GithubDeployRoleProps {
   /** The stage's own deployment group and its deployment config. */
   readonly deployTo: CodeDeployGroupRef & { readonly deploymentConfigName: string };
   /**
-   * Deployment groups of other stages the role may read (not deploy to).
+   * Earlier stages the role may read (not deploy to): deployments and stack outputs.
    * @default none
    */
-  readonly watch?: readonly CodeDeployGroupRef[];
+  readonly watch?: readonly WatchedStage[];
   /** The stage stack, whose outputs (the endpoint URL) the pipeline reads. */
   readonly stageStackName: string;
   /** The stage's `cdk bootstrap --qualifier`: the only bootstrap roles this role may assume. */
@@ -176,12 +182,22 @@ export class GithubDeployRole extends Construct {
         resources: ['*'],
       }),
     );
+    const watchedStacks = (props.watch ?? []).map((w) =>
+      stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${w.stackName}/*` }),
+    );
     if (props.watch !== undefined && props.watch.length > 0) {
       role.addToPrincipalPolicy(
         new PolicyStatement({
           sid: 'WatchEarlierStages',
           actions: [...WATCH_ACTIONS],
           resources: props.watch.flatMap(codeDeployArns),
+        }),
+      );
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'ReadEarlierStageOutputs',
+          actions: ['cloudformation:DescribeStacks'],
+          resources: watchedStacks,
         }),
       );
     }
@@ -205,10 +221,10 @@ export class GithubDeployRole extends Construct {
         id: `AwsSolutions-IAM5[Resource::${releasesArn}]`,
         reason: 'Release zips are named by version; the wildcard covers only the release prefix of one bucket.',
       },
-      {
-        id: `AwsSolutions-IAM5[Resource::${stackArn}]`,
-        reason: 'A stack ARN ends in a random id; the wildcard covers only this stage stack.',
-      },
+      ...[stackArn, ...watchedStacks].map((arn) => ({
+        id: `AwsSolutions-IAM5[Resource::${arn}]`,
+        reason: 'A stack ARN ends in a random id; the wildcard covers only this one stage stack.',
+      })),
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:

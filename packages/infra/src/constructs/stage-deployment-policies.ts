@@ -67,6 +67,21 @@ export class StageDeploymentPolicies extends Construct {
         resourceName: `${stackName}-*`,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
+    // Alarm topics, event rules, alarms and the dashboard: named after the stack (CloudFormation
+    // prefixes generated names with it; the stage names its topic and dashboard so).
+    const topics = (stackName: string): string =>
+      stack.formatArn({ service: 'sns', resource: `${stackName}-*`, arnFormat: ArnFormat.NO_RESOURCE_NAME });
+    const rules = (stackName: string): string =>
+      stack.formatArn({ service: 'events', resource: 'rule', resourceName: `${stackName}-*` });
+    const alarms = (stackName: string): string =>
+      stack.formatArn({
+        service: 'cloudwatch',
+        resource: 'alarm',
+        resourceName: `${stackName}-*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    const dashboard = (stackName: string): string =>
+      stack.formatArn({ service: 'cloudwatch', region: '', resource: 'dashboard', resourceName: stackName });
 
     this.boundary = new ManagedPolicy(this, 'Boundary', {
       managedPolicyName: props.boundaryPolicyName,
@@ -87,12 +102,16 @@ export class StageDeploymentPolicies extends Construct {
         new PolicyStatement({
           sid: 'NotOtherStagesNamedResources',
           effect: Effect.DENY,
-          actions: ['codedeploy:*', 'logs:*', 'lambda:*'],
+          actions: ['codedeploy:*', 'logs:*', 'lambda:*', 'sns:*', 'events:*', 'cloudwatch:*'],
           resources: props.others.flatMap((o) => [
             codeDeploy('application', o.applicationName),
             codeDeploy('deploymentgroup', `${o.applicationName}/*`),
             ...logGroups(o.logGroupPrefix),
             functions(o.stackName),
+            topics(o.stackName),
+            rules(o.stackName),
+            alarms(o.stackName),
+            dashboard(o.stackName),
           ]),
         }),
         new PolicyStatement({
@@ -197,6 +216,12 @@ export class StageDeploymentPolicies extends Construct {
           resources: [...logGroups(stage.logGroupPrefix), ...logGroups(`/aws/lambda/${stage.stackName}-`)],
         }),
         new PolicyStatement({ sid: 'StageFunctions', actions: ['lambda:*'], resources: [functions(stage.stackName)] }),
+        // The alarm topic with its e-mail subscriptions, and the rules that send failures to it.
+        new PolicyStatement({
+          sid: 'StageNotifications',
+          actions: ['sns:*', 'events:*'],
+          resources: [topics(stage.stackName), rules(stage.stackName)],
+        }),
         // Lambda reads a function's code with the caller's credentials, from the stage's own asset bucket.
         new PolicyStatement({
           sid: 'StageAssets',

@@ -1,6 +1,14 @@
 // The Auto Scaling group of service hosts: launch template, instance role and security group.
 import { Duration, Validations } from 'aws-cdk-lib';
-import { AutoScalingGroup, HealthChecks, Signals, UpdatePolicy } from 'aws-cdk-lib/aws-autoscaling';
+import {
+  AdditionalHealthCheckType,
+  AutoScalingGroup,
+  GroupMetric,
+  GroupMetrics,
+  HealthChecks,
+  Signals,
+  UpdatePolicy,
+} from 'aws-cdk-lib/aws-autoscaling';
 import {
   AmazonLinuxCpuType,
   BlockDeviceVolume,
@@ -13,6 +21,7 @@ import {
   Port,
   SecurityGroup,
   SubnetType,
+  type IMachineImage,
   type ISecurityGroup,
   type IVpc,
   type UserData,
@@ -26,7 +35,16 @@ export interface WebFleetProps {
   readonly vpc: IVpc;
   /** e.g. `t4g.small`; the AMI's CPU architecture follows it (Graviton -> arm64). */
   readonly instanceType: string;
-  readonly capacity: { readonly min: number; readonly desired: number; readonly max: number };
+  /**
+   * The hosts' image; it must match the instance type's architecture.
+   * @default the latest Amazon Linux 2023 of that architecture, resolved from AWS's public SSM
+   * parameter on every deploy (a new Amazon Linux release then replaces the fleet unannounced)
+   */
+  readonly machineImage?: IMachineImage;
+  /** The group starts at min; scaling moves it up to max. No desired capacity is set (aws-cdk#5215). */
+  readonly capacity: { readonly min: number; readonly max: number };
+  /** Target tracking; at least one target (validated in @hello/config). */
+  readonly scaling: { readonly cpuPercent?: number; readonly requestsPerHostPerMinute?: number };
   /** The only port the hosts accept, and only from the load balancer. */
   readonly servicePort: number;
   readonly loadBalancerSecurityGroup: ISecurityGroup;
@@ -36,10 +54,10 @@ export interface WebFleetProps {
   readonly releasePrefix: string;
   readonly userData: UserData;
   /**
-   * Seconds after launch before failed EC2 status checks replace a host (first boot installs Node and the agents).
-   * @default 300
+   * How long a host that just went InService is kept although a health check fails. It must cover a
+   * new stage's first boot, stack creation and first deployment (docs/architecture.md, "Hosts that heal").
    */
-  readonly healthCheckGracePeriodSeconds?: number;
+  readonly healthCheckGracePeriod: Duration;
   /**
    * How long CloudFormation waits for a new host's signal (user data ends once the host serves the
    * current revision) before it fails the create or rolls the update back.
@@ -53,7 +71,10 @@ export interface WebFleetProps {
   readonly rootVolumeGiB?: number;
 }
 
-/** Hosts in the private subnets of every AZ, replaced when the load balancer finds them unhealthy. */
+/**
+ * Hosts in the private subnets of every AZ, replaced when EC2 or the load balancer finds them
+ * unhealthy, sized by target tracking between min and max.
+ */
 export class WebFleet extends Construct {
   readonly autoScalingGroup: AutoScalingGroup;
   readonly securityGroup: SecurityGroup;
@@ -61,10 +82,13 @@ export class WebFleet extends Construct {
 
   constructor(scope: Construct, id: string, props: WebFleetProps) {
     super(scope, id);
-    const { min, desired, max } = props.capacity;
-    if (!(min >= 1 && min <= desired && desired <= max)) {
+    const { min, max } = props.capacity;
+    if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 1 && min <= max)) {
+      throw new Error(`WebFleet capacity: ${JSON.stringify(props.capacity)} is not allowed; expected 1 <= min <= max`);
+    }
+    if (props.scaling.cpuPercent === undefined && props.scaling.requestsPerHostPerMinute === undefined) {
       throw new Error(
-        `WebFleet capacity: ${JSON.stringify(props.capacity)} is not allowed; expected 1 <= min <= desired <= max`,
+        `WebFleet scaling: ${JSON.stringify(props.scaling)} is not allowed; expected cpuPercent and/or requestsPerHostPerMinute`,
       );
     }
     const signalTimeout = props.signalTimeout ?? Duration.minutes(20);
@@ -117,8 +141,7 @@ export class WebFleet extends Construct {
     );
 
     const launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
-      // Resolved from the public SSM parameter at deploy time: no AMI lookup, so synth needs no credentials.
-      machineImage: MachineImage.latestAmazonLinux2023({ cpuType }),
+      machineImage: props.machineImage ?? MachineImage.latestAmazonLinux2023({ cpuType }),
       instanceType,
       role: this.role,
       securityGroup: this.securityGroup,
@@ -141,16 +164,27 @@ export class WebFleet extends Construct {
       vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
       launchTemplate,
       minCapacity: min,
-      desiredCapacity: desired,
       maxCapacity: max,
-      // EC2 status checks only: a host of a new stage has no revision and fails the ELB check until
-      // the first deployment, so ELB checks would replace it every grace period. The load balancer
-      // still stops routing to an unhealthy host, and CodeDeploy's alarms catch a bad release.
-      healthChecks: HealthChecks.ec2({ gracePeriod: Duration.seconds(props.healthCheckGracePeriodSeconds ?? 300) }),
+      // A host the load balancer finds unhealthy is replaced. New hosts of a group with a successful
+      // revision are InService only after CodeDeploy's launch hook installed it; the grace period
+      // protects the hosts of a new stage, which have nothing to serve until its first deployment.
+      healthChecks: HealthChecks.withAdditionalChecks({
+        additionalTypes: [AdditionalHealthCheckType.ELB],
+        gracePeriod: props.healthCheckGracePeriod,
+      }),
+      // In-service, pending and desired counts for the dashboard and the launch-failure alarm (free).
+      groupMetrics: [
+        new GroupMetrics(
+          GroupMetric.DESIRED_CAPACITY,
+          GroupMetric.IN_SERVICE_INSTANCES,
+          GroupMetric.PENDING_INSTANCES,
+          GroupMetric.TERMINATING_INSTANCES,
+        ),
+      ],
       // The user data signals once the host serves the current revision (or none exists yet).
       signals: Signals.waitForMinCapacity({ timeout: signalTimeout }),
       // A launch template change replaces one host at a time and waits for its signal, keeping the
-      // configured minimum in service (CloudFormation launches the new host first when min = desired).
+      // configured minimum in service (CloudFormation launches the new host first when the group runs at min).
       updatePolicy: UpdatePolicy.rollingUpdate({
         maxBatchSize: 1,
         minInstancesInService: Math.min(min, max - 1),
@@ -160,17 +194,17 @@ export class WebFleet extends Construct {
     });
     props.userData.addSignalOnExitCommand(this.autoScalingGroup);
     this.autoScalingGroup.attachToApplicationTargetGroup(props.targetGroup);
-    Validations.of(this.autoScalingGroup).acknowledge(
-      {
-        id: 'AwsSolutions-AS3',
-        reason:
-          'Scaling events are visible in the Auto Scaling activity history and CodeDeploy; no one subscribes to notifications in this template.',
-      },
-      {
-        id: 'Annotation::@aws-cdk/aws-autoscaling:desiredCapacitySet',
-        reason:
-          'No scaling policies change the size, so resetting it to the configured desired capacity on deploy is intended.',
-      },
-    );
+    const { cpuPercent, requestsPerHostPerMinute } = props.scaling;
+    if (cpuPercent !== undefined) {
+      this.autoScalingGroup.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: cpuPercent });
+    }
+    if (requestsPerHostPerMinute !== undefined) {
+      this.autoScalingGroup.scaleOnRequestCount('Requests', { targetRequestsPerMinute: requestsPerHostPerMinute });
+    }
+    Validations.of(this.autoScalingGroup).acknowledge({
+      id: 'AwsSolutions-AS3',
+      reason:
+        "Failed launches and hosts replaced after a failed health check reach the stage's alarm topic through EventBridge (StageAlarms); routine launches and terminations stay in the activity history.",
+    });
   }
 }

@@ -1,8 +1,9 @@
 // The app's stacks: the foundation once, then one stage stack per stage, named from @hello/config/naming.
 import { DefaultStackSynthesizer, LegacyStackSynthesizer, type App, type Environment } from 'aws-cdk-lib';
 import { STAGE_NAMES, type ProjectSettings, type StageName } from '@hello/config/define-project';
-import { diffRoleName, foundationStackName, stageStackName } from '@hello/config/naming';
+import { bootstrapExecutionPolicyName, diffRoleName, foundationStackName, stageStackName } from '@hello/config/naming';
 import { FoundationStack } from './foundation-stack.ts';
+import { checkStageResourceTypes } from './stage-resource-types.ts';
 import { StageStack } from './stage-stack.ts';
 
 export interface InfraStacks {
@@ -45,5 +46,14 @@ export function addInfraStacks(
       }),
     ]),
   ) as { [S in StageName]: StageStack };
+  for (const stage of STAGE_NAMES) {
+    const { executionPolicy, boundary } = foundation.stagePolicies[stage];
+    checkStageResourceTypes(stages[stage], {
+      executionPolicy,
+      executionPolicyName: bootstrapExecutionPolicyName(project, stage),
+      boundary,
+      foundationStackName: foundation.stackName,
+    });
+  }
   return { foundation, stages };
 }

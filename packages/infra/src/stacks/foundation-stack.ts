@@ -14,6 +14,8 @@ import {
   environmentSubject,
   foundationStackName,
   logGroupPrefix,
+  machineImagesRoleName,
+  mainBranchSubject,
   pullRequestRoleName,
   pullRequestSubject,
   stageBoundaryPolicyName,
@@ -22,6 +24,7 @@ import {
 import { ArtifactBucket } from '../constructs/artifact-bucket.ts';
 import { CdkDiffRole } from '../constructs/cdk-diff-role.ts';
 import { GithubDeployRole } from '../constructs/github-deploy-role.ts';
+import { GithubMachineImagesRole } from '../constructs/github-machine-images-role.ts';
 import { GithubOidcProvider } from '../constructs/github-oidc-provider.ts';
 import { GithubPullRequestRole } from '../constructs/github-pull-request-role.ts';
 import { StageDeploymentPolicies, type StageNames } from '../constructs/stage-deployment-policies.ts';
@@ -39,8 +42,12 @@ export interface FoundationStackProps extends StackProps {
  * bootstrapped with the policies it creates and GitHub deploys the stages with the roles it creates.
  */
 export class FoundationStack extends Stack {
+  /** Each stage's CDK execution policy and boundary, which decide what its stack may create. */
+  readonly stagePolicies: { readonly [S in StageName]: StageDeploymentPolicies };
+
   constructor(scope: Construct, id: string, props: FoundationStackProps) {
     super(scope, id, props);
+    const policies: Partial<Record<StageName, StageDeploymentPolicies>> = {};
     const { project } = props;
     const artifacts = new ArtifactBucket(this, 'Artifacts', { bucketName: artifactBucketName(project) });
     const { provider } = new GithubOidcProvider(this, 'GithubOidc', {
@@ -49,6 +56,7 @@ export class FoundationStack extends Stack {
     const groupOf = (stage: StageName) => ({
       applicationName: codeDeployApplicationName(project, stage),
       deploymentGroupName: deploymentGroupName(stage),
+      stackName: stageStackName(project, stage),
     });
     const stageNames = (stage: StageName): StageNames => ({
       stackName: stageStackName(project, stage),
@@ -64,7 +72,7 @@ export class FoundationStack extends Stack {
       resourceName: diffRoleName(project),
     });
     const trusted = STAGE_NAMES.map((stage, index) => {
-      new StageDeploymentPolicies(this, `Policies-${stage}`, {
+      policies[stage] = new StageDeploymentPolicies(this, `Policies-${stage}`, {
         stage: stageNames(stage),
         others: STAGE_NAMES.filter((s) => s !== stage).map(stageNames),
         executionPolicyName: bootstrapExecutionPolicyName(project, stage),
@@ -92,6 +100,7 @@ export class FoundationStack extends Stack {
       });
       return deploy.role;
     });
+    this.stagePolicies = policies as { [S in StageName]: StageDeploymentPolicies };
     const pullRequest = new GithubPullRequestRole(this, 'PullRequest', {
       provider,
       roleName: pullRequestRoleName(project),
@@ -113,6 +122,16 @@ export class FoundationStack extends Stack {
     new CfnOutput(this, FOUNDATION_OUTPUTS.pullRequestRoleArn, {
       value: pullRequest.role.roleArn,
       description: 'Role pull requests assume for cdk diff',
+    });
+    const machineImages = new GithubMachineImagesRole(this, 'MachineImages', {
+      provider,
+      roleName: machineImagesRoleName(project),
+      subject: mainBranchSubject(project),
+      maxSessionDuration: session,
+    });
+    new CfnOutput(this, FOUNDATION_OUTPUTS.machineImagesRoleArn, {
+      value: machineImages.role.roleArn,
+      description: 'Role the machine-image workflow assumes to read the latest Amazon Linux images',
     });
   }
 }

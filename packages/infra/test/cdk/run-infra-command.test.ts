@@ -1,3 +1,4 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { foundationStackName, stageStackName } from '@hello/config/naming';
 import { project } from '@hello/config/project';
@@ -17,10 +18,14 @@ function deps(options: { env?: Record<string, string>; code?: number; outputs?: 
   const runs: (readonly string[])[] = [];
   const d: InfraDeps = {
     sts: () => new STSClient({ region: project.aws.region, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
+    cloudFormation: () =>
+      new CloudFormationClient({ region: project.aws.region, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
     runCdk: (args) => {
       runs.push(args);
       return Promise.resolve(options.code ?? 0);
     },
+    confirm: () => undefined,
+    deleteWaitSeconds: 60,
     readFile: (path) =>
       path === OUTPUTS && options.outputs !== undefined
         ? Promise.resolve(options.outputs)
@@ -126,14 +131,20 @@ t.test('STS failures are explained: an expired token is invalid credentials, not
 t.test('usage errors say what is missing or wrong and what is allowed', async (t) => {
   const stacks = `${FOUNDATION}, ${STAGING}, ${PROD}`;
   const cases: [string[], string][] = [
-    [[], 'error: infra: no command given; the commands are diff and deploy (pnpm infra:diff, pnpm infra:deploy)\n'],
-    [['destroy'], 'error: infra: unknown command "destroy"; the commands are diff and deploy'],
+    [
+      [],
+      'error: infra: no command given; the commands are diff, deploy and destroy (pnpm infra:diff, pnpm infra:deploy, pnpm infra:destroy)\n',
+    ],
+    [['remove'], 'error: infra: unknown command "remove"; the commands are diff, deploy and destroy'],
     [['deploy'], `error: infra:deploy: no stack given; name the stacks to deploy (${stacks}) or pass --all\n`],
     [['deploy', '--all', PROD], `error: infra:deploy: ${PROD} and --all: name stacks or pass --all, not both\n`],
+    [['destroy', '--all'], 'error: infra:destroy takes no --all: name the stacks, one teardown step at a time'],
+    [['destroy'], `error: infra:destroy: no stack given; name the stacks to delete (${stacks}, `],
+    [['destroy', `${project.name}-qa`], `the stacks infra:destroy deletes are: ${stacks}, `],
     [['diff', `${project.name}-qa`], `unknown stack ${project.name}-qa; the stacks are: ${stacks}`],
     [
       ['diff', '--context', 'x=y'],
-      `error: infra:diff: unknown option --context; the options are: --all, --no-change-set, --verbose, --help; CDK options go after --, e.g. pnpm infra:diff ${STAGING} -- --context key=value\n`,
+      `error: infra:diff: unknown option --context; the options are: --all, --no-change-set, --force, --verbose, --help; CDK options go after --, e.g. pnpm infra:diff <stack> -- --context key=value\n`,
     ],
   ];
   for (const [argv, message] of cases) {
@@ -151,6 +162,7 @@ t.test('--help explains both commands without calling AWS', async (t) => {
     t.equal(await runInfraCommand(argv, run.d), 0);
     t.match(run.out(), 'Usage: pnpm infra:diff [<stack>...]');
     t.match(run.out(), 'pnpm infra:deploy <stack>... | --all');
+    t.match(run.out(), 'pnpm infra:destroy <stack>... [--force]');
   }
 });
 
@@ -169,4 +181,19 @@ t.test('--verbose goes to cdk too; a bug is one line, with its stack only when a
   const debug = deps({ env: { DEBUG: '1' } });
   t.equal(await runInfraCommand(['diff'], { ...debug.d, runCdk: bug }), 1);
   t.match(debug.err(), /^unexpected error: TypeError: bug\n\s+at /);
+});
+
+t.test('destroy checks the account, then deletes the named stacks through the teardown', async (t) => {
+  sts(t);
+  const cfn = mockClient(CloudFormationClient);
+  t.teardown(() => cfn.restore());
+  cfn
+    .on(DescribeStacksCommand)
+    .resolves({ Stacks: [{ StackName: PROD, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date() }] });
+  const run = deps();
+  t.equal(await runInfraCommand(['destroy', PROD, '--force'], run.d), 0);
+  t.same(run.runs, [['destroy', PROD, '--force']]);
+  const wrong = deps();
+  t.equal(await runInfraCommand(['deploy', PROD, '--force'], wrong.d), 2, 'deploy refuses the destroy-only flag');
+  t.match(wrong.err(), '--force goes with infra:destroy only');
 });

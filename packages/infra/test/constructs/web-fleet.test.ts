@@ -14,7 +14,9 @@ function props(stack: ReturnType<typeof scratchStack>, change: Partial<WebFleetP
   return {
     vpc,
     instanceType: 't4g.small',
-    capacity: { min: 1, desired: 1, max: 2 },
+    capacity: { min: 1, max: 2 },
+    scaling: { cpuPercent: 50 },
+    healthCheckGracePeriod: Duration.minutes(60),
     servicePort: 8443,
     loadBalancerSecurityGroup: new SecurityGroup(stack, 'Lb', { vpc }),
     targetGroup: new ApplicationTargetGroup(stack, 'Tg', { vpc, port: 8443 }),
@@ -25,17 +27,20 @@ function props(stack: ReturnType<typeof scratchStack>, change: Partial<WebFleetP
   };
 }
 
-t.test('capacity must satisfy 1 <= min <= desired <= max', async (t) => {
+t.test('capacity must satisfy 1 <= min <= max, scaling needs a target', async (t) => {
   for (const capacity of [
-    { min: 0, desired: 1, max: 2 },
-    { min: 2, desired: 1, max: 2 },
-    { min: 1, desired: 3, max: 2 },
+    { min: 0, max: 2 },
+    { min: 3, max: 2 },
   ]) {
     const stack = scratchStack();
     t.throws(() => new WebFleet(stack, 'F', props(stack, { capacity })), {
-      message: `WebFleet capacity: ${JSON.stringify(capacity)} is not allowed; expected 1 <= min <= desired <= max`,
+      message: `WebFleet capacity: ${JSON.stringify(capacity)} is not allowed; expected 1 <= min <= max`,
     });
   }
+  const stack = scratchStack();
+  t.throws(() => new WebFleet(stack, 'F', props(stack, { scaling: {} })), {
+    message: 'WebFleet scaling: {} is not allowed; expected cpuPercent and/or requestsPerHostPerMinute',
+  });
 });
 
 t.test('an x86 instance type gets the x86_64 AMI; grace period and volume size are honoured', async (t) => {
@@ -43,13 +48,17 @@ t.test('an x86 instance type gets the x86_64 AMI; grace period and volume size a
   new WebFleet(
     stack,
     'F',
-    props(stack, { instanceType: 't3.small', healthCheckGracePeriodSeconds: 120, rootVolumeGiB: 20 }),
+    props(stack, { instanceType: 't3.small', healthCheckGracePeriod: Duration.seconds(120), rootVolumeGiB: 20 }),
   );
   const template = Template.fromStack(stack);
   // The AMI must match the CPU or instances never boot.
   t.match(Object.keys(template.toJSON().Parameters as object), [/al2023amikernel.*x8664/]);
   t.doesNotThrow(() => {
-    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { HealthCheckGracePeriod: 120 });
+    // The load balancer's health check replaces hosts too, after the grace period.
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      HealthCheckType: 'ELB',
+      HealthCheckGracePeriod: 120,
+    });
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: {
         BlockDeviceMappings: [

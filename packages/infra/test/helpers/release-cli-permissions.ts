@@ -74,6 +74,8 @@ export const WATCHED_OPERATIONS: readonly string[] = [
   'codedeploy:GetDeploymentGroup',
   'codedeploy:ListDeploymentTargets',
   'codedeploy:BatchGetDeploymentTargets',
+  // The image the earlier stage boots (its stack's MachineImage output).
+  'cloudformation:DescribeStacks',
 ];
 
 export function cliPermissions(operation: string, arns: Arns, opts: { readonly publishes: boolean }): Permission[] {

@@ -10,6 +10,8 @@ import {
   diffRoleName,
   environmentSubject,
   foundationStackName,
+  machineImagesRoleName,
+  mainBranchSubject,
   pullRequestRoleName,
   pullRequestSubject,
   stageBoundaryPolicyName,
@@ -265,6 +267,42 @@ t.test('prod may read, not deploy, staging deployments', async (t) => {
   );
   // Staging has no earlier stage to watch.
   t.equal(sid(statementsOf(deployRoleName(project, 'staging')), 'WatchEarlierStages'), undefined);
+  // Promotion compares the image staging boots (its stack's outputs) with the release's.
+  t.same(sid(statementsOf(deployRoleName(project, 'prod')), 'ReadEarlierStageOutputs'), {
+    Sid: 'ReadEarlierStageOutputs',
+    Effect: 'Allow',
+    Action: 'cloudformation:DescribeStacks',
+    Resource: `arn:aws:cloudformation:${region}:${account}:stack/${project.name}-staging/*`,
+  });
+  t.equal(sid(statementsOf(deployRoleName(project, 'staging')), 'ReadEarlierStageOutputs'), undefined);
+});
+
+t.test('the machine-image role: trusted by jobs on main only, reads public image data only', async (t) => {
+  t.doesNotThrow(() =>
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: machineImagesRoleName(project),
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Condition: {
+              StringEquals: {
+                'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+                'token.actions.githubusercontent.com:sub': mainBranchSubject(project),
+              },
+            },
+          }),
+        ],
+      },
+    }),
+  );
+  t.same(
+    statementsOf(machineImagesRoleName(project)).map((st) => [st.Action, st.Resource]),
+    [
+      ['ssm:GetParameters', `arn:aws:ssm:${region}::parameter/aws/service/ami-amazon-linux-latest/*`],
+      ['ec2:DescribeImages', '*'],
+    ],
+  );
+  t.equal(mainBranchSubject(project), `${project.github.subjectPrefix}:ref:refs/heads/main`);
 });
 
 t.test('pull request role is read-only and trusted only for pull requests', async (t) => {
@@ -312,6 +350,7 @@ t.test('outputs the names the release CLI and workflows read', async (t) => {
     [
       FOUNDATION_OUTPUTS.artifactBucketName,
       FOUNDATION_OUTPUTS.pullRequestRoleArn,
+      FOUNDATION_OUTPUTS.machineImagesRoleArn,
       deployRoleOutputKey('staging'),
       deployRoleOutputKey('prod'),
     ].sort(),

@@ -12,12 +12,20 @@ import {
   deploymentGroupName,
   diffRoleName,
   foundationStackName,
+  machineImagesRoleName,
   logGroupNames,
+  parameterPath,
   pullRequestRoleName,
   releaseKey,
   stageBoundaryPolicyName,
   stageStackName,
 } from '@hello/config/naming';
+import {
+  allowedParameterRequests,
+  deniedParameterRequests,
+  withManagedInstanceCore,
+} from '../helpers/host-parameter-requests.ts';
+import { hostMetricsNamespace } from '../../src/stacks/stage-stack.ts';
 import { findSdkCalls } from '../helpers/sdk-calls.ts';
 import { fixtureProject as project } from '../helpers/fixture-project.ts';
 import {
@@ -35,8 +43,10 @@ import {
   type Arns,
 } from '../helpers/release-cli-permissions.ts';
 
-/** Where the release CLI's source lives (the workspace package @hello/release). */
-const RELEASE_CLI_SOURCE_DIRS = [fileURLToPath(new URL('../../../release/src/', import.meta.url))];
+/** Where the release CLI's source lives (@hello/release, and @hello/cli-kit for the account check). */
+const RELEASE_CLI_SOURCE_DIRS = ['release', 'cli-kit'].map((p) =>
+  fileURLToPath(new URL(`../../../${p}/src/`, import.meta.url)),
+);
 
 const built = buildTestApp(project);
 const { account, region } = project.aws;
@@ -86,6 +96,7 @@ function role(label: string, name: string, stack = foundation, boundaryFrom = fo
 const deployRole = (stage: StageName) => role(`deploy-${stage}`, deployRoleName(project, stage));
 const pullRequestRole = role('pull-request', pullRequestRoleName(project));
 const diffRole = role('cdk-diff', diffRoleName(project));
+const machineImagesRole = role('machine-images', machineImagesRoleName(project));
 const hostRole = (stage: StageName) =>
   role(`host-${stage}`, stageTemplate(stage).roleNameOfService('ec2.amazonaws.com'), stageTemplate(stage));
 // The CloudFormation execution role `cdk bootstrap` creates with our policy and boundary.
@@ -180,6 +191,18 @@ function allowedRequests(): SimulatedRequest[] {
         `arn:aws:lambda:${region}:${account}:function:${stackName}-CustomVpcRestrictDefault-1`,
         {},
       ],
+      // Scaling, alarms, the alarm topic and its e-mail subscriptions, the failure rules, the dashboard.
+      [
+        'autoscaling:PutScalingPolicy',
+        `arn:aws:autoscaling:${region}:${account}:autoScalingGroup:*:autoScalingGroupName/${stackName}-FleetAsg-1`,
+        { 'aws:ResourceTag/aws:cloudformation:stack-name': stackName },
+      ],
+      ['cloudwatch:PutMetricAlarm', `arn:aws:cloudwatch:${region}:${account}:alarm:${stackName}-5xx-rate`, {}],
+      ['cloudwatch:PutDashboard', `arn:aws:cloudwatch::${account}:dashboard/${stackName}`, {}],
+      ['sns:CreateTopic', `arn:aws:sns:${region}:${account}:${stackName}-alarms`, {}],
+      ['sns:Subscribe', `arn:aws:sns:${region}:${account}:${stackName}-alarms`, {}],
+      ['events:PutRule', `arn:aws:events:${region}:${account}:rule/${stackName}-EventsDeploymentFailed-1`, {}],
+      ['events:PutTargets', `arn:aws:events:${region}:${account}:rule/${stackName}-EventsDeploymentFailed-1`, {}],
       // Not simulated: ssm:GetParameters on the public AMI parameter, whose ARN has no account
       // (arn:aws:ssm:<region>::parameter/aws/service/...), which the simulator's ARN check rejects.
     ] as const) {
@@ -225,6 +248,13 @@ function allowedRequests(): SimulatedRequest[] {
         why: "host readiness: the group's last successful revision",
       });
     }
+    requests.push({
+      principal: host,
+      action: 'cloudwatch:PutMetricData',
+      resource: '*',
+      context: { 'cloudwatch:namespace': hostMetricsNamespace(project, stage) },
+      why: 'CloudWatch agent publishes memory and disk',
+    });
     // cdk diff through the diff role (lookup role of the stage stacks).
     for (const action of ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate']) {
       requests.push({
@@ -247,6 +277,14 @@ function allowedRequests(): SimulatedRequest[] {
     resource: roleArn(diffRoleName(project)),
     resourcePolicy: foundation.trustPolicy(diffRoleName(project)),
     why: 'cdk diff on a pull request',
+  });
+  // The machine-image workflow. Not simulated: ssm:GetParameters on the public Amazon Linux
+  // parameters, whose ARN has no account (the simulator's ARN check rejects it).
+  requests.push({
+    principal: machineImagesRole,
+    action: 'ec2:DescribeImages',
+    resource: '*',
+    why: 'pnpm ami:update describes the latest Amazon Linux 2023 images',
   });
   for (const action of ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate']) {
     requests.push({
@@ -311,7 +349,9 @@ function deniedRequests(): SimulatedRequest[] {
       roleArn(deployRoleName(project, other(stage))),
       `rewrite the ${other(stage)} role's trust`,
     );
-    deny(deploy, 'cloudformation:DescribeStacks', arns(other(stage)).stageStack, `read the ${other(stage)} stack`);
+    // Only a later stage reads an earlier one's outputs (promote compares images).
+    if (stage === 'staging')
+      deny(deploy, 'cloudformation:DescribeStacks', arns('prod').stageStack, 'read the prod stack');
     deny(deploy, 'cloudformation:UpdateStack', stackArn(foundationName), 'change the foundation directly');
     // The execution role: the other stage, the foundation and ways out of the boundary.
     const exec = executionRole(stage);
@@ -365,6 +405,31 @@ function deniedRequests(): SimulatedRequest[] {
       resourcePolicy: accountTrust,
     });
     deny(exec, 'cloudformation:UpdateStack', stackArn(foundationName), 'change the foundation');
+    deny(
+      exec,
+      'sns:DeleteTopic',
+      `arn:aws:sns:${region}:${account}:${theirStack}-alarms`,
+      `delete the ${other(stage)} alarm topic`,
+    );
+    deny(
+      exec,
+      'events:RemoveTargets',
+      `arn:aws:events:${region}:${account}:rule/${theirStack}-EventsDeploymentFailed-1`,
+      `silence the ${other(stage)} failure events`,
+    );
+    deny(
+      exec,
+      'cloudwatch:DeleteAlarms',
+      `arn:aws:cloudwatch:${region}:${account}:alarm:${theirStack}-5xx-rate`,
+      `delete a ${other(stage)} alarm`,
+    );
+    deny(
+      exec,
+      'cloudwatch:PutDashboard',
+      `arn:aws:cloudwatch::${account}:dashboard/${theirStack}`,
+      `rewrite the ${other(stage)} dashboard`,
+    );
+    deny(exec, 'sns:CreateTopic', `arn:aws:sns:${region}:${account}:some-other-topic`, 'a topic outside the stage');
     deny(exec, 's3:PutObject', release, 'overwrite a release');
     // Hosts write nowhere but their own log streams.
     const host = hostRole(stage);
@@ -379,6 +444,11 @@ function deniedRequests(): SimulatedRequest[] {
     deny(host, 'codedeploy:GetDeploymentGroup', them.deploymentGroup, `read the ${other(stage)} group`);
     deny(host, 'cloudformation:UpdateStack', arns(stage).stageStack, 'change its stack');
     deny(host, 'iam:PassRole', roleArn(deployRoleName(project, stage)), 'pass a deploy role');
+    for (const namespace of [hostMetricsNamespace(project, other(stage)), 'AWS/ApplicationELB']) {
+      deny(host, 'cloudwatch:PutMetricData', '*', `publish metrics into ${namespace}`, {
+        context: { 'cloudwatch:namespace': namespace },
+      });
+    }
   }
   // Prod deploys the object staging published, byte for byte: it can never overwrite it.
   deny(deployRole('prod'), 's3:PutObject', release, 'overwrite the release staging published', {
@@ -395,6 +465,17 @@ function deniedRequests(): SimulatedRequest[] {
         resourcePolicy: accountTrust,
       });
   }
+  // The machine-image workflow reads public image data and nothing of the account.
+  deny(machineImagesRole, 's3:GetObject', release, 'read a release');
+  deny(
+    machineImagesRole,
+    'ssm:GetParameter',
+    `arn:aws:ssm:${region}:${account}:parameter/cdk-bootstrap/${q('prod')}/version`,
+    'read a parameter of the account',
+  );
+  deny(machineImagesRole, 'cloudformation:DescribeStacks', arns('prod').stageStack, 'read a stack');
+  deny(machineImagesRole, 'sts:AssumeRole', roleArn(deployRoleName(project, 'staging')), 'assume a deploy role');
+  deny(machineImagesRole, 'ec2:RunInstances', `arn:aws:ec2:${region}:${account}:instance/*`, 'launch an instance');
   deny(diffRole, 's3:GetObject', release, 'read a release');
   deny(
     diffRole,
@@ -439,6 +520,34 @@ t.test('denied: other stages, releases, deploy roles, the foundation, writes fro
     );
   }
   t.comment(`denied (${requests.length}):\n${lines.join('\n')}`);
+});
+
+t.test("settings and secrets: a host reads its own stage's parameters only, and nobody else reads them", async (t) => {
+  const where = { project, account, region };
+  const requests: { request: SimulatedRequest; expect: 'Allowed' | 'denied' }[] = [];
+  for (const stage of ['staging', 'prod'] as const) {
+    // Simulated with AmazonSSMManagedInstanceCore's grant on every parameter, which the role carries.
+    const host = withManagedInstanceCore(hostRole(stage));
+    for (const request of allowedParameterRequests(where, host, stage)) requests.push({ request, expect: 'Allowed' });
+    for (const request of deniedParameterRequests(where, host, stage)) requests.push({ request, expect: 'denied' });
+    // The pipeline's and pull requests' roles never see a value (nothing can reach the Actions log).
+    const secret = `arn:aws:ssm:${region}:${account}:parameter${parameterPath(project, stage)}api-token`;
+    for (const principal of [deployRole('staging'), deployRole('prod'), pullRequestRole, diffRole])
+      requests.push({
+        request: { principal, action: 'ssm:GetParameter', resource: secret, why: `read a ${stage} secret` },
+        expect: 'denied',
+      });
+  }
+  const lines: string[] = [];
+  for (const { request, expect } of requests) {
+    const result = await simulate(request);
+    if (expect === 'Allowed') t.equal(result, 'Allowed', describeRequest(request));
+    else t.not(result, 'Allowed', describeRequest(request));
+    lines.push(
+      `${result === 'Allowed' ? 'ALLOW' : result === 'ExplicitlyDenied' ? 'DENY (explicit)' : 'DENY (implicit)'}  ${describeRequest(request)}`,
+    );
+  }
+  t.comment(`settings and secrets (${requests.length}):\n${lines.join('\n')}`);
 });
 
 t.test('the roles each stage may assume are disjoint, apart from the read-only diff role', async (t) => {

@@ -6,7 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { project } from '@hello/config/project';
-import { retrySettings } from './retry-settings.ts';
+import { retrySettings } from '@hello/cli-kit/aws/retry-settings';
 
 export interface AwsClients {
   readonly sts: STSClient;

@@ -1,7 +1,7 @@
 // `deploy`: roll one published release, pinned to its S3 object version, onto a stage.
 import { readAncestors } from '../ancestry.ts';
 import { openSession } from '../aws-session.ts';
-import { EXIT } from '../cli-error.ts';
+import { EXIT } from '@hello/cli-kit/cli-error';
 import { requireString, type Command } from '../command.ts';
 import { checkDeployRules, type DeployCheck } from '../deploy-checks.ts';
 import { DEPLOY_OPTIONS, deployRevision, deploySettings, deploymentDescription } from '../deploy-revision.ts';

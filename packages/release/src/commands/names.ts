@@ -5,12 +5,13 @@ import {
   codeDeployApplicationName,
   deploymentGroupName,
   deployRoleName,
+  parameterPath,
   pullRequestRoleName,
   stageStackName,
 } from '@hello/config/naming';
 import { project } from '@hello/config/project';
 import { awsPartition } from '../aws/aws-partition.ts';
-import { EXIT, UsageError } from '../cli-error.ts';
+import { EXIT, UsageError } from '@hello/cli-kit/cli-error';
 import type { Command } from '../command.ts';
 import { parseStage } from '../parse-values.ts';
 
@@ -23,7 +24,8 @@ export const namesCommand: Command = {
   summary: 'Print the AWS names of a stage (or of the pull-request role) as key=value lines',
   usage: 'names --stage <stage> | --pull-request',
   details: [
-    'Prints region, account, role-arn, stack, bucket, application and deployment-group of a stage,',
+    'Prints region, account, role-arn, stack, bucket, application, deployment-group and parameter-path',
+    "(where the stage's settings and secrets live in SSM) of a stage,",
     'derived from packages/config, one key=value per line, for `>> "$GITHUB_OUTPUT"`; with',
     '--pull-request the region and the read-only role for `cdk diff`. Calls no AWS API.',
   ].join('\n'),
@@ -49,6 +51,7 @@ export const namesCommand: Command = {
         ['bucket', artifactBucketName(project)],
         ['application', codeDeployApplicationName(project, stage)],
         ['deployment-group', deploymentGroupName(stage)],
+        ['parameter-path', parameterPath(project, stage)],
       ];
     } else {
       pairs = [

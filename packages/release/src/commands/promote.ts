@@ -1,6 +1,6 @@
 // `promote`: deploy to the next stage exactly the S3 object version the previous stage ran.
 import { openSession } from '../aws-session.ts';
-import { EXIT } from '../cli-error.ts';
+import { EXIT } from '@hello/cli-kit/cli-error';
 import { requireString, type Command } from '../command.ts';
 import { DEPLOY_OPTIONS, deployRevision, deploySettings, deploymentDescription } from '../deploy-revision.ts';
 import { parseStage, parseVersion } from '../parse-values.ts';

@@ -5,7 +5,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { releaseKey } from '@hello/config/naming';
 import { project } from '@hello/config/project';
 import { openSession, type AwsSession } from '../aws-session.ts';
-import { CliError, EXIT, UsageError } from '../cli-error.ts';
+import { CliError, EXIT, UsageError } from '@hello/cli-kit/cli-error';
 import { requireString, type Command } from '../command.ts';
 import { parseVersion } from '../parse-values.ts';
 import { assertArtifactBucket, findReleaseObject } from '../release-object.ts';

@@ -1,6 +1,6 @@
 // `rollback`: take a stage back one release, never forward, whatever alarm the incident set off.
 import { openSession } from '../aws-session.ts';
-import { CliError } from '../cli-error.ts';
+import { CliError } from '@hello/cli-kit/cli-error';
 import { requireString, type Command } from '../command.ts';
 import { DEPLOY_OPTIONS, deployRevision, deploySettings, deploymentDescription } from '../deploy-revision.ts';
 import { parseStage } from '../parse-values.ts';

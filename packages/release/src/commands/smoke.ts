@@ -1,7 +1,7 @@
 // `smoke`: wait until the stage's public URL serves the expected version and its front page.
 import { resolve } from 'node:path';
 import { openSession } from '../aws-session.ts';
-import { CliError, EXIT, UsageError } from '../cli-error.ts';
+import { CliError, EXIT, UsageError } from '@hello/cli-kit/cli-error';
 import { requireString, type Command } from '../command.ts';
 import { httpGetTrusting, type HttpGet } from '../http-get.ts';
 import { isLoopbackUrl } from '../local-certificate.ts';

@@ -1,6 +1,6 @@
 // `watch`: follow any deployment (e.g. one started with --no-watch, or after a timeout) to its end.
 import { openSession } from '../aws-session.ts';
-import { UsageError } from '../cli-error.ts';
+import { UsageError } from '@hello/cli-kit/cli-error';
 import type { Command } from '../command.ts';
 import { parseDuration } from '../parse-values.ts';
 import { DEFAULT_WATCH_TIMEOUT, watchDeployment } from '../watch-deployment.ts';

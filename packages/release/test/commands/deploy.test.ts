@@ -53,6 +53,11 @@ t.test('deploys exactly the current object version and ETag, then watches it suc
     deps.out(),
     `https://${project.aws.region}.console.aws.amazon.com/codesuite/codedeploy/deployments/d-OK0000001?region=${project.aws.region}`,
   );
+  // The model of how long CodeDeploy should take, before the watch starts.
+  t.match(
+    deps.out(),
+    /\n {2}expected: [\d.]+ s per host \([\d.]+ s draining, [\d.]+ s hooks, [\d.]+ s health checks\); /,
+  );
   t.match(deps.out(), 'deployment d-OK0000001 succeeded on 2 host(s)');
   t.equal(deps.files.get('/gh/output'), 'deployment-id=d-OK0000001\n');
 });

@@ -17,6 +17,7 @@ t.test('prints the names of a stage as key=value lines, without calling AWS', as
       'bucket=hello-artifacts-210987654321-eu-central-1',
       'application=hello-prod',
       'deployment-group=prod',
+      'parameter-path=/hello/prod/',
       '',
     ].join('\n'),
   );

@@ -11,12 +11,13 @@ function run(file: string, args: string[]) {
   return spawnSync(process.execPath, [file, ...args], { encoding: 'utf8', env, cwd: tmpdir() });
 }
 
-t.test('the inputs are the sources of this package and of the settings, the manifest and the lock file', (t) => {
+t.test('the inputs are the sources of this package, the settings and cli-kit, the manifest and the lock file', (t) => {
   const inputs = bundleInputs();
   for (const end of [
     '/packages/release/src/cli.ts',
     '/packages/release/src/aws/aws-clients.ts',
     '/packages/config/src/project.ts',
+    '/packages/cli-kit/src/cli-error.ts',
     '/packages/release/package.json',
     '/pnpm-lock.yaml',
   ]) {

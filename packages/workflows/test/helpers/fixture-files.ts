@@ -1,25 +1,17 @@
-// The clean fixture repository (test/fixtures/good) and one-edit variants of it for the rule tests.
+// The clean fixture repository (test/fixtures/good), read and parsed, and this repository's own
+// workflow files, for the rule tests.
 import { fileURLToPath } from 'node:url';
-import { readWorkflowFiles, type WorkflowFile } from '../../src/workflow-file.ts';
+import { REPO_ROOT } from '../../src/lint-repository.ts';
+import { parseWorkflowFiles, readWorkflowFiles, type SourceFile } from '../../src/workflow-file.ts';
 
 export const GOOD_ROOT = fileURLToPath(new URL('../fixtures/good/', import.meta.url));
 
-export const goodFiles = (): Promise<WorkflowFile[]> => readWorkflowFiles(GOOD_ROOT);
-
-/** The fixture files with `from` replaced by `to` in the file ending with `name`; throws if `from` is absent. */
-export async function withEdit(name: string, from: string, to: string): Promise<WorkflowFile[]> {
-  const files = await goodFiles();
-  const target = files.find((f) => f.path.endsWith(name));
-  if (target === undefined || !target.text.includes(from)) {
-    throw new Error(`fixture edit: ${JSON.stringify(from)} is not in ${name}`);
-  }
-  return files.map((f) => (f === target ? { ...f, text: f.text.replace(from, to) } : f));
+/** The workflow and action files under root, parsed (they must all be valid YAML). */
+export async function sourcesOf(root: string): Promise<SourceFile[]> {
+  const { sources, findings } = parseWorkflowFiles(await readWorkflowFiles(root));
+  if (findings.length > 0) throw new Error(findings.map((f) => f.message).join('\n'));
+  return sources;
 }
 
-/** The one-based line of the first occurrence of text in a file's content. */
-export function lineOf(files: readonly WorkflowFile[], name: string, text: string): number {
-  const file = files.find((f) => f.path.endsWith(name));
-  const index = file?.text.indexOf(text) ?? -1;
-  if (file === undefined || index < 0) throw new Error(`fixture: ${JSON.stringify(text)} is not in ${name}`);
-  return file.text.slice(0, index).split('\n').length;
-}
+export const goodSources = (): Promise<SourceFile[]> => sourcesOf(GOOD_ROOT);
+export const realSources = (): Promise<SourceFile[]> => sourcesOf(REPO_ROOT);

@@ -1,8 +1,10 @@
-// The repository's own workflows as plain data, for the pipeline shape tests, and one-line
-// mutations of them, to show that each check fails when the line it protects changes.
+// The repository's own workflows as plain data, for the pipeline shape tests, and changes of
+// their parsed documents, to show that each check fails when what it protects changes.
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import type { Document } from 'yaml';
 import { REPO_ROOT } from '../../src/lint-repository.ts';
+import { parseYamlSource, type YamlPath, type YamlSource } from '../../src/yaml-source.ts';
+import { stepPath } from './edit.ts';
 
 export type Data = Record<string, unknown>;
 
@@ -37,58 +39,44 @@ export interface Workflow {
   readonly jobs: Record<string, Job>;
 }
 
-/** The text of `.github/<path>` in this repository. */
-export const readWorkflowText = (path: string): string => readFileSync(`${REPO_ROOT}.github/${path}`, 'utf8');
-
-/** Parses `.github/<path>` of this repository. */
-export const readWorkflow = (path: string): Workflow => parse(readWorkflowText(path)) as Workflow;
-
-/**
- * text with one line changed: the `nth` occurrence of `from` (a part of one line, or a whole line
- * with its newline when `to` is empty) becomes `to`. Throws when that occurrence does not exist,
- * or when the edit would span lines, so a mutation test cannot silently test nothing.
- */
-export function mutateLine(text: string, from: string, to: string, nth = 0): string {
-  if (from.slice(0, -1).includes('\n') || to.includes('\n') || (from.endsWith('\n') && to !== '')) {
-    throw new Error(`mutation ${JSON.stringify(from)} -> ${JSON.stringify(to)} is not a one-line edit`);
-  }
-  let at = -1;
-  for (let i = 0; i <= nth; i++) {
-    at = text.indexOf(from, at + 1);
-    if (at < 0) throw new Error(`mutation: occurrence ${nth} of ${JSON.stringify(from)} is not in the workflow`);
-  }
-  return text.slice(0, at) + to + text.slice(at + from.length);
-}
-
-/** The three pipeline workflows, parsed, with an optional one-line mutation of one of them. */
-export interface Pipeline {
-  readonly deploy: Workflow;
-  readonly stage: Workflow;
-  readonly ci: Workflow;
-}
-
 export const PIPELINE_FILES = {
-  deploy: 'workflows/deploy.yml',
-  stage: 'workflows/deploy-stage.yml',
-  ci: 'workflows/ci.yml',
+  deploy: '.github/workflows/deploy.yml',
+  stage: '.github/workflows/deploy-stage.yml',
+  ci: '.github/workflows/ci.yml',
 } as const;
 
+export type PipelineFile = keyof typeof PIPELINE_FILES;
+export type Pipeline = Readonly<Record<PipelineFile, Workflow>>;
+
+const sources = Object.fromEntries(
+  Object.entries(PIPELINE_FILES).map(([key, path]) => [
+    key,
+    parseYamlSource(readFileSync(`${REPO_ROOT}${path}`, 'utf8'), path),
+  ]),
+) as Record<PipelineFile, YamlSource>;
+
+/** A change of one workflow's parsed document that a check must notice. */
 export interface Mutation {
-  readonly file: keyof Pipeline;
-  readonly from: string;
-  readonly to: string;
-  readonly nth?: number;
+  readonly file: PipelineFile;
+  /** What the change breaks, for the test's name. */
+  readonly what: string;
+  readonly change: (doc: Document) => void;
 }
 
+/** The three pipeline workflows as data, with an optional change to one of them. */
 export function readPipeline(mutation?: Mutation): Pipeline {
-  const load = (file: keyof Pipeline): Workflow => {
-    const text = readWorkflowText(PIPELINE_FILES[file]);
-    return parse(
-      mutation?.file === file ? mutateLine(text, mutation.from, mutation.to, mutation.nth) : text,
-    ) as Workflow;
-  };
-  return { deploy: load('deploy'), stage: load('stage'), ci: load('ci') };
+  const data = (file: PipelineFile): Workflow =>
+    (mutation?.file === file ? sources[file].edited(mutation.change) : sources[file]).data as Workflow;
+  return { deploy: data('deploy'), stage: data('stage'), ci: data('ci') };
 }
+
+/** The path of the one step of job `id` whose name, uses, run or artifact name (one per line) matches. */
+export const step = (doc: Document, id: string, match: RegExp): YamlPath =>
+  stepPath(doc, ['jobs', id, 'steps'], (s) =>
+    match.test(
+      [s.name, s.uses, s.run, (s.with as Data | undefined)?.name].filter((v) => typeof v === 'string').join('\n'),
+    ),
+  );
 
 /** Every step of a job that runs a command matching pattern. */
 export const stepsRunning = (job: Job | undefined, pattern: RegExp): Step[] =>
