@@ -14,6 +14,8 @@ import { failureSummary, formatCounts, formatHost, seconds, tail } from './repor
 import { rollOut, type Rollout } from './rolling-deploy.ts';
 import { freePorts, probeVersion, reachableNode, selfSignedPem, sleep } from './rehearsal-support.ts';
 import { hostValuesOf, releaseVersionOf, withBrokenServer, withVersion } from './release-zip.ts';
+import { MOTO_SERVER, rehearsalValues, startSsmStandIn } from './ssm-stand-in.ts';
+import type { StageName } from '@hello/config/define-project';
 import { trafficTiming } from './traffic-control.ts';
 
 export interface RehearsalOptions {
@@ -62,6 +64,8 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
     `revisions: A rehearsal-a, B ${versionB} (${o.revisionZip}, ${(zipB.byteLength / 1024).toFixed(1)} KiB), broken rehearsal-broken (both made from B)`,
   );
 
+  const parameters = rehearsalValues(o.stage as StageName);
+  const ssm = parameters.length === 0 ? undefined : await startSsmStandIn(parameters, MOTO_SERVER);
   const [frontendPort, ...ports] = await freePorts(o.hosts + 1);
   const serviceCtl = join(o.toolDir, 'service-ctl.sh');
   const agents = ports.map((port, i) => {
@@ -74,7 +78,11 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
       user: SERVICE_NAME,
       validateTimeoutSeconds: Math.ceil(validateSeconds / o.timeScale),
     });
-    return new CodeDeployAgent(host, { applicationName: o.applicationName, deploymentGroup: o.stage, overrides });
+    return new CodeDeployAgent(host, {
+      applicationName: o.applicationName,
+      deploymentGroup: o.stage,
+      overrides: { ...overrides, ...ssm?.env },
+    });
   });
 
   const certPem = join(work, 'haproxy.pem');
@@ -176,5 +184,6 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
   } finally {
     await load.stop();
     stopAll();
+    await ssm?.stop();
   }
 }

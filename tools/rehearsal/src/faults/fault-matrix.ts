@@ -40,6 +40,11 @@ export async function runMatrix(o: MatrixOptions): Promise<MatrixResult> {
         checks: [check('the scenario ran', false, (error as Error).message)],
       };
     }
+    if (outcome.skipped !== undefined) {
+      log(`  not applicable: ${outcome.skipped}`);
+      rows.push({ scenario, outcome, load: stage.load.takeCounts(), serving: {}, wholeMs: undefined, checks: [] });
+      continue;
+    }
     const wholeAt = await stage.waitWhole(outcome.version, o.wholeBoundMs);
     const load = stage.load.takeCounts();
     const serving = await stage.serving();

@@ -9,6 +9,7 @@ import { hookHangs } from './scenarios/hook-hangs.ts';
 import { hostReboot } from './scenarios/host-reboot.ts';
 import { hostTerminated } from './scenarios/host-terminated.ts';
 import { serviceKilled } from './scenarios/service-killed.ts';
+import { settingMissing } from './scenarios/setting-missing.ts';
 import { tamperedObject } from './scenarios/tampered-object.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -22,5 +23,6 @@ export const MATRIX_SCENARIOS: readonly Scenario[] = [
   agentGone,
   serviceKilled,
   hostReboot,
+  settingMissing,
   drainSkipped,
 ];

@@ -43,6 +43,10 @@ export function matrixTable(rows: readonly MatrixRow[], release: string): string
     '|---|---|---|---|---|---|',
   ];
   for (const row of rows) {
+    if (row.outcome.skipped !== undefined) {
+      lines.push(`| ${cell(row.scenario.fault)} | — | — | — | — | not applicable: ${cell(row.outcome.skipped)} |`);
+      continue;
+    }
     const hosts = Object.entries(row.serving)
       .map(([h, v]) => `${h} ${v === release ? 'B' : v}`)
       .join(', ');

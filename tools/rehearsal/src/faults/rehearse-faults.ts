@@ -9,6 +9,8 @@ import { runMatrix, type MatrixResult } from './fault-matrix.ts';
 import { MATRIX_SCENARIOS } from './matrix-scenarios.ts';
 import { releaseWatch } from './release-watch.ts';
 import { Stage } from './stage.ts';
+import { MOTO_SERVER, rehearsalValues, startSsmStandIn } from '../ssm-stand-in.ts';
+import type { StageName } from '@hello/config/define-project';
 
 export interface FaultsOptions {
   readonly workDir: string;
@@ -38,6 +40,8 @@ export async function rehearseFaults(o: FaultsOptions): Promise<MatrixResult> {
     throw new Error(
       `--only ${unknown.join(',')}: no such scenario; expected ${MATRIX_SCENARIOS.map((s) => s.id).join(', ')}`,
     );
+  const parameters = rehearsalValues(o.stage as StageName);
+  const ssm = parameters.length === 0 ? undefined : await startSsmStandIn(parameters, MOTO_SERVER);
   const stage = await Stage.create({
     workDir: o.workDir,
     serviceCtl: o.serviceCtl,
@@ -51,6 +55,7 @@ export async function rehearseFaults(o: FaultsOptions): Promise<MatrixResult> {
     applicationName: o.applicationName,
     user: SERVICE_NAME,
     skipBlockTraffic: o.skipDrain,
+    ...(ssm === undefined ? {} : { hookEnv: ssm.env }),
     log: o.log,
   });
   try {
@@ -64,6 +69,7 @@ export async function rehearseFaults(o: FaultsOptions): Promise<MatrixResult> {
         unitPath: `deploy/${unitName}`,
         timeScale: o.timeScale,
         log: o.log,
+        ...(ssm === undefined ? {} : { ssm }),
       },
       scenarios: o.only.length === 0 ? MATRIX_SCENARIOS : MATRIX_SCENARIOS.filter((s) => o.only.includes(s.id)),
       wholeBoundMs: (WHOLE_BOUND_SECONDS * 1000) / o.timeScale,
@@ -71,5 +77,6 @@ export async function rehearseFaults(o: FaultsOptions): Promise<MatrixResult> {
     });
   } finally {
     await stage.close();
+    await ssm?.stop();
   }
 }

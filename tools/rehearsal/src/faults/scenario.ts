@@ -1,5 +1,6 @@
 // What a fault scenario is, and the checks every row of the matrix shares.
 import type { LoadCounts } from '../load-generator.ts';
+import type { SsmStandIn } from '../ssm-stand-in.ts';
 import type { CliRun } from './release-watch.ts';
 import type { Stage } from './stage.ts';
 
@@ -24,6 +25,8 @@ export const check = (what: string, ok: boolean, seen?: string, knownGap?: strin
 
 /** What a scenario hands back to the matrix. */
 export interface ScenarioOutcome {
+  /** Why the scenario does not apply to this project (it ran nothing). */
+  readonly skipped?: string;
   /** When the fault hit (performance.now()); whole-stage time counts from here. */
   readonly faultAt: number;
   /** What every host must serve at the end. */
@@ -49,6 +52,8 @@ export interface ScenarioContext {
   readonly unitName: string;
   /** The unit's path inside the release. */
   readonly unitPath: string;
+  /** The SSM stand-in, when project.ts names settings or secrets the hosts read. */
+  readonly ssm?: SsmStandIn;
   readonly timeScale: number;
   readonly log: (line: string) => void;
 }

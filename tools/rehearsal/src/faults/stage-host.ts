@@ -17,6 +17,8 @@ export interface HostSetup {
   readonly stage: string;
   readonly applicationName: string;
   readonly user: string;
+  /** Added to every hook's environment (the SSM stand-in's endpoint, say). */
+  readonly hookEnv?: Readonly<Record<string, string>>;
 }
 
 export interface StageHost {
@@ -47,7 +49,7 @@ export function openHost(o: HostSetup, name: string, port: number): StageHost {
   const agent = new CodeDeployAgent(layout, {
     applicationName: o.applicationName,
     deploymentGroup: o.stage,
-    overrides,
+    overrides: { ...overrides, ...o.hookEnv },
   });
   const ctlState = (file: string): string | undefined => {
     try {

@@ -105,3 +105,27 @@ t.test('a stage that does not come back whole is a problem of its own', async (t
   t.same(result.problems, ['slow: the stage is whole again (not within the bound)']);
   t.match(result.rows[0], { wholeMs: undefined });
 });
+
+t.test('a scenario that does not apply to the project: a row that says why, nothing checked', async (t) => {
+  const { stage, calls } = fakeStage([], []);
+  const lines: string[] = [];
+  const result = await runMatrix({
+    context: { stage, release: { version: 'v1' }, log: (l: string) => lines.push(l) } as unknown as ScenarioContext,
+    scenarios: [
+      scenario('secrets', async () => ({
+        skipped: 'none named',
+        faultAt: 0,
+        version: 'v1',
+        maxFailed: undefined,
+        checks: [],
+      })),
+    ],
+    wholeBoundMs: 10,
+    watch: () => Promise.reject(new Error('not watched')),
+  });
+  t.same(result.problems, []);
+  t.same(result.rows[0]!.checks, []);
+  t.same(calls, ['load stopped'], 'no wait for a whole stage');
+  t.same(lines, ['secrets: secrets fault', '  not applicable: none named']);
+  t.match(result.table, '| secrets fault | — | — | — | — | not applicable: none named |');
+});
