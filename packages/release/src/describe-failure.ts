@@ -42,6 +42,14 @@ export function unsuccessfulHosts(snapshot: DeploymentSnapshot): HostState[] {
   return snapshot.hosts.filter((h) => h.status !== 'Succeeded');
 }
 
+/**
+ * Why a host ends a deployment without a failed event: its agent stopped reporting (CodeDeploy
+ * User Guide, "Troubleshoot Amazon EC2 Auto Scaling issues": a reboot or an agent shut down while
+ * processing a command fails the deployment; CodeDeploy waits an hour for an agent).
+ */
+export const NO_ANSWER =
+  'CodeDeploy heard nothing more from it: the instance was terminated or rebooted, or its CodeDeploy agent stopped (CodeDeploy waits up to an hour for an agent)';
+
 /** `deployment d-1 Failed: HEALTH_CONSTRAINTS: ...`, the first line of a failure. */
 export function failureHeadline(snapshot: DeploymentSnapshot): string {
   return `deployment ${snapshot.id} ${snapshot.status}: ${snapshot.error?.code ?? 'no error code'}: ${snapshot.error?.message ?? 'no message'}`;
@@ -74,8 +82,10 @@ export function describeFailure(snapshot: DeploymentSnapshot, consoleUrl: string
   for (const h of failing) {
     if (failures.some((f) => f.host === h.id)) continue;
     const stuck = h.events.find((e) => e.status !== 'Succeeded');
+    // A skipped host was never reached; any other one stopped answering in the middle.
+    const cause = h.status === 'Skipped' ? '' : `: ${NO_ANSWER}`;
     lines.push(
-      `host ${h.id} ended ${h.status}${stuck === undefined ? '' : ` at ${stuck.name} (${stuck.status})`} without a failed lifecycle event`,
+      `host ${h.id} ended ${h.status}${stuck === undefined ? '' : ` at ${stuck.name} (${stuck.status})`} without a failed lifecycle event${cause}`,
     );
   }
   if (failures.length === 0 && failing.length === 0)

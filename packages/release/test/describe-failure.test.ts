@@ -92,7 +92,7 @@ t.test('a deployment CodeDeploy calls Succeeded fails when one host did not succ
     'host i-b failed at ValidateService: ScriptFailed: exit 1',
     '  log tail of ValidateService on i-b:',
     '    health check failed',
-    'host i-c ended Unknown without a failed lifecycle event',
+    'host i-c ended Unknown without a failed lifecycle event: CodeDeploy heard nothing more from it: the instance was terminated or rebooted, or its CodeDeploy agent stopped (CodeDeploy waits up to an hour for an agent)',
     'console: https://console',
   ]);
   t.end();

@@ -27,6 +27,7 @@ export const OUTSIDE_TOOLS: readonly OutsideTool[] = [
   { command: 'setsid', apt: 'util-linux', onRunnerImage: true },
   { command: 'unshare', apt: 'util-linux', onRunnerImage: true },
   { command: 'nsenter', apt: 'util-linux', onRunnerImage: true },
+  { command: 'mount', apt: 'mount', onRunnerImage: true },
   { command: 'jq', apt: 'jq', onRunnerImage: true },
   { command: 'gh', onRunnerImage: true },
 ];

@@ -37,7 +37,12 @@ function workspace(
     }),
     'pnpm-workspace.yaml': 'packages:\n  - pkgs/*\n  - tools/*\n',
     'turbo.json': json({
-      tasks: { synth: { dependsOn: ['^build'] }, test: { dependsOn: ['^build'] }, lint: { dependsOn: ['//#format'] } },
+      // `typecheck` names a task of the same package (which none of these has).
+      tasks: {
+        synth: { dependsOn: ['^build', 'typecheck'] },
+        test: { dependsOn: ['^build'] },
+        lint: { dependsOn: ['//#format'] },
+      },
     }),
     pkgs: {
       infra: {

@@ -21,9 +21,9 @@ import { COMPILE_CACHE_ONLY_ENV, HOST_PATHS, NODE_MAJOR, SERVICE_NAME } from '@h
 import { buildRelease } from '../../scripts/build-release.ts';
 import { KEEP_RELEASES, UNIT_NAME } from '../../scripts/host-env.ts';
 import { nodeFlags } from '../../scripts/node-flags.ts';
-import { hookOverrides, hostLayout } from '../../rehearse/host-layout.ts';
-import { runHook } from '../../rehearse/run-hook.ts';
-import { freePorts } from '../../rehearse/rehearsal-support.ts';
+import { hookOverrides, hostLayout } from '@hello/rehearsal/host-layout';
+import { runHook } from '@hello/rehearsal/run-hook';
+import { freePorts } from '@hello/rehearsal/rehearsal-support';
 import { NODE_HAS_COMPILE_CACHE } from '../helpers/compile-cache.ts';
 import { MOTO_ENV, skipWithoutMoto, startMotoServer } from '../helpers/moto-server.ts';
 import { fixtureProject } from '../helpers/parameter-fixtures.ts';

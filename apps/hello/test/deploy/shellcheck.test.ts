@@ -1,4 +1,4 @@
-// shellcheck on every bash script of the release and of the rehearsal (apt package: shellcheck).
+// shellcheck on every bash script of the release (apt package: shellcheck).
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
@@ -11,17 +11,16 @@ const scripts = [
   ...readdirSync(hooksDir)
     .filter((f) => f.endsWith('.sh'))
     .map((f) => join(hooksDir, f)),
-  join(appDir, 'rehearse/service-ctl.sh'),
 ];
 const shellcheck = (files: string[]) =>
   spawnSync('shellcheck', ['--external-sources', '--severity=style', ...files], { cwd: hooksDir, encoding: 'utf8' });
 const installed = shellcheck(['--version']).error === undefined;
 
 t.test(
-  'the hooks and the supervisor are shellcheck clean',
+  'the hooks are shellcheck clean',
   { skip: installed ? false : 'shellcheck is not installed (apt-get install -y shellcheck)' },
   async (t) => {
-    t.ok(scripts.length >= 7, `${scripts.length} scripts`);
+    t.ok(scripts.length >= 6, `${scripts.length} scripts`);
     const result = shellcheck(scripts);
     t.equal(result.stdout + result.stderr, '', 'no findings');
     t.equal(result.status, 0);

@@ -7,7 +7,7 @@ import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { hostTool, type HostToolSettings } from '../../host/host-tool.ts';
 import { sha256 } from '../../host/release-manifest.ts';
-import { selfSignedPem } from '../../rehearse/rehearsal-support.ts';
+import { testCertificate } from '../helpers/certificate.ts';
 import { MOTO_ENV } from '../helpers/moto-server.ts';
 import { fixtureContract, fixtureProject, plainContract, plainProject } from '../helpers/parameter-fixtures.ts';
 
@@ -146,12 +146,8 @@ t.test('probe gives up with exit 1 when nothing answers', async (t) => {
 });
 
 t.test('probe exits 0 once the version answers', async (t) => {
-  const pem = join(dir, 'server.pem');
-  selfSignedPem(pem);
-  const key = readFileSync(pem, 'utf8');
-  const server = createServer({ cert: key, key }, (req, res) =>
-    res.end(req.url === '/version' ? '{"version":"v1"}' : '{}'),
-  );
+  const { cert, key } = await testCertificate();
+  const server = createServer({ cert, key }, (req, res) => res.end(req.url === '/version' ? '{"version":"v1"}' : '{}'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = String((server.address() as { port: number }).port);
   const r = await run(

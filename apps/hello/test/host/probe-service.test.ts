@@ -1,11 +1,8 @@
 import t from 'tap';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer as createTcpServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:https';
-import { join } from 'node:path';
 import { checkOnce, getLocal, probeService, type ProbeOptions } from '../../host/probe-service.ts';
-import { selfSignedPem } from '../../rehearse/rehearsal-support.ts';
+import { testCertificate } from '../helpers/certificate.ts';
 
 // One loopback HTTPS server whose answers each test sets.
 let health = 200;
@@ -14,10 +11,8 @@ let server: Server;
 let port = 0;
 
 t.before(async () => {
-  const pem = join(mkdtempSync(join(tmpdir(), 'probe-')), 'server.pem');
-  selfSignedPem(pem);
-  const text = readFileSync(pem, 'utf8');
-  server = createServer({ cert: text, key: text }, (req, res) => {
+  const { cert, key } = await testCertificate();
+  server = createServer({ cert, key }, (req, res) => {
     if (req.url === '/healthz') res.writeHead(health).end('{}');
     else if (req.url === '/version') res.writeHead(200).end(versionBody);
     else res.writeHead(404).end();
