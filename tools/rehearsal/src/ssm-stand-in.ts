@@ -62,7 +62,8 @@ export async function startSsmStandIn(
       const address = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(log)?.[1];
       if (address !== undefined) resolve(address);
     });
-    child.on('exit', (code) => reject(new Error(`${command} exited with ${String(code)} before it listened:\n${log}`)));
+    // 'close', not 'exit': it comes once stderr has ended, so the log holds everything it printed.
+    child.on('close', (code) => reject(new Error(`${command} exited with ${String(code)} before it listened:\n${log}`)));
   });
   const client = new SSMClient({ region: project.aws.region, endpoint, credentials: CREDENTIALS });
   const put = async (p: StageParameter, value: string): Promise<void> => {

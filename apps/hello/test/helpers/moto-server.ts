@@ -48,7 +48,8 @@ export async function startMotoServer(): Promise<MotoServer> {
         resolve(address);
       }
     });
-    child.on('exit', (code) => {
+    // 'close', not 'exit': it comes once stderr has ended, so the log holds everything it printed.
+    child.on('close', (code) => {
       clearTimeout(timer);
       reject(new Error(`${COMMAND} exited with ${String(code)} before it listened:\n${log}`));
     });
