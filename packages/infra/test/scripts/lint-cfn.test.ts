@@ -20,6 +20,25 @@ t.test('without cfn-lint: a warning with the install command locally, a failure 
   t.match(INSTALL_HINT, 'pipx install cfn-lint');
 });
 
+t.test('with cfn-lint: the config file and every template are passed; any finding fails the run', async (t) => {
+  // cfn-lint's exit code is a bit mask (2 error, 4 warning, 8 info); the real one runs below when installed.
+  for (const [status, exit, line] of [
+    [0, 0, 'cfn-lint: 2 templates, no findings'],
+    [4, 1, 'cfn-lint found problems (exit 4)'],
+    [null, 1, 'cfn-lint found problems (exit null)'],
+  ] as const) {
+    const calls: string[][] = [];
+    const lines: string[] = [];
+    const run = (command: string, args: readonly string[]) => {
+      calls.push([command, ...args]);
+      return args[0] === '--version' ? 0 : status;
+    };
+    t.equal(lintCfn(['a.json', 'b.json'], config, { env: { CI: 'true' }, run, log: (l) => lines.push(l) }), exit);
+    t.same(calls[1], ['cfn-lint', '--config-file', config, '--', 'a.json', 'b.json']);
+    t.same(lines, [line]);
+  }
+});
+
 t.test('templates are read from the cloud assembly manifest', async (t) => {
   writeFileSync(
     join(dir, 'manifest.json'),
