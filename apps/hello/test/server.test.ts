@@ -13,7 +13,7 @@ import { fetchOver, openTls } from './helpers/client.ts';
 import { keepAliveLoad } from './helpers/keep-alive-load.ts';
 
 // Each child loads the TypeScript sources (a while on a busy machine), so they all start
-// together and the tests await them. Reading the TLS files is tested in tls-files.test.ts; here
+// together and the tests await them. Reading the TLS files is tested in tls.test.ts; here
 // only that a bad pair stops the process before it listens.
 t.setTimeout(180_000);
 const dir = mkdtempSync(join(tmpdir(), 'hello-server-test-'));

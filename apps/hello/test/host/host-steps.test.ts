@@ -336,7 +336,7 @@ t.test('render-env.ts', async (t) => {
 
 // warmCompileCache with a shell script standing in for Node: it writes what Node would (a
 // subdirectory named after its uid) wherever NODE_COMPILE_CACHE points. The real bundle and Node
-// are in test/scripts/bundle-code.test.ts and test/deploy/compile-cache.test.ts.
+// are in test/scripts/package-steps.test.ts and test/deploy/compile-cache.test.ts.
 t.test('warm-compile-cache.ts', async (t) => {
   const me = { uid: process.getuid!(), gid: process.getgid!() };
 

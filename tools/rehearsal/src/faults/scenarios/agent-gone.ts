@@ -12,7 +12,7 @@ export const agentGone: Scenario = {
   fault: "a host's CodeDeploy agent gone in the middle of a deployment (and back later)",
   goal: 'no failed request while the host is out; once the agent is back the event fails and the rollback restores the host; the CLI names the host, the event and the agent restart',
   notReproduced:
-    "The agent's restart is its source's behaviour (aws-codedeploy-agent command_poller.rb #recover_from_crash?). An agent that never comes back makes CodeDeploy fail the host after its one-hour timeout (https://docs.aws.amazon.com/codedeploy/latest/userguide/troubleshooting-auto-scaling.html); the stage runs one host short until then. The absence here lasts the deregistration delay, not an hour. The CLI's handling of the one-hour answer: packages/release/test/commands/watch-faults.test.ts.",
+    "The agent's restart is its source's behaviour (aws-codedeploy-agent command_poller.rb #recover_from_crash?). An agent that never comes back makes CodeDeploy fail the host after its one-hour timeout (https://docs.aws.amazon.com/codedeploy/latest/userguide/troubleshooting-auto-scaling.html); the stage runs one host short until then. The absence here lasts the deregistration delay, not an hour. The CLI's handling of the one-hour answer: packages/release/test/commands/watch.test.ts.",
   async run({ stage, release }) {
     const target = stage.active[0]!;
     const lastGood = stage.lastGoodVersion;
