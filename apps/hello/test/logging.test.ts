@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import t from 'tap';
 import { Writable } from 'node:stream';
 import { createLogger, importPretty, type PrettyFactory } from '../src/logger.ts';
@@ -37,9 +38,12 @@ t.test('logger.ts', async (t) => {
 
   t.test('on a terminal the output is pretty, in-process', async (t) => {
     let text = '';
+    let wrote!: () => void;
+    const written = new Promise<void>((resolve) => (wrote = resolve));
     const terminal = new Writable({
       write(chunk: Buffer, _enc, done) {
         text += chunk.toString();
+        wrote();
         done();
       },
     });
@@ -49,7 +53,7 @@ t.test('logger.ts', async (t) => {
       destination: Object.assign(terminal, { write: terminal.write.bind(terminal) }),
     });
     log.info({ reqId: 'r-1' }, 'hello there');
-    await new Promise((r) => setTimeout(r, 50));
+    await written;
     t.match(text, /INFO/);
     t.match(text, /hello there/);
     t.notMatch(text, /^\{/, 'not JSON');
@@ -140,10 +144,14 @@ t.test('request-log-controller.ts', async (t) => {
   });
 
   t.test('a request the client gives up on before the reply gets one line, without query values', async (t) => {
+    let arrived!: () => void;
+    const inHandler = new Promise<void>((resolve) => (arrived = resolve));
     const { app, logs } = await build(t, {
       extend: (app) =>
-        app.get('/wait', async () => {
-          await new Promise((r) => setTimeout(r, 300));
+        // Answers only once the client has gone.
+        app.get('/wait', async (request) => {
+          arrived();
+          await once(request.raw, 'close');
           return 'late';
         }),
     });
@@ -151,7 +159,7 @@ t.test('request-log-controller.ts', async (t) => {
     const socket = await openTls(port);
     socket.on('error', () => undefined);
     socket.write('GET /wait?secret=s3cret HTTP/1.1\r\nHost: x\r\n\r\n');
-    await new Promise((r) => setTimeout(r, 100));
+    await inHandler;
     socket.destroy();
     const deadline = Date.now() + 5000;
     while (!logs.some((l) => l.msg === 'request aborted') && Date.now() < deadline)

@@ -8,7 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { HEALTH_PATH, VERSION_PATH } from '@hello/config/constants';
 import { testCertificate } from './helpers/certificate.ts';
-import { freePort, logLines, startChild } from './helpers/child-server.ts';
+import { freePort } from '@hello/cli-kit/free-port';
+import { logLines, startChild } from './helpers/child-server.ts';
 import { fetchOver, openTls } from './helpers/client.ts';
 import { keepAliveLoad } from './helpers/keep-alive-load.ts';
 

@@ -1,11 +1,11 @@
 // What `pnpm start` needs before the server starts: the local environment and a certificate.
 import { constants as osConstants } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { SERVICE_PORT } from '@hello/config/constants';
+import { LOCAL_CERTIFICATE, SERVICE_PORT } from '@hello/config/constants';
 import { ensureLocalCertificate } from './local-certificate.ts';
 
-/** apps/hello/.certs (git-ignored), from src/dev or dist/dev alike. */
-export const DEFAULT_CERT_DIR = fileURLToPath(new URL('../../.certs', import.meta.url));
+/** LOCAL_CERTIFICATE's folder (git-ignored), from src/dev or dist/dev alike (both three levels below the checkout's root). */
+export const DEFAULT_CERT_DIR = fileURLToPath(new URL(`../../../../${LOCAL_CERTIFICATE.dir}`, import.meta.url));
 
 type Env = Record<string, string | undefined>;
 
@@ -37,8 +37,8 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
 /** The variables serve sets, keeping any the user set: a local stage, loopback, the local cert. */
 export function localServeEnv(env: Env, certDir = DEFAULT_CERT_DIR) {
   return {
-    TLS_CERT_FILE: env.TLS_CERT_FILE ?? `${certDir}/cert.pem`,
-    TLS_KEY_FILE: env.TLS_KEY_FILE ?? `${certDir}/key.pem`,
+    TLS_CERT_FILE: env.TLS_CERT_FILE ?? `${certDir}/${LOCAL_CERTIFICATE.certFile}`,
+    TLS_KEY_FILE: env.TLS_KEY_FILE ?? `${certDir}/${LOCAL_CERTIFICATE.keyFile}`,
     STAGE: env.STAGE ?? 'local',
     // Fastify listens on every address localhost resolves to (127.0.0.1 and/or ::1).
     HOST: env.HOST ?? 'localhost',

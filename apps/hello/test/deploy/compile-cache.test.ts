@@ -29,7 +29,7 @@ import { bundleTextFiles } from '../../scripts/bundle-text-files.ts';
 import { unitCommand } from '../../host/unit-command.ts';
 import { warmCompileCache } from '../../host/warm-compile-cache.ts';
 import { testCertificate } from '../helpers/certificate.ts';
-import { freePort } from '../helpers/child-server.ts';
+import { freePort } from '@hello/cli-kit/free-port';
 import { fetchOver } from '../helpers/client.ts';
 
 t.setTimeout(120_000);

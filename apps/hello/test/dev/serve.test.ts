@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { setTimeout } from 'node:timers/promises';
 import { SERVICE_ENV_NAMES } from '@hello/config/service-env';
-import { freePort, TYPE_STRIPPING } from '../helpers/child-server.ts';
+import { freePort } from '@hello/cli-kit/free-port';
+import { TYPE_STRIPPING } from '../helpers/child-server.ts';
 import { fetchOver } from '../helpers/client.ts';
 
 const serveEntry = new URL('../../src/dev/serve.ts', import.meta.url).pathname;

@@ -3,7 +3,6 @@
 // seconds to load in every child); tap's coverage hooks come along in NODE_OPTIONS.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { SERVICE_ENV_NAMES } from '@hello/config/service-env';
 
 export interface ChildServer {
@@ -45,16 +44,6 @@ export function startChild(file: string, env: Record<string, string>, args: stri
   });
   listening.catch(() => undefined);
   return { child, stdout: () => out, stderr: () => err, exited, listening };
-}
-
-/** A loopback port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** The JSON log lines the process wrote to stdout. */
