@@ -3,11 +3,23 @@
 // 127.0.0.1 and ::1, not a CA, serverAuth).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Test } from 'tap';
+
+/** Listens on a port of its own on 127.0.0.1; the test's end closes it and every connection. */
+export async function listenOnLoopback(t: Test, server: Server): Promise<void> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+}
 
 export interface LocalHttps {
   readonly url: string;
@@ -53,14 +65,7 @@ export async function localHttps(
   );
   const cert = readFileSync(certFile, 'utf8');
   const server = createServer({ cert, key: readFileSync(keyFile) }, handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
+  await listenOnLoopback(t, server);
   return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, certFile, cert };
 }
 

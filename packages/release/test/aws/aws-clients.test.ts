@@ -3,6 +3,7 @@ import { project } from '@hello/config/project';
 import t, { type Test } from 'tap';
 import { createAwsClients, regionNote, usesCustomS3Endpoint } from '../../src/aws/aws-clients.ts';
 import { awsPartition, deploymentConsoleUrl } from '../../src/aws/aws-partition.ts';
+import { listenOnLoopback } from '../local-https.ts';
 
 t.test('aws/aws-clients.ts', async (t) => {
   t.test('path-style S3 only with a custom endpoint', (t) => {
@@ -70,14 +71,7 @@ t.test('aws/aws-clients.ts', async (t) => {
         }
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    t.teardown(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    );
+    await listenOnLoopback(t, server);
     const { port } = server.address() as AddressInfo;
     return { url: `http://127.0.0.1:${port}`, calls };
   }

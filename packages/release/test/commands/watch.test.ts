@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { localHttps, serviceAt } from '../local-https.ts';
+import { localHttps, serviceAt, listenOnLoopback } from '../local-https.ts';
 import { createHash } from 'node:crypto';
 import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -274,14 +274,7 @@ t.test('commands/smoke.ts', async (t) => {
       }
       res.writeHead(req.url === '/' ? rootStatus : 404).end('hello');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    t.teardown(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    );
+    await listenOnLoopback(t, server);
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
