@@ -44,7 +44,9 @@ try {
   else await listenOnActivatedSocket(app, connections, listenFd);
 } catch (error) {
   exitWith(
-    listenFd === undefined ? `cannot listen on ${env.HOST}:${env.PORT}` : `cannot listen on fd ${listenFd} (LISTEN_FDS)`,
+    listenFd === undefined
+      ? `cannot listen on ${env.HOST}:${env.PORT}`
+      : `cannot listen on fd ${listenFd} (LISTEN_FDS)`,
     error,
   );
 }
