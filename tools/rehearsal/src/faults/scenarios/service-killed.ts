@@ -1,5 +1,6 @@
 // The service killed outside any deployment (as the kernel's OOM killer does: SIGKILL, no
-// shutdown): systemd's Restart= brings it back after RestartSec=.
+// shutdown): systemd's Restart= brings it back after RestartSec=, and the socket unit keeps the
+// listening socket meanwhile, so only the requests in flight on the killed process may fail.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeVersion, sleep } from '../../rehearsal-support.ts';
@@ -31,8 +32,6 @@ export const serviceKilled: Scenario = {
       faultAt,
       version,
       maxFailed: inFlight,
-      requestsGap:
-        'the listening socket dies with the process, so requests that arrive before the restart are refused (the ALB answers 502 to them); meeting this needs a socket that outlives the process, such as systemd socket activation',
       checks: [
         check(`the service on ${target.name} was running (main pid ${pid})`, pid !== undefined),
         check(
