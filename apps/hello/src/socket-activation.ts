@@ -18,7 +18,7 @@ export function activatedSocket(env: Readonly<Record<string, string | undefined>
   if (env.LISTEN_PID !== String(pid) || env.LISTEN_FDS === undefined || env.LISTEN_FDS === '0') return undefined;
   if (env.LISTEN_FDS !== '1') {
     throw new Error(
-      `LISTEN_FDS=${env.LISTEN_FDS}: systemd passed more than one socket; expected 1 (one ListenStream= in the socket unit)`,
+      `LISTEN_FDS=${env.LISTEN_FDS}: expected 1, the one ListenStream= socket of the service's socket unit`,
     );
   }
   return SD_LISTEN_FDS_START;

@@ -74,12 +74,13 @@ def main():
         die(f'{unit}: the rehearsal passes exactly one ListenStream= socket (found {len(streams)})')
     family, sockaddr = address(streams[0])
     listener = socket.socket(family, socket.SOCK_STREAM)
-    # systemd sets SO_REUSEADDR on the IP sockets it binds (socket_address_listen()).
+    # systemd sets SO_REUSEADDR on every socket before it binds it (src/shared/socket-label.c,
+    # socket_address_listen()).
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         listener.bind(sockaddr)
     except OSError as e:
-        # systemd's own words: "Failed to create listening socket (...)" and the unit fails.
+        # systemd's own words (src/core/socket.c), and the unit fails.
         die(f'Failed to create listening socket ({streams[0]}): {e.strerror}')
     listener.listen(int(s.get('Backlog', socket.SOMAXCONN)))
     hand_over = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
