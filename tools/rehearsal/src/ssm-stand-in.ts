@@ -63,7 +63,9 @@ export async function startSsmStandIn(
       if (address !== undefined) resolve(address);
     });
     // 'close', not 'exit': it comes once stderr has ended, so the log holds everything it printed.
-    child.on('close', (code) => reject(new Error(`${command} exited with ${String(code)} before it listened:\n${log}`)));
+    child.on('close', (code) =>
+      reject(new Error(`${command} exited with ${String(code)} before it listened:\n${log}`)),
+    );
   });
   const client = new SSMClient({ region: project.aws.region, endpoint, credentials: CREDENTIALS });
   const put = async (p: StageParameter, value: string): Promise<void> => {
