@@ -1,4 +1,4 @@
-// The release's text files: appspec.yml, the systemd unit and logrotate config (templates in
+// The release's text files: appspec.yml, the systemd units (service and socket) and logrotate config (templates in
 // deploy/ filled from @hello/config), the hook scripts and the generated hooks/host.env.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,11 +7,12 @@ import {
   HOST_PATHS,
   NODE_MAJOR,
   SERVICE_NAME,
+  SERVICE_PORT,
   SYSTEMD_STOP_TIMEOUT_SECONDS,
 } from '@hello/config/constants';
 import { SERVER_FILE } from './bundle-code.ts';
 import { HOOK_NAMES, HOOK_SCRIPTS, HOOK_TIMEOUT_SECONDS } from './hook-timeouts.ts';
-import { INCOMING_DIR, SYSTEM_DIRS, UNIT_NAME, renderHostEnv } from './host-env.ts';
+import { HOST_ENV, INCOMING_DIR, SOCKET_UNIT_NAME, SYSTEM_DIRS, UNIT_NAME, renderHostEnv } from './host-env.ts';
 import { nodeFlags } from './node-flags.ts';
 import { renderTemplate } from './render-template.ts';
 
@@ -28,6 +29,9 @@ export const TEMPLATE_VALUES: Readonly<Record<string, string | number>> = {
   SERVICE_NAME,
   SERVICE_USER: SERVICE_NAME,
   UNIT_NAME,
+  SOCKET_UNIT_NAME,
+  /** The socket unit's address: where the service binds by default (its HOST and PORT). */
+  LISTEN_STREAM: `${HOST_ENV.DEFAULT_BIND_HOST}:${SERVICE_PORT}`,
   UNIT_DIR: SYSTEM_DIRS.units,
   ENV_FILE: HOST_PATHS.envFile,
   CURRENT_DIR: HOST_PATHS.current,
@@ -63,6 +67,7 @@ export function bundleTextFiles(deployDir: string): TextFile[] {
   return [
     template('appspec.yml', 'appspec.yml'),
     template(`${SERVICE_NAME}.service`, `deploy/${UNIT_NAME}`),
+    template(`${SERVICE_NAME}.socket`, `deploy/${SOCKET_UNIT_NAME}`),
     template(`${SERVICE_NAME}.logrotate`, `deploy/${SERVICE_NAME}.logrotate`),
     ...hooks,
     { path: 'hooks/host.env', text: renderHostEnv(), executable: false },

@@ -1,6 +1,7 @@
 // The values the bash hooks need, rendered from @hello/config at package time into
 // hooks/host.env: bash cannot import TypeScript, and the numbers must keep one definition.
 import { posix } from 'node:path';
+import { SERVICE_ENV } from '@hello/config/service-env';
 import {
   HEALTH_PATH,
   HOST_NODE_BIN,
@@ -24,6 +25,9 @@ export const INCOMING_DIR = `${HOST_PATHS.root}/incoming`;
 /** The systemd unit's file name, also the service-control name the hooks use. */
 export const UNIT_NAME = `${SERVICE_NAME}.service`;
 
+/** The socket unit that holds the service's listening socket (deploy/hello.socket). */
+export const SOCKET_UNIT_NAME = `${SERVICE_NAME}.socket`;
+
 /** Directories the hooks install the unit and the logrotate config into. */
 export const SYSTEM_DIRS = {
   units: '/etc/systemd/system',
@@ -37,7 +41,10 @@ const underRoot = (path: string): string => posix.relative(HOST_PATHS.root, path
 export const HOST_ENV: Readonly<Record<string, string | number>> = {
   SERVICE_NAME,
   UNIT_NAME,
+  SOCKET_UNIT_NAME,
   SERVICE_PORT,
+  /** The service's HOST default: where the socket unit listens unless HELLO_BIND_HOST says. */
+  DEFAULT_BIND_HOST: SERVICE_ENV.HOST.default!,
   HEALTH_PATH,
   VERSION_PATH,
   DEFAULT_ROOT: HOST_PATHS.root,

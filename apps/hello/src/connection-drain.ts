@@ -6,7 +6,7 @@
 // the wire, and a connection that never sends anything cannot hold the shutdown.
 import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { Server as NetServer, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 
 interface Connection {
@@ -27,6 +27,7 @@ export class ConnectionDrain {
   #draining = false;
   #quietMs = 0;
   #server: Server | undefined;
+  #closeListener = false;
   readonly #open = new Set<Connection>();
   /** Connections still in the TLS handshake, by remote address and port (the TLS socket's too). */
   readonly #handshaking = new Map<string, Connection>();
@@ -82,6 +83,16 @@ export class ConnectionDrain {
     });
   }
 
+  /**
+   * On drain, close the listening socket instead of dropping new connections at accept: for a
+   * socket systemd holds too (src/socket-activation.ts), whose backlog keeps them for the next
+   * process. net.Server's close(), not the HTTPS server's: that one also closes every idle
+   * keep-alive connection at once, under a request a client may be sending.
+   */
+  closeListenerOnDrain(): void {
+    this.#closeListener = true;
+  }
+
   /** True once shutdown began: health answers 503, every reply closes its connection. */
   get draining(): boolean {
     return this.#draining;
@@ -106,8 +117,9 @@ export class ConnectionDrain {
     this.#draining = true;
     this.#quietMs = quietMs;
     // Connections arriving from now on are dropped by Node at accept ('drop' event): no request
-    // can have reached the process on them.
-    this.#server!.maxConnections = 0;
+    // can have reached the process on them. Or they wait in systemd's socket (closeListenerOnDrain).
+    if (this.#closeListener) NetServer.prototype.close.call(this.#server);
+    else this.#server!.maxConnections = 0;
     const drained = new Promise<void>((resolve) => (this.#drained = resolve));
     if (this.#open.size === 0) this.#drained!();
     for (const connection of this.#open) {

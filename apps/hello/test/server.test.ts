@@ -8,8 +8,9 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { HEALTH_PATH, VERSION_PATH } from '@hello/config/constants';
 import { testCertificate } from './helpers/certificate.ts';
+import { spawn } from 'node:child_process';
 import { freePort } from '@hello/cli-kit/free-port';
-import { logLines, startChild } from './helpers/child-server.ts';
+import { logLines, startChild, TYPE_STRIPPING } from './helpers/child-server.ts';
 import { fetchOver, openTls } from './helpers/client.ts';
 import { keepAliveLoad } from './helpers/keep-alive-load.ts';
 
@@ -46,6 +47,9 @@ const children = {
     HOST: '127.0.0.1',
     STAGE: 'prod',
     RELEASE_VERSION: 'f00dcafe',
+    // Meant for another process (sd_listen_fds(3)): ignored, the service binds HOST:PORT.
+    LISTEN_PID: '1',
+    LISTEN_FDS: '1',
   }),
   slow: startChild('server.ts', { ...tls, PORT: String(ports.slow), HOST: '127.0.0.1', SHUTDOWN_GRACE_MS: '300' }),
 };
@@ -149,4 +153,93 @@ t.test('a request that outlives SHUTDOWN_GRACE_MS cannot hold the exit: exit 1 a
     logLines(stdout()).find((l) => l.msg === 'shutting down'),
     { signal: 'SIGINT', graceMs: 300 },
   );
+});
+
+// systemd's part of socket activation, as sd_listen_fds(3) describes it: a parent that holds the
+// listening socket and starts the service `runs` times, each with the socket as fd 3, LISTEN_FDS
+// and LISTEN_PID set to the child's own pid just before exec. Prints the port, each child's pid and
+// exit code. fd 3 may be a file instead (a bad descriptor), LISTEN_FDS another count.
+const SOCKET_HOLDER = `
+import os, socket, sys
+runs, fds, kind, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+s = socket.create_server(('127.0.0.1', 0))
+print('port', s.getsockname()[1], flush=True)
+for _ in range(runs):
+    pid = os.fork()
+    if pid == 0:
+        os.dup2(s.fileno() if kind == 'socket' else os.open(os.devnull, os.O_RDONLY), 3)
+        os.set_inheritable(3, True)
+        os.environ.update(LISTEN_FDS=fds, LISTEN_PID=str(os.getpid()))
+        os.execv(argv[0], argv)
+    print('child', pid, flush=True)
+    print('exited', os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
+`;
+
+function activated(runs: number, fds = '1', kind: 'socket' | 'file' = 'socket') {
+  const entry = new URL('../src/server.ts', import.meta.url).pathname;
+  // HOST:PORT name an address nothing may bind: the socket comes from the parent.
+  const env = { ...process.env, ...tls, HOST: '127.0.0.1', PORT: String(busyPort), RELEASE_VERSION: 'ac71a7ed' };
+  const holder = spawn(
+    'python3',
+    ['-c', SOCKET_HOLDER, String(runs), fds, kind, process.execPath, ...TYPE_STRIPPING, entry],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  holder.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  holder.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  t.teardown(() => holder.kill('SIGKILL'));
+  const seen = async (pattern: RegExp, count = 1): Promise<RegExpMatchArray[]> => {
+    for (;;) {
+      const matches = [...out.matchAll(new RegExp(pattern, 'gm'))];
+      if (matches.length >= count) return matches;
+      if (holder.exitCode !== null) throw new Error(`the socket holder exited:\n${out}\n${err}`);
+      await once(holder.stdout, 'data');
+    }
+  };
+  return { holder, seen, out: () => out, err: () => err };
+}
+
+t.test('socket activation: serves on the socket systemd passes, which outlives each process', async (t) => {
+  const term = activated(2);
+  const kill = activated(2);
+  const port = async (holder: typeof term) => Number((await holder.seen(/^port (\d+)$/))[0]![1]);
+  const child = async (holder: typeof term, n: number) => Number((await holder.seen(/^child (\d+)$/, n))[n - 1]![1]);
+  const exits = async (holder: typeof term, n: number) => (await holder.seen(/^exited (-?\d+)$/, n)).map((m) => m[1]);
+  const listening = /Server listening at https:\/\/127\.0\.0\.1:\d+ \(fd 3, passed by systemd\)/;
+
+  // SIGTERM under keep-alive load: nothing lost, and connections made once the drain has begun
+  // wait in the socket for the next process instead of being refused.
+  await term.seen(listening);
+  t.equal((await fetchOver(await port(term), VERSION_PATH)).status, 200, 'on fd 3, not on HOST:PORT (in use)');
+  const load = keepAliveLoad(await port(term), 4);
+  await load.answered(50);
+  process.kill(await child(term, 1), 'SIGTERM');
+  await term.seen(/"msg":"shutting down"/);
+  const during = fetchOver(await port(term), VERSION_PATH);
+  t.same(await exits(term, 1), ['0'], 'the first process drained and exited 0');
+  t.equal((await during).status, 200, 'a connection made during the drain is answered by the next process');
+  await term.seen(listening, 2);
+  process.kill(await child(term, 2), 'SIGTERM');
+  t.same(await exits(term, 2), ['0', '0']);
+  const { answered, lost } = await load.stop();
+  t.same(lost, [], `every request written on an open connection was answered (${answered})`);
+
+  // SIGKILL (the OOM killer): nothing drains, but the socket stays, so a request made before the
+  // next process starts waits for it.
+  await kill.seen(listening);
+  process.kill(await child(kill, 1), 'SIGKILL');
+  t.same(await exits(kill, 1), ['-9']);
+  t.equal((await fetchOver(await port(kill), VERSION_PATH)).status, 200, 'answered by the process started after it');
+  process.kill(await child(kill, 2), 'SIGTERM');
+  t.same(await exits(kill, 2), ['-9', '0']);
+});
+
+t.test('socket activation: a bad hand-over stops the process with the reason', async (t) => {
+  const two = activated(1, '2');
+  t.same((await two.seen(/^exited (-?\d+)$/))[0]![1], '1');
+  t.match(two.err(), /hello: cannot start: bad configuration: LISTEN_FDS=2: .*expected 1/);
+  const file = activated(1, '1', 'file');
+  t.same((await file.seen(/^exited (-?\d+)$/))[0]![1], '1');
+  t.match(file.err(), /hello: cannot start: cannot listen on fd 3 \(LISTEN_FDS\): /);
 });

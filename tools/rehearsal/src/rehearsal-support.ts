@@ -112,3 +112,12 @@ export async function probeVersion(port: number): Promise<string> {
     return `unreachable (${(error as Error).message})`;
   }
 }
+
+/**
+ * A service unit and the socket unit of the same name (systemd.socket(5): a socket activates the
+ * service that bears its name), in the order a shutdown stops them.
+ */
+export const unitAndSocket = (serviceUnit: string): string[] => [
+  serviceUnit,
+  serviceUnit.replace(/\.service$/, '.socket'),
+];

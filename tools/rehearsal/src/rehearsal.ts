@@ -12,7 +12,7 @@ import { hookOverrides, hostLayout } from './host-layout.ts';
 import { LoadGenerator, type LoadCounts } from './load-generator.ts';
 import { failureSummary, formatCounts, formatHost, seconds, tail } from './report.ts';
 import { rollOut, type Rollout } from './rolling-deploy.ts';
-import { freePorts, probeVersion, reachableNode, selfSignedPem, sleep } from './rehearsal-support.ts';
+import { freePorts, probeVersion, reachableNode, selfSignedPem, sleep, unitAndSocket } from './rehearsal-support.ts';
 import { hostValuesOf, releaseVersionOf, withBrokenServer, withVersion } from './release-zip.ts';
 import { MOTO_SERVER, rehearsalValues, startSsmStandIn } from './ssm-stand-in.ts';
 import type { StageName } from '@hello/config/define-project';
@@ -103,13 +103,16 @@ export async function rehearse(o: RehearsalOptions): Promise<RehearsalResult> {
   // Each service stops as systemd would stop it; whatever is left ends with the namespaces.
   const stopAll = (): void => {
     for (const agent of agents) {
-      try {
-        execFileSync(serviceCtl, ['stop', unitName], {
-          env: { ...process.env, HELLO_UNIT_DIR: agent.host.unitDir, HELLO_SUPERVISOR_DIR: agent.host.supervisorDir },
-          stdio: 'ignore',
-        });
-      } catch {
-        // nothing was installed on this host
+      // The service, then its socket unit (the same name: deploy/hello.socket), as a shutdown does.
+      for (const unit of unitAndSocket(unitName)) {
+        try {
+          execFileSync(serviceCtl, ['stop', unit], {
+            env: { ...process.env, HELLO_UNIT_DIR: agent.host.unitDir, HELLO_SUPERVISOR_DIR: agent.host.supervisorDir },
+            stdio: 'ignore',
+          });
+        } catch {
+          // nothing was installed on this host
+        }
       }
     }
     lb.stop();

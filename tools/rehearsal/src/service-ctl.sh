@@ -7,8 +7,12 @@
 # RestartSec; StartLimitIntervalSec/StartLimitBurst, past which the unit is "failed" with
 # result start-limit-hit; stop sends KillSignal and SIGKILLs the whole group after TimeoutStopSec.
 # Only the verbs the hooks use; `enable` links the unit into its WantedBy= targets as systemctl
-# does. Needs HELLO_UNIT_DIR (where the hooks install units) and
-# HELLO_SUPERVISOR_DIR (state).
+# does. Socket units (systemd.socket(5), Accept=no): `start` binds ListenStream= and holds the
+# socket (socket-unit.py) until `stop`, across every restart of the service; each start of the
+# service gets it as fd 3 with LISTEN_FDS/LISTEN_PID (sd_listen_fds(3), through unit-exec.py). The
+# service's socket unit is its Sockets=, else the one of the same name (systemd.service(5)), and
+# starting the service starts a Sockets= unit first (it implies Wants= and After=).
+# Needs HELLO_UNIT_DIR (where the hooks install units) and HELLO_SUPERVISOR_DIR (state).
 set -euo pipefail
 : "${HELLO_UNIT_DIR:?set HELLO_UNIT_DIR to the directory the hooks install units into}"
 : "${HELLO_SUPERVISOR_DIR:?set HELLO_SUPERVISOR_DIR to a directory for the supervisor state}"
@@ -32,7 +36,7 @@ loaded() {
 note() { echo "[service-ctl] $unit: $*" >>"$out"; }
 
 supervise() {
-  local restart restart_sec interval burst kill_signal child='' stopping=0 status starts=() now kept
+  local restart restart_sec interval burst kill_signal child='' stopping=0 status starts=() now kept hand_over
   out=$(prop StandardOutput)
   out=${out#append:}
   restart=$(prop Restart)
@@ -58,7 +62,13 @@ supervise() {
       break
     fi
     starts+=("$now")
-    python3 "$here/unit-exec.py" "$unit_file" >>"$out" 2>&1 &
+    # The socket unit's listening socket, when it is running (systemd passes the sockets of its
+    # socket units that are listening).
+    hand_over=()
+    if alive "$HELLO_SUPERVISOR_DIR/$socket_unit/supervisor.pid"; then
+      hand_over=("$HELLO_SUPERVISOR_DIR/$socket_unit/listen.sock")
+    fi
+    python3 "$here/unit-exec.py" "$unit_file" "${hand_over[@]}" >>"$out" 2>&1 &
     child=$!
     echo "$child" >"$state/main.pid"
     # A trapped TERM interrupts wait; keep waiting until the process has really exited.
@@ -81,10 +91,32 @@ supervise() {
   rm -f "$state/main.pid" "$state/supervisor.pid"
 }
 
+# A socket unit: socket-unit.py binds and holds the socket; the unit is active while it runs.
+start_socket() {
+  rm -f "$state/listen.sock" "$state/failed"
+  setsid python3 "$here/socket-unit.py" "$unit_file" "$state/listen.sock" </dev/null >"$state/log" 2>&1 &
+  echo $! >"$state/supervisor.pid"
+  for _ in $(seq 50); do
+    [[ -S $state/listen.sock ]] && return 0
+    if ! alive "$state/supervisor.pid"; then
+      cat "$state/log" >&2
+      echo failed >"$state/failed"
+      echo "Job for $unit failed." >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  echo "[service-ctl] $unit did not start" >&2
+  exit 1
+}
+
 start() {
   loaded
   mkdir -p "$state"
   alive "$state/supervisor.pid" && return 0
+  [[ $unit != *.socket ]] || { start_socket; return 0; }
+  # A Sockets= unit first, when installed: Wants= and After=.
+  [[ -z $wanted_socket || ! -f $HELLO_UNIT_DIR/$wanted_socket ]] || "$0" start "$wanted_socket" || true
   if [[ -f $state/failed ]]; then
     # systemctl refuses too until reset-failed once the start limit was hit.
     [[ $(<"$state/failed") != start-limit-hit ]] || { echo "Job for $unit failed: start-limit-hit (run reset-failed first)" >&2; exit 1; }
@@ -126,6 +158,11 @@ active_state() {
 }
 
 [[ -n $verb && ( -n $unit || $verb == daemon-reload ) ]] || usage
+# The service's socket unit: Sockets= names it, else it bears the service's name (one is passed).
+wanted_socket=''
+if [[ $unit == *.service && -f $unit_file ]]; then wanted_socket=$(prop Sockets); fi
+wanted_socket=${wanted_socket%% *}
+socket_unit=${wanted_socket:-${unit%.service}.socket}
 case $verb in
   __supervise) supervise ;;
   start) start ;;

@@ -14,7 +14,13 @@ Read from the unit file itself, so a change to the unit is rehearsed:
                                    EAFNOSUPPORT, as systemd's filter does
 Privileges are dropped by util-linux's setpriv(1); the seccomp filter is loaded through
 libseccomp (Debian: libseccomp2) with ctypes. Anything else in the unit is not rehearsed here.
-Usage: unit-exec.py <unit file>
+
+With a socket unit's hand-over socket (socket-unit.py, which holds its listening socket), the
+service gets that socket as systemd passes it (sd_listen_fds(3)): at fd 3 (SD_LISTEN_FDS_START),
+with LISTEN_FDS=1, LISTEN_FDNAMES=<the socket unit's name> (FileDescriptorName= defaults to it,
+systemd.socket(5)) and LISTEN_PID set just before exec, so it is the service's own pid (setpriv
+execs the service in the same process).
+Usage: unit-exec.py <unit file> [<hand-over socket of its socket unit>]
 """
 import ctypes
 import ctypes.util
@@ -124,9 +130,22 @@ def restrict_address_families(values):
         die(1, 'seccomp_load failed')
 
 
+def take_listening_socket(hand_over_path):
+    """The socket unit's listening socket, at fd 3 and inherited across exec."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.connect(hand_over_path)
+        _, fds, _, _ = socket.recv_fds(conn, 16, 1)
+    if len(fds) != 1:
+        die(1, f'{hand_over_path}: no listening socket handed over')
+    os.dup2(fds[0], 3)
+    os.set_inheritable(3, True)
+    if fds[0] != 3:
+        os.close(fds[0])
+
+
 def main():
-    if len(sys.argv) != 2:
-        die(2, 'usage: unit-exec.py <unit file>')
+    if len(sys.argv) not in (2, 3):
+        die(2, 'usage: unit-exec.py <unit file> [<hand-over socket of its socket unit>]')
     s = read_unit(sys.argv[1])
     if 'ExecStart' not in s:
         die(1, 'the unit has no ExecStart=')
@@ -170,6 +189,10 @@ def main():
         setpriv += ['--bounding-set=-all', '--inh-caps=-all']
     if 'AmbientCapabilities' in s and s['AmbientCapabilities'] == []:
         setpriv.append('--ambient-caps=-all')
+    if len(sys.argv) == 3:
+        take_listening_socket(sys.argv[2])
+        socket_unit = os.path.basename(os.path.dirname(sys.argv[2]))
+        env.update(LISTEN_FDS='1', LISTEN_FDNAMES=socket_unit, LISTEN_PID=str(os.getpid()))
     if s.get('RestrictAddressFamilies'):
         restrict_address_families(s['RestrictAddressFamilies'])
     os.execvpe('setpriv', setpriv + ['--', *argv], env)

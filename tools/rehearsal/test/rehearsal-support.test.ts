@@ -10,6 +10,7 @@ import {
   reachableNode,
   selfSignedPem,
   sleep,
+  unitAndSocket,
   worldReachable,
 } from '../src/rehearsal-support.ts';
 
@@ -57,4 +58,8 @@ t.test('a Node the service user can run: itself when others reach it, else a cop
   t.equal(statSync(copy).mode & 0o777, 0o755);
   t.equal(reachableNode(dir, '/usr/bin/env'), '/usr/bin/env');
   t.equal(await sleep(1), undefined);
+});
+
+t.test('a service unit is stopped before the socket unit of its name', async (t) => {
+  t.same(unitAndSocket('web.service'), ['web.service', 'web.socket']);
 });

@@ -1,5 +1,5 @@
-// The rehearsal's systemctl stand-in and unit-exec.py: the unit's own settings and sandbox, as
-// systemd applies them. As root (of the test run's namespaces: see src/in-namespace.ts), since
+// The rehearsal's systemctl stand-in, unit-exec.py and socket-unit.py: the unit's own settings,
+// sandbox and socket, as systemd applies them. As root (of the test run's namespaces: see src/in-namespace.ts), since
 // it switches users.
 import t, { type Test } from 'tap';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -7,7 +7,9 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync,
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { reachableNode } from '../src/rehearsal-support.ts';
+import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
+import { freePorts, reachableNode } from '../src/rehearsal-support.ts';
 import { asRoot } from './helpers/as-root.ts';
 import { waitUntil } from './helpers/wait-until.ts';
 
@@ -57,7 +59,10 @@ function setup(t: Test) {
       env: { PATH: '/usr/bin:/bin', HELLO_UNIT_DIR: join(dir, 'units'), HELLO_SUPERVISOR_DIR: join(dir, 'state') },
     });
   const unit = (text: string) => writeFileSync(join(dir, 'units', 'x.service'), text);
-  t.teardown(() => ctl('stop', 'x.service'));
+  t.teardown(() => {
+    ctl('stop', 'x.service');
+    ctl('stop', 'x.socket');
+  });
   return { dir, out, ctl, unit, log: () => readFileSync(out, 'utf8') };
 }
 
@@ -185,4 +190,85 @@ t.test('a User= that does not exist fails the start, as systemd does (217/USER)'
   await waitUntil(() => ctl('is-failed', '--quiet', 'x.service').status === 0, 'the start limit');
   t.match(log(), /Failed to determine user credentials: No such process \(User=no-such-user-here\)/);
   t.match(log(), /status=217/);
+});
+
+t.test('a socket unit: bound at start, kept across restarts, passed as fd 3, closed at stop', async (t) => {
+  const { dir, out, ctl, unit, log } = setup(t);
+  const [port] = await freePorts(1);
+  // Answers each connection with what sd_listen_fds(3) checks: its pid, LISTEN_PID, LISTEN_FDS.
+  writeFileSync(
+    join(dir, 'main.js'),
+    `const env = process.env;
+     if (env.LISTEN_PID === undefined) { console.log('no socket passed'); setInterval(() => {}, 1000); }
+     else require('net').createServer((c) => c.end([process.pid, env.LISTEN_PID, env.LISTEN_FDS, env.LISTEN_FDNAMES].join(' ')))
+       .listen({ fd: 3 }, () => console.log('listening', process.pid));`,
+  );
+  unit(
+    [
+      '[Service]',
+      `ExecStart=${reachableNode(dir)} ${join(dir, 'main.js')}`,
+      'Restart=always',
+      'RestartSec=0.5',
+      `StandardOutput=append:${out}`,
+      '',
+    ].join('\n'),
+  );
+  const socketUnit = (listen: string) =>
+    writeFileSync(
+      join(dir, 'units', 'x.socket'),
+      `[Socket]\nListenStream=${listen}\n[Install]\nWantedBy=sockets.target\n`,
+    );
+  socketUnit(`127.0.0.1:${port}`);
+  const ask = () =>
+    new Promise<string>((resolve, reject) => {
+      const c = connect(port!, '127.0.0.1');
+      let text = '';
+      c.setEncoding('utf8').on('data', (d: string) => (text += d));
+      c.on('end', () => resolve(text)).on('error', reject);
+    });
+
+  t.equal(ctl('enable', 'x.socket').status, 0);
+  t.equal(readlinkSync(join(dir, 'units/sockets.target.wants/x.socket')), '../x.socket', 'WantedBy=sockets.target');
+  t.equal(ctl('start', 'x.socket').status, 0);
+  t.equal(ctl('start', 'x.service').status, 0);
+  await waitUntil(() => /listening/.test(log()), 'the service');
+  const [pid, listenPid, fds, names] = (await ask()).split(' ');
+  t.same([listenPid, fds, names], [pid, '1', 'x.socket'], "LISTEN_PID is the service's own pid, one fd, named");
+
+  // Killed (SIGKILL): the socket stays open, so a connection made during RestartSec waits for the next.
+  process.kill(Number(readFileSync(join(dir, 'state/x.service/main.pid'), 'utf8')), 'SIGKILL');
+  const next = (await ask()).split(' ');
+  t.not(next[0], pid, 'answered by the next process');
+  t.equal(next[1], next[0]);
+  t.match(log(), /main process exited, status=137; restarting in 0\.5s/);
+
+  // Stopped: the socket is closed (once no process holds it), and a restart gets none.
+  t.equal(ctl('stop', 'x.socket').status, 0);
+  t.equal(ctl('restart', 'x.service').status, 0);
+  await waitUntil(() => /no socket passed/.test(log()), 'a start without the socket');
+  await t.rejects(ask(), { code: 'ECONNREFUSED' }, 'nothing listens once the socket unit stopped');
+  t.equal(ctl('stop', 'x.service').status, 0);
+  // Sockets= pulls the socket unit in: starting the service starts it first.
+  writeFileSync(
+    join(dir, 'units/x.service'),
+    `[Service]\nSockets=x.socket\n${readFileSync(join(dir, 'units/x.service'), 'utf8').slice(10)}`,
+  );
+  t.equal(ctl('start', 'x.service').status, 0);
+  t.equal(ctl('is-active', 'x.socket').stdout, 'active\n', 'Sockets=: the socket unit started with the service');
+  await waitUntil(() => /listening/.test(log().split('no socket passed')[1]!), 'the service on its socket');
+  t.equal(ctl('stop', 'x.service').status, 0);
+  t.equal(ctl('stop', 'x.socket').status, 0);
+
+  // An address it cannot bind fails the start, in systemd's words.
+  const busy = createServer().listen(port, '127.0.0.1');
+  await once(busy, 'listening');
+  t.teardown(() => busy.close());
+  const failed = ctl('start', 'x.socket');
+  t.equal(failed.status, 1);
+  t.match(
+    failed.stderr,
+    /Failed to create listening socket \(127\.0\.0\.1:\d+\): Address already in use\nJob for x\.socket failed\./,
+  );
+  socketUnit('nowhere:x');
+  t.match(ctl('start', 'x.socket').stderr, /ListenStream=nowhere:x: expected/);
 });

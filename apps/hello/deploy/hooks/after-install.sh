@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # AfterInstall: turn the copied revision into a verified release directory, make sure the host
 # has a certificate, render the env file from the service's contract and the stage's settings and
-# secrets in SSM, install the unit and the logrotate config, switch the `current` link atomically,
+# secrets in SSM, install the units (socket and service) and the logrotate config, switch the `current` link atomically,
 # warm Node's compile cache for the release and prune old releases. Idempotent.
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
@@ -42,7 +42,7 @@ host_tool "${render_args[@]}" --out "$WORK/service.env"
 mv -f -- "$ENV_FILE.new" "$ENV_FILE"
 log "rendered $ENV_FILE (stage $STAGE, version $VERSION)"
 
-# 4. Unit and logrotate config; the packaged files name the default paths, overrides move them.
+# 4. Units and logrotate config; the packaged files name the default paths, overrides move them.
 localize() {
   local text
   text=$(<"$1")
@@ -56,11 +56,17 @@ localize() {
 }
 localize "$RELEASE_DIR/deploy/$UNIT_NAME" "$WORK/unit"
 install -m 0644 -o "$ADMIN_USER" -g "$ADMIN_GROUP" "$WORK/unit" "$UNIT_DIR/$UNIT_NAME"
+# The socket unit listens where the env file tells the service to (an IPv6 address in brackets).
+listen_host=${BIND_HOST:-$DEFAULT_BIND_HOST}
+[[ $listen_host != *:* ]] || listen_host="[$listen_host]"
+sed "s|^ListenStream=.*|ListenStream=$listen_host:$PORT|" "$RELEASE_DIR/deploy/$SOCKET_UNIT_NAME" >"$WORK/socket"
+install -m 0644 -o "$ADMIN_USER" -g "$ADMIN_GROUP" "$WORK/socket" "$UNIT_DIR/$SOCKET_UNIT_NAME"
 localize "$RELEASE_DIR/deploy/$SERVICE_NAME.logrotate" "$WORK/logrotate"
 install -m 0644 -o "$ADMIN_USER" -g "$ADMIN_GROUP" "$WORK/logrotate" "$LOGROTATE_DIR/$SERVICE_NAME"
 ctl daemon-reload
+ctl enable "$SOCKET_UNIT_NAME"
 ctl enable "$UNIT_NAME"
-log "installed $UNIT_DIR/$UNIT_NAME"
+log "installed $UNIT_DIR/$SOCKET_UNIT_NAME (ListenStream=$listen_host:$PORT) and $UNIT_DIR/$UNIT_NAME"
 
 # 5. Atomic switch: a rename replaces the link in one step, so it never points nowhere.
 ln -sfn -- "$RELEASES_SUBDIR/$VERSION" "$CURRENT_LINK.new"

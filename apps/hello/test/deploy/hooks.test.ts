@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { COMPILE_CACHE_ONLY_ENV, HOST_PATHS, NODE_MAJOR, SERVICE_NAME } from '@hello/config/constants';
 import { buildRelease } from '../../scripts/build-release.ts';
-import { KEEP_RELEASES, UNIT_NAME } from '../../scripts/host-env.ts';
+import { KEEP_RELEASES, SOCKET_UNIT_NAME, UNIT_NAME } from '../../scripts/host-env.ts';
 import { nodeFlags } from '../../scripts/node-flags.ts';
 import { hookOverrides, hostLayout } from '@hello/rehearsal/host-layout';
 import { runHook } from '@hello/rehearsal/run-hook';
@@ -143,7 +143,12 @@ t.test('AfterInstall installs a verified release and everything around it', asyn
   t.match(unit, `StandardOutput=append:${host.logFile}\n`);
   t.notMatch(unit, HOST_PATHS.root, 'every host path moved');
   t.match(readFileSync(join(host.logrotateDir, SERVICE_NAME), 'utf8'), `${host.logFile} {`);
-  t.same(ctlCalls(), ['daemon-reload', `enable ${UNIT_NAME}`]);
+  t.same(ctlCalls(), ['daemon-reload', `enable ${SOCKET_UNIT_NAME}`, `enable ${UNIT_NAME}`]);
+  t.match(
+    readFileSync(join(host.unitDir, SOCKET_UNIT_NAME), 'utf8'),
+    `\nListenStream=127.0.0.1:${port}\n`,
+    'the socket unit listens where the env file tells the service to',
+  );
   t.match(unit, `Environment=NODE_COMPILE_CACHE=${host.root}/current/compile-cache\n`);
 });
 
@@ -207,7 +212,14 @@ t.test('ApplicationStop, ApplicationStart go through the service-control command
   writeFileSync(calls, '');
   t.equal((await hook('application-stop.sh')).ok, true);
   t.equal((await hook('application-start.sh')).ok, true);
-  t.same(ctlCalls(), [`stop ${UNIT_NAME}`, `reset-failed ${UNIT_NAME}`, `restart ${UNIT_NAME}`]);
+  t.same(ctlCalls(), [
+    `stop ${SOCKET_UNIT_NAME}`, // first: nothing queues behind the stopping service
+    `stop ${UNIT_NAME}`,
+    `reset-failed ${SOCKET_UNIT_NAME}`,
+    `reset-failed ${UNIT_NAME}`,
+    `start ${SOCKET_UNIT_NAME}`, // before the service takes it as fd 3
+    `restart ${UNIT_NAME}`,
+  ]);
 });
 
 t.test('ValidateService gives up at its bound and shows the last log lines', async (t) => {

@@ -1,4 +1,5 @@
-// The rendered unit passes `systemd-analyze verify` and keeps the numbers the config defines.
+// The rendered units (service and socket) pass `systemd-analyze verify` and keep the numbers the
+// config defines.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -11,29 +12,40 @@ import {
   SERVICE_NAME,
   SYSTEMD_STOP_TIMEOUT_SECONDS,
 } from '@hello/config/constants';
+import { SERVICE_ENV } from '@hello/config/service-env';
 import { bundleTextFiles } from '../../scripts/bundle-text-files.ts';
 import { nodeFlags } from '../../scripts/node-flags.ts';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const unit = bundleTextFiles(join(appDir, 'deploy')).find((f) => f.path === `deploy/${SERVICE_NAME}.service`)!.text;
-const directive = (name: string): string[] => [...unit.matchAll(new RegExp(`^${name}=(.*)$`, 'gm'))].map((m) => m[1]!);
+const rendered = bundleTextFiles(join(appDir, 'deploy'));
+const unit = rendered.find((f) => f.path === `deploy/${SERVICE_NAME}.service`)!.text;
+const socket = rendered.find((f) => f.path === `deploy/${SERVICE_NAME}.socket`)!.text;
+const directive = (name: string, text = unit): string[] =>
+  [...text.matchAll(new RegExp(`^${name}=(.*)$`, 'gm'))].map((m) => m[1]!);
 const installed = spawnSync('systemd-analyze', ['--version']).error === undefined;
 
 /**
  * verify insists that ExecStart's binary exists. Where HOST_NODE_BIN is missing (a laptop, CI
  * without /usr/bin/node) only that path is swapped for the Node running this test.
  */
-function analyze(verb: 'verify' | 'security', text: string): { status: number | null; output: string } {
-  const file = join(t.testdir({}), `${SERVICE_NAME}.service`);
+function analyze(
+  verb: 'verify' | 'security',
+  text: string,
+  socketText = socket,
+): { status: number | null; output: string } {
+  const dir = t.testdir({});
+  const file = join(dir, `${SERVICE_NAME}.service`);
+  const socketFile = join(dir, `${SERVICE_NAME}.socket`);
   writeFileSync(
     file,
     existsSync(HOST_NODE_BIN) ? text : text.replace(`ExecStart=${HOST_NODE_BIN} `, `ExecStart=${process.execPath} `),
   );
-  const args = verb === 'verify' ? ['verify', file] : ['security', '--offline=true', '--no-pager', file];
+  writeFileSync(socketFile, socketText);
+  const args = verb === 'verify' ? ['verify', file, socketFile] : ['security', '--offline=true', '--no-pager', file];
   const r = spawnSync('systemd-analyze', args, { encoding: 'utf8' });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
-const verify = (text: string) => analyze('verify', text);
+const verify = (text: string, socketText?: string) => analyze('verify', text, socketText);
 /** systemd-analyze's "Overall exposure level" of the unit (0 best, 10 worst). */
 const exposure = (text: string): number =>
   Number(/Overall exposure level for \S+: (\d+\.\d+)/.exec(analyze('security', text).output)?.[1]);
@@ -66,6 +78,14 @@ t.test('the unit keeps the config numbers and the hardening', async (t) => {
   t.same(directive('RestrictAddressFamilies'), ['AF_INET AF_INET6 AF_UNIX AF_NETLINK']);
 });
 
+t.test('the socket unit holds the address the service would bind, and the service takes it', async (t) => {
+  const { HOST, PORT } = SERVICE_ENV;
+  t.same(directive('ListenStream', socket), [`${HOST.default}:${PORT.default}`]);
+  t.same(directive('Accept', socket), [], 'Accept=no (the default): one service gets the listening socket');
+  t.same(directive('Sockets'), [`${SERVICE_NAME}.socket`], 'starting the service pulls the socket in first');
+  t.same(directive('WantedBy', socket), ['sockets.target']);
+});
+
 t.test(
   'systemd-analyze security rates the unit 3.0 or better',
   { skip: installed ? false : 'systemd-analyze is not installed (apt-get install -y systemd)' },
@@ -87,5 +107,7 @@ t.test(
     t.same(verify(unit), { status: 0, output: '' });
     const broken = verify(unit.replace('Restart=always', 'Restart=sometimes'));
     t.match(broken.output, /restart specifier/, 'and it does flag a bad value');
+    const badSocket = verify(unit, socket.replace(/^ListenStream=.*$/m, 'ListenStream=nowhere:x'));
+    t.match(badSocket.output, /ListenStream/, "and a bad socket unit's value");
   },
 );

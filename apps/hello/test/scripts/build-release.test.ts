@@ -40,6 +40,7 @@ t.test('it holds the bundle, the deploy files and release.json', async (t) => {
       'bin/host-tool.mjs',
       `deploy/${SERVICE_NAME}.logrotate`,
       `deploy/${SERVICE_NAME}.service`,
+      `deploy/${SERVICE_NAME}.socket`,
       ...[
         'after-install.sh',
         'application-start.sh',
@@ -120,7 +121,10 @@ t.test('appspec runs every hook with the timeout derived from the service bounds
     );
   }
   t.notMatch(
-    text('appspec.yml') + text(`deploy/${SERVICE_NAME}.service`) + text(`deploy/${SERVICE_NAME}.logrotate`),
+    text('appspec.yml') +
+      text(`deploy/${SERVICE_NAME}.service`) +
+      text(`deploy/${SERVICE_NAME}.socket`) +
+      text(`deploy/${SERVICE_NAME}.logrotate`),
     /@@[A-Z]/,
     'no placeholder left',
   );

@@ -2,11 +2,8 @@
 // control that passes means the matrix cannot see that failure).
 import type { Check, MatrixRow } from './scenario.ts';
 
-/** Checks that fail the run: not met, and not a known gap. */
-export const failing = (checks: readonly Check[]): Check[] => checks.filter((c) => !c.ok && c.knownGap === undefined);
-
-/** Checks not met for a reason the project knows (reported, not failing the run). */
-export const gaps = (checks: readonly Check[]): Check[] => checks.filter((c) => !c.ok && c.knownGap !== undefined);
+/** Checks not met: each fails the run. */
+export const failing = (checks: readonly Check[]): Check[] => checks.filter((c) => !c.ok);
 
 /** The problems of the run; none means it passed. */
 export function verdict(rows: readonly MatrixRow[]): string[] {

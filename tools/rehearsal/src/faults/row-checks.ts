@@ -54,7 +54,6 @@ export function stageChecks(
         `at most ${o.maxFailed} failed request(s) at the load balancer`,
         load.failed <= o.maxFailed,
         `${load.failed} failed: ${load.failures.join(' | ')}`,
-        o.requestsGap,
       ),
     );
   const versions = Object.entries(serving);

@@ -9,18 +9,12 @@ export interface Check {
   readonly ok: boolean;
   /** What was seen, when it is not what the goal wants. */
   readonly seen?: string;
-  /**
-   * Why this goal cannot be met by the project as it stands, and what would meet it: reported in
-   * the table, not failing the run.
-   */
-  readonly knownGap?: string;
 }
 
-export const check = (what: string, ok: boolean, seen?: string, knownGap?: string): Check => ({
+export const check = (what: string, ok: boolean, seen?: string): Check => ({
   what,
   ok,
   ...(ok || seen === undefined ? {} : { seen }),
-  ...(knownGap === undefined ? {} : { knownGap }),
 });
 
 /** What a scenario hands back to the matrix. */
@@ -40,8 +34,6 @@ export interface ScenarioOutcome {
   };
   /** Most failed requests the goal allows; undefined: not a goal of this scenario. */
   readonly maxFailed: number | undefined;
-  /** Why the request goal is out of reach today (see Check.knownGap). */
-  readonly requestsGap?: string;
   readonly checks: readonly Check[];
 }
 

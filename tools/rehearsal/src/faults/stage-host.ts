@@ -2,7 +2,7 @@
 // is a real ENOSPC), its stand-in agent, and the stand-in systemctl and supervisor state the
 // hooks leave on it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodeDeployAgent } from '../code-deploy-agent.ts';
 import { hookOverrides, hostLayout, type HostLayout } from '../host-layout.ts';
@@ -29,7 +29,7 @@ export interface StageHost {
   ctl(...args: string[]): { status: number | null; output: string };
   /** A pid the supervisor recorded for the unit (`main.pid`, `supervisor.pid`), if running. */
   ctlState(file: string): string | undefined;
-  /** SIGKILL to the supervisor's session: the service and whatever else it started. */
+  /** SIGKILL to every unit supervisor's session: the service, its socket, whatever else they started. */
   kill(): void;
 }
 
@@ -51,9 +51,9 @@ export function openHost(o: HostSetup, name: string, port: number): StageHost {
     deploymentGroup: o.stage,
     overrides: { ...overrides, ...o.hookEnv },
   });
-  const ctlState = (file: string): string | undefined => {
+  const ctlState = (file: string, unit = o.unitName): string | undefined => {
     try {
-      return readFileSync(join(layout.supervisorDir, o.unitName, file), 'utf8').trim();
+      return readFileSync(join(layout.supervisorDir, unit, file), 'utf8').trim();
     } catch {
       return undefined;
     }
@@ -70,9 +70,13 @@ export function openHost(o: HostSetup, name: string, port: number): StageHost {
       return { status: r.status, output: r.stdout + r.stderr };
     },
     ctlState,
+    // Every unit's supervisor leads a session of its own (the service's, the socket's).
     kill: () => {
-      const pid = ctlState('supervisor.pid');
-      if (pid !== undefined) spawnSync('kill', ['-KILL', '--', `-${pid}`]);
+      const units = existsSync(layout.supervisorDir) ? readdirSync(layout.supervisorDir) : [];
+      for (const unit of units) {
+        const pid = ctlState('supervisor.pid', unit);
+        if (pid !== undefined) spawnSync('kill', ['-KILL', '--', `-${pid}`]);
+      }
     },
   };
 }

@@ -7,7 +7,7 @@ import { ALB_IDLE_TIMEOUT_SECONDS, VERSION_PATH } from '@hello/config/constants'
 import type { CodeDeployAgent } from '../code-deploy-agent.ts';
 import { Haproxy } from '../haproxy.ts';
 import { LoadGenerator } from '../load-generator.ts';
-import { freePorts, probeVersion, selfSignedPem, sleep } from '../rehearsal-support.ts';
+import { freePorts, probeVersion, selfSignedPem, sleep, unitAndSocket } from '../rehearsal-support.ts';
 import { rollOut, type Rollout } from '../rolling-deploy.ts';
 import { deployHost, trafficTiming, type HostDeployOptions, type TrafficTiming } from '../traffic-control.ts';
 import { releaseVersionOf } from '../release-zip.ts';
@@ -196,7 +196,8 @@ export class Stage {
   /** Every unit stopped as systemd would, the balancer and the fake API closed. */
   async close(): Promise<void> {
     await this.load.stop();
-    for (const h of this.active) h.ctl('stop', this.o.unitName);
+    // The service, then its socket unit (the same name: deploy/hello.socket), as a shutdown does.
+    for (const h of this.active) for (const unit of unitAndSocket(this.o.unitName)) h.ctl('stop', unit);
     this.lb.stop();
     await this.api?.close();
   }

@@ -1,5 +1,6 @@
-// A host that reboots outside any deployment: systemd stops the service (SIGTERM), the host is
-// down for a while, /run is empty again, and systemd starts what is enabled.
+// A host that reboots outside any deployment: systemd stops the service (SIGTERM), then its socket
+// (stop runs in the reverse of start order), the host is down for a while, /run is empty again,
+// and systemd starts what is enabled: sockets.target comes before multi-user.target.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,11 +30,17 @@ export const hostReboot: Scenario = {
     const settings = () => [sha(target.layout.envFile), sha(join(target.layout.tlsDir, 'cert.pem'))].join(' ');
     const before = settings();
     const faultAt = performance.now();
-    target.ctl('stop', unitName);
+    const enabledBy = (t: string) => {
+      try {
+        return readdirSync(join(target.layout.unitDir, `${t}.wants`));
+      } catch {
+        return [];
+      }
+    };
+    const enabled = [...enabledBy('sockets.target'), ...enabledBy('multi-user.target')];
+    for (const unit of enabled.toReversed()) target.ctl('stop', unit);
     rmSync(target.layout.supervisorDir, { recursive: true, force: true });
     await sleep((DOWN_SECONDS * 1000) / timeScale);
-    const wants = join(target.layout.unitDir, 'multi-user.target.wants');
-    const enabled = readdirSync(wants);
     for (const unit of enabled) target.ctl('start', unit);
     return {
       faultAt,
