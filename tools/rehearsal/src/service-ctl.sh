@@ -68,7 +68,8 @@ supervise() {
     if alive "$HELLO_SUPERVISOR_DIR/$socket_unit/supervisor.pid"; then
       hand_over=("$HELLO_SUPERVISOR_DIR/$socket_unit/listen.sock")
     fi
-    python3 "$here/unit-exec.py" "$unit_file" "${hand_over[@]}" >>"$out" 2>&1 &
+    # -B: Python writes no bytecode next to the scripts, so the checkout stays as git has it.
+    python3 -B "$here/unit-exec.py" "$unit_file" "${hand_over[@]}" >>"$out" 2>&1 &
     child=$!
     echo "$child" >"$state/main.pid"
     # A trapped TERM interrupts wait; keep waiting until the process has really exited.
@@ -94,7 +95,7 @@ supervise() {
 # A socket unit: socket-unit.py binds and holds the socket; the unit is active while it runs.
 start_socket() {
   rm -f "$state/listen.sock" "$state/failed"
-  setsid python3 "$here/socket-unit.py" "$unit_file" "$state/listen.sock" </dev/null >"$state/log" 2>&1 &
+  setsid python3 -B "$here/socket-unit.py" "$unit_file" "$state/listen.sock" </dev/null >"$state/log" 2>&1 &
   echo $! >"$state/supervisor.pid"
   for _ in $(seq 50); do
     [[ -S $state/listen.sock ]] && return 0

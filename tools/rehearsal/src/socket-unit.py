@@ -21,6 +21,8 @@ import signal
 import socket
 import sys
 
+from unit_file import read_section
+
 MULTI = {'ListenStream'}
 
 
@@ -30,24 +32,7 @@ def die(message):
 
 
 def read_unit(path):
-    """[Socket] settings: the last assignment wins; ListenStream= accumulates, empty resets."""
-    settings, section = {}, None
-    with open(path, encoding='utf-8') as f:
-        for raw in f:
-            line = raw.strip()
-            if not line or line[0] in '#;':
-                continue
-            if line.startswith('['):
-                section = line
-                continue
-            if section != '[Socket]' or '=' not in line:
-                continue
-            key, value = (part.strip() for part in line.split('=', 1))
-            if key in MULTI:
-                settings[key] = [] if value == '' else settings.get(key, []) + [value]
-            else:
-                settings[key] = value
-    return settings
+    return read_section(path, '[Socket]', MULTI)
 
 
 def address(value):

@@ -32,6 +32,8 @@ import shlex
 import socket
 import sys
 
+from unit_file import read_section
+
 MULTI = {'Environment', 'EnvironmentFile', 'RestrictAddressFamilies', 'CapabilityBoundingSet', 'AmbientCapabilities'}
 # systemd's default PATH for services (systemd.exec(5), "Environment variables in spawned processes").
 DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin'
@@ -44,24 +46,7 @@ def die(status, message):
 
 
 def read_unit(path):
-    """[Service] settings: the last assignment wins; list settings accumulate, empty resets."""
-    settings, section = {}, None
-    with open(path, encoding='utf-8') as f:
-        for raw in f:
-            line = raw.strip()
-            if not line or line[0] in '#;':
-                continue
-            if line.startswith('['):
-                section = line
-                continue
-            if section != '[Service]' or '=' not in line:
-                continue
-            key, value = (part.strip() for part in line.split('=', 1))
-            if key in MULTI:
-                settings[key] = [] if value == '' else settings.get(key, []) + [value]
-            else:
-                settings[key] = value
-    return settings
+    return read_section(path, '[Service]', MULTI)
 
 
 def read_env_file(path):
