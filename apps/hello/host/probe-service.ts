@@ -1,7 +1,7 @@
 // ValidateService's probe: polls the local service over HTTPS until /healthz answers 200 and
 // /version answers the expected version, or the deadline passes. The host's certificate is
-// self-signed, and this only ever talks to 127.0.0.1, so it is not verified.
-import { request } from 'node:https';
+// self-signed, and this only ever talks to 127.0.0.1, so it is not verified (getLocal).
+import { getLocal } from '@hello/cli-kit/get-local';
 
 export interface ProbeOptions {
   readonly port: number;
@@ -13,29 +13,6 @@ export interface ProbeOptions {
   readonly intervalMs?: number;
   /** Progress lines (only when the observed state changes). */
   readonly log: (line: string) => void;
-}
-
-export interface Answer {
-  readonly status: number;
-  readonly body: string;
-}
-
-/** GET https://127.0.0.1:<port><path> without certificate verification. */
-export function getLocal(port: number, path: string, timeoutMs: number): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path, method: 'GET', rejectUnauthorized: false, timeout: timeoutMs, agent: false },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** One look at the service: `ok`, or what is still wrong. */

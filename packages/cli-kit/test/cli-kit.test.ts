@@ -14,7 +14,10 @@ import {
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { freePort, freePorts } from '../src/free-port.ts';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createServer as createHttpsServer } from 'node:https';
+import { getLocal } from '../src/get-local.ts';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ESM_REQUIRE_BANNER } from '../src/esm-require-banner.mjs';
@@ -226,6 +229,29 @@ t.test('free-port.ts', async (t) => {
       t.equal((server.address() as AddressInfo).port, port);
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+t.test('get-local.ts', async (t) => {
+  t.test('the status and body of a self-signed loopback server', async (t) => {
+    const dir = t.testdir({});
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1'];
+    execFileSync('openssl', [...args, '-subj', '/CN=localhost', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    const server = createHttpsServer({ cert: readFileSync(cert), key: readFileSync(key) }, (req, res) =>
+      res.writeHead(404).end(`no ${req.url}`),
+    ).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.same(await getLocal((server.address() as AddressInfo).port, '/nope', 1000), { status: 404, body: 'no /nope' });
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  t.test('a server that accepts and never speaks is given up on', async (t) => {
+    // resume() lets the connection see the client hang up.
+    const tcp = createServer((socket) => socket.resume()).listen(0, '127.0.0.1');
+    await once(tcp, 'listening');
+    await t.rejects(getLocal((tcp.address() as AddressInfo).port, '/healthz', 100), /no answer within 100 ms/);
+    await new Promise((resolve) => tcp.close(resolve));
   });
 });
 

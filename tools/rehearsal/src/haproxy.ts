@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { BACKEND, haproxyConfig, type HaproxyConfigOptions } from './haproxy-config.ts';
-import { sleep } from './rehearsal-support.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ServerStat {
   /** UP, DOWN, DRAIN, MAINT, or a transition such as `UP 1/2`. */

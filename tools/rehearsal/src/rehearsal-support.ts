@@ -1,11 +1,10 @@
-// Small helpers of the rehearsal: free loopback ports, a certificate for haproxy, and a look at
-// which version a host serves.
+// Small helpers of the rehearsal: a certificate for haproxy, a Node the service user can run, and a
+// look at which version a host serves.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { getLocal } from '@hello/cli-kit/get-local';
 import { VERSION_PATH } from '@hello/config/constants';
 
 /** Whether a user other than root can reach `path` (every directory above it has o+x). */
@@ -28,26 +27,6 @@ export function reachableNode(dir: string, node = process.execPath): string {
   copyFileSync(node, copy);
   chmodSync(copy, 0o755);
   return copy;
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** `count` distinct ports that were free on 127.0.0.1 a moment ago. */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const server = createServer();
-          server.on('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }
 
 /** Writes a self-signed certificate and key for localhost/127.0.0.1 to `pemFile`; returns the certificate. */
@@ -83,24 +62,6 @@ export function selfSignedPem(pemFile: string): string {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** GET https://127.0.0.1:<port><path>; hosts have self-signed certificates, so none is verified. */
-export function getLocal(port: number, path: string, timeoutMs: number): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path, rejectUnauthorized: false, timeout: timeoutMs, agent: false },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** The version a host answers on VERSION_PATH right now, or what went wrong. */

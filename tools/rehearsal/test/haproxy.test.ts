@@ -6,7 +6,8 @@ import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Haproxy } from '../src/haproxy.ts';
-import { freePorts, selfSignedPem } from '../src/rehearsal-support.ts';
+import { freePorts } from '@hello/cli-kit/free-port';
+import { selfSignedPem } from '../src/rehearsal-support.ts';
 
 const installed = spawnSync('haproxy', ['-v']).error === undefined;
 

@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
-import { freePorts, reachableNode } from '../src/rehearsal-support.ts';
+import { freePorts } from '@hello/cli-kit/free-port';
+import { reachableNode } from '../src/rehearsal-support.ts';
 import { asRoot } from './helpers/as-root.ts';
 import { waitUntil } from './helpers/wait-until.ts';
 

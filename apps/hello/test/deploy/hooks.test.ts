@@ -23,7 +23,7 @@ import { KEEP_RELEASES, SOCKET_UNIT_NAME, UNIT_NAME } from '../../scripts/host-e
 import { nodeFlags } from '../../scripts/node-flags.ts';
 import { hookOverrides, hostLayout } from '@hello/rehearsal/host-layout';
 import { runHook } from '@hello/rehearsal/run-hook';
-import { freePorts } from '@hello/rehearsal/rehearsal-support';
+import { freePorts } from '@hello/cli-kit/free-port';
 import { NODE_HAS_COMPILE_CACHE } from '../helpers/compile-cache.ts';
 import { MOTO_ENV, skipWithoutMoto, startMotoServer } from '../helpers/moto-server.ts';
 import { fixtureProject } from '../helpers/parameter-fixtures.ts';

@@ -28,7 +28,8 @@ import { COMPILE_CACHE_ONLY_ENV } from '@hello/config/constants';
 import { warmCompileCache } from '../../host/warm-compile-cache.ts';
 import { createServer as createTcpServer } from 'node:net';
 import { createServer, type Server } from 'node:https';
-import { checkOnce, getLocal, probeService, type ProbeOptions } from '../../host/probe-service.ts';
+import { getLocal } from '@hello/cli-kit/get-local';
+import { checkOnce, probeService, type ProbeOptions } from '../../host/probe-service.ts';
 import { testCertificate } from '../helpers/certificate.ts';
 
 t.test('release-manifest.ts', async (t) => {

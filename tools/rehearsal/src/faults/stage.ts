@@ -7,7 +7,9 @@ import { ALB_IDLE_TIMEOUT_SECONDS, VERSION_PATH } from '@hello/config/constants'
 import type { CodeDeployAgent } from '../code-deploy-agent.ts';
 import { Haproxy } from '../haproxy.ts';
 import { LoadGenerator } from '../load-generator.ts';
-import { freePorts, probeVersion, selfSignedPem, sleep, unitAndSocket } from '../rehearsal-support.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePorts } from '@hello/cli-kit/free-port';
+import { probeVersion, selfSignedPem, unitAndSocket } from '../rehearsal-support.ts';
 import { rollOut, type Rollout } from '../rolling-deploy.ts';
 import { deployHost, trafficTiming, type HostDeployOptions, type TrafficTiming } from '../traffic-control.ts';
 import { releaseVersionOf } from '../release-zip.ts';

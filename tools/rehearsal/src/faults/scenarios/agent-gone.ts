@@ -1,7 +1,7 @@
 // The CodeDeploy agent of a host stops in the middle of a deployment and starts again later:
 // the agent then fails the event it was in (command_poller.rb #recover_from_crash?).
 import { withVersion } from '../../release-zip.ts';
-import { sleep } from '../../rehearsal-support.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { check, type Scenario } from '../scenario.ts';
 
 /** The message the agent reports for the event it was in when it stopped (its own text). */

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { sleep } from '../../rehearsal-support.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { check, type Scenario } from '../scenario.ts';
 
 /** A reboot of an EC2 instance, before the time scale: shutdown, firmware, boot. */

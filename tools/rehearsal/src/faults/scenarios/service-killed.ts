@@ -3,7 +3,8 @@
 // listening socket meanwhile, so only the requests in flight on the killed process may fail.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { probeVersion, sleep } from '../../rehearsal-support.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { probeVersion } from '../../rehearsal-support.ts';
 import { check, type Scenario } from '../scenario.ts';
 
 /** Seconds the service gets to start after RestartSec= (Node, TLS files, listen). */
