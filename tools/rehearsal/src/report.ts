@@ -1,18 +1,9 @@
 // Lines of the rehearsal's report: what ran, how long each step took, what the load saw.
+import { LIFECYCLE } from './code-deploy-agent.ts';
 import type { LoadCounts } from './load-generator.ts';
 import type { HostDeployment, TrafficStep } from './traffic-control.ts';
 
-const ORDER: readonly TrafficStep[] = [
-  'BlockTraffic',
-  'ApplicationStop',
-  'DownloadBundle',
-  'BeforeInstall',
-  'Install',
-  'AfterInstall',
-  'ApplicationStart',
-  'ValidateService',
-  'AllowTraffic',
-];
+const ORDER: readonly TrafficStep[] = ['BlockTraffic', ...LIFECYCLE, 'AllowTraffic'];
 
 export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 

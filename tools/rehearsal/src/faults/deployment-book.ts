@@ -1,7 +1,7 @@
 // The stand-in CodeDeploy's deployments, kept in the shapes of CodeDeploy's API (DeploymentInfo,
 // InstanceTarget, LifecycleEvent, Diagnostics), so the fake API can serve them to the real
 // release CLI. Written as the rehearsal's rollouts run.
-import type { Diagnostics, EventStatus } from '../code-deploy-agent.ts';
+import { LIFECYCLE, type Diagnostics, type EventStatus } from '../code-deploy-agent.ts';
 import type { LifecycleEventName } from '../traffic-control.ts';
 
 /** An in-place deployment with a load balancer, in CodeDeploy's run order. */
@@ -9,18 +9,11 @@ export const INSTANCE_EVENTS: readonly LifecycleEventName[] = [
   'BeforeBlockTraffic',
   'BlockTraffic',
   'AfterBlockTraffic',
-  'ApplicationStop',
-  'DownloadBundle',
-  'BeforeInstall',
-  'Install',
-  'AfterInstall',
-  'ApplicationStart',
-  'ValidateService',
+  ...LIFECYCLE,
   'BeforeAllowTraffic',
   'AllowTraffic',
   'AfterAllowTraffic',
 ];
-
 /**
  * ErrorInformation of a deployment that failed on too many hosts: the text CodeDeploy shows
  * (HEALTH_CONSTRAINTS, CodeDeploy User Guide, "Error codes for CodeDeploy").

@@ -2,6 +2,7 @@
 // the event. The revision's appspec gives that hook a short timeout, so the run stays short.
 import { hangingHook } from '../faulty-revisions.ts';
 import { currentOf } from '../row-checks.ts';
+import { deployFailingAt } from './deploy-failing-at.ts';
 import { check, type Scenario } from '../scenario.ts';
 
 const TIMEOUT_SECONDS = 3;
@@ -14,15 +15,8 @@ export const hookHangs: Scenario = {
     const target = stage.active[0]!;
     const lastGood = stage.lastGoodVersion;
     const before = currentOf(target);
-    let faultAt = performance.now();
-    let atFailure = '';
     const zip = hangingHook(release.zip, 'rehearsal-hook-hangs', 'AfterInstall', TIMEOUT_SECONDS);
-    const d = await stage.deploy(zip, (host, phase) => {
-      if (host !== target) return undefined;
-      return phase === 'deploy'
-        ? { beforeStep: (step) => void (step === 'AfterInstall' && (faultAt = performance.now())) }
-        : { beforeStep: (step) => void (step === 'ApplicationStop' && (atFailure = currentOf(host))) };
-    });
+    const { d, faultAt, atFailure } = await deployFailingAt(stage, target, zip, 'AfterInstall');
     const failed = d.rollout.hosts[0];
     return {
       faultAt,

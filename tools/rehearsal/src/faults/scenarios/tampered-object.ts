@@ -2,6 +2,7 @@
 // release.json recorded its sha256. AfterInstall verifies every file before anything switches.
 import { tampered } from '../faulty-revisions.ts';
 import { currentOf } from '../row-checks.ts';
+import { deployFailingAt } from './deploy-failing-at.ts';
 import { check, type Scenario } from '../scenario.ts';
 
 export const tamperedObject: Scenario = {
@@ -12,14 +13,8 @@ export const tamperedObject: Scenario = {
     const target = stage.active[0]!;
     const lastGood = stage.lastGoodVersion;
     const before = currentOf(target);
-    let faultAt = performance.now();
-    let atFailure = '';
-    const d = await stage.deploy(tampered(release.zip, 'rehearsal-tampered', unitPath), (host, phase) => {
-      if (host !== target) return undefined;
-      return phase === 'deploy'
-        ? { beforeStep: (step) => void (step === 'AfterInstall' && (faultAt = performance.now())) }
-        : { beforeStep: (step) => void (step === 'ApplicationStop' && (atFailure = currentOf(host))) };
-    });
+    const zip = tampered(release.zip, 'rehearsal-tampered', unitPath);
+    const { d, faultAt, atFailure } = await deployFailingAt(stage, target, zip, 'AfterInstall');
     const failed = d.rollout.hosts[0];
     return {
       faultAt,
