@@ -2,6 +2,7 @@
 // and turbo would run it: root and package scripts, turbo tasks and their dependsOn, the files
 // tsx/node/tap run and everything those import. A file needs a tool when it spawns it by name.
 import { posix } from 'node:path';
+import { PNPM_COMMANDS } from './pnpm-commands.ts';
 import type { OutsideTool } from './outside-tools.ts';
 import type { Workspace, WorkspacePackage } from './workspace.ts';
 
@@ -19,29 +20,6 @@ const CODE = /\.(?:[cm]?[jt]s|py)$/;
 /** pnpm flags that take a folder as their value. */
 const DIR_FLAGS = new Set(['-C', '--dir']);
 const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '(', 'time', 'exec']);
-const PNPM_BUILTINS = new Set([
-  'install',
-  'i',
-  'add',
-  'remove',
-  'update',
-  'dlx',
-  'store',
-  'deploy',
-  'why',
-  'list',
-  'ls',
-  'outdated',
-  'audit',
-  'prune',
-  'rebuild',
-  'create',
-  'init',
-  'publish',
-  'pack',
-  'link',
-  'unlink',
-]);
 
 /** The simple commands of a script, each as words (quotes removed), prefixes like sudo and env stripped. */
 export function shellCommands(script: string): string[][] {
@@ -153,11 +131,11 @@ class NeedFinder {
       i++;
     }
     const sub = words[i];
-    if (sub === undefined || PNPM_BUILTINS.has(sub)) return;
     if (sub === 'exec') {
       for (const target of targets) this.command(words.slice(i + 1), target, via);
       return;
     }
+    if (sub === undefined || PNPM_COMMANDS.has(sub)) return;
     let name = sub;
     if (sub === 'run') {
       i++;

@@ -2,31 +2,11 @@
 // docs quote exists (at the root, or in the package --filter names); every command and option they
 // pass to the release CLI or an `infra:*` command is one its --help lists, and every stack they
 // name is one it takes; CDK deploys and destroys go through the wrappers that check the account.
+import { PNPM_COMMANDS } from '@hello/workflows/pnpm-commands';
 import type { Finding } from './finding.ts';
 import { commandsOf, isPlaceholder, type Quote } from './markdown.ts';
 import type { CliOptions, Facts } from './repo-facts.ts';
 
-const PNPM_BUILTINS = new Set([
-  'install',
-  'i',
-  'add',
-  'remove',
-  'update',
-  'exec',
-  'dlx',
-  'store',
-  'deploy',
-  'why',
-  'list',
-  'outdated',
-  'audit',
-  'create',
-  'init',
-  '--version',
-  '-v',
-  '--help',
-  '-h',
-]);
 /** pnpm options that take a folder. */
 const DIR_FLAGS = new Set(['-C', '--dir']);
 /** How the docs start the release CLI without pnpm: the bundle the pipeline runs, or its launcher. */
@@ -88,7 +68,7 @@ function checkCli(
 function checkPnpm(words: readonly string[], quote: Quote, facts: Facts, report: Report): void {
   let i = 1;
   let filter: string | undefined;
-  while (words[i]?.startsWith('-') === true && !PNPM_BUILTINS.has(words[i]!)) {
+  while (words[i]?.startsWith('-') === true && !PNPM_COMMANDS.has(words[i]!)) {
     const flag = words[i]!;
     if (flag === '--filter' || flag === '-F') filter = words[++i];
     else if (flag.startsWith('--filter=')) filter = flag.slice('--filter='.length);
@@ -96,7 +76,7 @@ function checkPnpm(words: readonly string[], quote: Quote, facts: Facts, report:
     i++;
   }
   let script = words[i];
-  if (script === undefined || isPlaceholder(script) || (PNPM_BUILTINS.has(script) && script !== 'run')) return;
+  if (script === undefined || isPlaceholder(script) || (PNPM_COMMANDS.has(script) && script !== 'run')) return;
   if (script === 'run') script = words.slice(i + 1).find((w) => !w.startsWith('-'));
   if (script === undefined) return;
   const args = words.slice(words.indexOf(script, i) + 1);
