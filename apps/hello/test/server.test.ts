@@ -4,7 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { connect as tcpConnect, createServer } from 'node:net';
 import { once } from 'node:events';
 import { hostname, tmpdir } from 'node:os';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { HEALTH_PATH, VERSION_PATH } from '@hello/config/constants';
 import { testCertificate } from './helpers/certificate.ts';
@@ -56,6 +56,7 @@ const children = {
 t.teardown(() => {
   occupied.close();
   for (const c of Object.values(children)) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
 });
 
 t.test('bad variables: exit 1 naming each variable and what is allowed', async (t) => {

@@ -1,7 +1,7 @@
 // A real haproxy on loopback in front of one tiny HTTPS server (apt package: haproxy).
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ t.test(
   { skip: installed ? false : 'haproxy is not installed (apt-get install -y haproxy)' },
   async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'haproxy-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
     const pem = join(dir, 'lb.pem');
     selfSignedPem(pem);
     const key = readFileSync(pem, 'utf8');
@@ -64,6 +65,7 @@ t.test(
   { skip: installed ? false : 'haproxy is not installed' },
   async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'haproxy-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
     const lb = new Haproxy(
       {
         frontendPort: 1,

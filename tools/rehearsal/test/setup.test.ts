@@ -9,7 +9,7 @@ import {
   type SystemView,
   type NamespacePlan,
 } from '../src/user-namespace.ts';
-import { utimesSync, chmodSync, readFileSync, statSync, mkdtempSync, readdirSync } from 'node:fs';
+import { utimesSync, chmodSync, readFileSync, statSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { project } from '@hello/config/project';
 import {
@@ -368,7 +368,9 @@ t.test('haproxy-config.ts', async (t) => {
 
 // The load generator against a loopback HTTPS server whose answers the test picks.
 t.test('load-generator.ts', async (t) => {
-  const pem = join(mkdtempSync(join(tmpdir(), 'load-')), 'server.pem');
+  const dir = mkdtempSync(join(tmpdir(), 'load-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const pem = join(dir, 'server.pem');
   const ca = selfSignedPem(pem);
   const key = readFileSync(pem, 'utf8');
   let answer: (res: ServerResponse) => void = (res) => res.end('{"version":"v1"}');

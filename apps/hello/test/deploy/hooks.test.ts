@@ -6,6 +6,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  rmSync,
   readFileSync,
   readlinkSync,
   readdirSync,
@@ -34,6 +35,7 @@ t.setTimeout(120_000);
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const work = mkdtempSync(join(tmpdir(), 'hooks-'));
+t.teardown(() => rmSync(work, { recursive: true, force: true }));
 const builtAt = new Date('2026-01-01T00:00:00Z');
 // Fixture projects, so the hooks run the same whatever project.ts names: one that keeps nothing in
 // SSM, and one that keeps a setting and a secret there (the SSM tests at the end).

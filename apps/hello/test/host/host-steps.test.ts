@@ -105,7 +105,10 @@ t.test('unit-command.ts', async (t) => {
 });
 
 t.test('prune-releases.ts', async (t) => {
-  function releases(dir: string, ages: Record<string, number>): string {
+  // A releases folder in the temp folder, removed when test \`t\` ends.
+  function releases(t: Test, ages: Record<string, number>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'prune-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
     for (const [name, age] of Object.entries(ages)) {
       mkdirSync(join(dir, name));
       const when = new Date(Date.now() - age * 1000);
@@ -115,7 +118,7 @@ t.test('prune-releases.ts', async (t) => {
   }
 
   t.test('keeps the newest releases and the protected one', async (t) => {
-    const dir = releases(mkdtempSync(join(tmpdir(), 'prune-')), {
+    const dir = releases(t, {
       old: 400,
       older: 500,
       new: 10,
@@ -133,9 +136,9 @@ t.test('prune-releases.ts', async (t) => {
   });
 
   t.test('keep=1 leaves only the protected release; ties break by name', async (t) => {
-    const dir = releases(mkdtempSync(join(tmpdir(), 'prune-')), { b: 0, a: 0 });
+    const dir = releases(t, { b: 0, a: 0 });
     t.same(pruneReleases(dir, 1, 'b'), ['a']);
-    const tie = releases(mkdtempSync(join(tmpdir(), 'prune-')), { y: 0, x: 0, z: 0 });
+    const tie = releases(t, { y: 0, x: 0, z: 0 });
     utimesSync(join(tie, 'x'), new Date(1000), new Date(1000));
     utimesSync(join(tie, 'y'), new Date(1000), new Date(1000));
     utimesSync(join(tie, 'z'), new Date(1000), new Date(1000));

@@ -1,5 +1,14 @@
 import t, { type Test } from 'tap';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +33,7 @@ const run = (...argv: string[]): Promise<Result> => runWith(undefined, argv);
 const plain: HostToolSettings = { contract: plainContract, project: plainProject, env: {} };
 
 const dir = mkdtempSync(join(tmpdir(), 'host-tool-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const incoming = join(dir, 'incoming');
 mkdirSync(incoming);
 writeFileSync(join(incoming, 'a.txt'), 'a');

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +15,14 @@ import { zipEntries } from './zip-entries.ts';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const builtAt = new Date('2026-01-02T03:04:05Z');
-const build = (version: string) =>
-  buildRelease({ appDir, version, builtAt, outDir: mkdtempSync(join(tmpdir(), 'release-')) });
-const [first, second, other] = await Promise.all([build('abc123'), build('abc123'), build('def456')]);
+const outDir = mkdtempSync(join(tmpdir(), 'build-release-'));
+t.teardown(() => rmSync(outDir, { recursive: true, force: true }));
+const build = (version: string, into: string) => buildRelease({ appDir, version, builtAt, outDir: join(outDir, into) });
+const [first, second, other] = await Promise.all([
+  build('abc123', 'first'),
+  build('abc123', 'second'),
+  build('def456', 'other'),
+]);
 const files = unzipSync(readFileSync(first.zipPath));
 const text = (path: string): string => new TextDecoder().decode(files[path]);
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import type { Git } from '../../scripts/release-version.ts';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = mkdtempSync(join(tmpdir(), 'package-cli-'));
+t.teardown(() => rmSync(outDir, { recursive: true, force: true }));
 
 async function run(argv: string[], env: Record<string, string>, git: Git, over: Partial<PackageCliContext> = {}) {
   let out = '';
